@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * Validates the environment once at start; the error names every variable that is wrong.
+ * Only an app's `src/env.ts` calls this; everything else receives config as arguments.
+ */
+export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`)
+    .join('\n');
+  throw new Error(`Invalid environment:\n${problems}`);
+}
+
+/** Development defaults: fine on a laptop, refused in production (README, "Secrets"). */
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-in-production';
+export const DEV_INTERNAL_SECRET = 'dev-only-internal-secret-change-me-in-production';
+
+export const sharedEnv = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/test'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  INTERNAL_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
+};
+
+/** Production must never run on the development secrets. */
+export function refuseDevSecretsInProduction(env: {
+  NODE_ENV: string;
+  INTERNAL_SECRET: string;
+  JWT_SECRET?: string;
+}): void {
+  if (env.NODE_ENV !== 'production') return;
+  if (env.INTERNAL_SECRET === DEV_INTERNAL_SECRET)
+    throw new Error('INTERNAL_SECRET is the development default; set a real secret in production');
+  if (env.JWT_SECRET === DEV_JWT_SECRET)
+    throw new Error('JWT_SECRET is the development default; set a real secret in production');
+}

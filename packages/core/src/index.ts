@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './identity.ts';
+export * from './env.ts';
+export * from './subgraphServer.ts';

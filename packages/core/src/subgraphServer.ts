@@ -1,0 +1,124 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import express, { type Express } from 'express';
+import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { ErrorCode, isClientCode } from './errors.ts';
+import { INTERNAL_IDENTITY_HEADER, verifyInternalIdentity, type Identity } from './identity.ts';
+import { appError } from './errors.ts';
+
+export interface SubgraphServerOptions<TContext extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<TContext>;
+  internalSecret: string;
+  /** Builds the per-request context from the identity the gateway vouched for. */
+  context: (identity: Identity) => TContext | Promise<TContext>;
+  /** Answers whether the subgraph's own dependencies (database, Redis) are reachable. */
+  healthCheck?: () => Promise<void>;
+  /** Non-GraphQL routes (the media service's upload and download endpoints). */
+  routes?: (app: Express) => void;
+  development: boolean;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: Server;
+  stop(): Promise<void>;
+}
+
+/**
+ * Internal details never reach a client (contract: "Errors"); codes from the registry do.
+ * Shared by the subgraphs and the gateway.
+ */
+export function maskError(
+  formatted: GraphQLFormattedError,
+  original: unknown,
+  development: boolean,
+  log: (message: string, error?: unknown) => void = console.error,
+): GraphQLFormattedError {
+  const code = formatted.extensions?.['code'];
+  if (isClientCode(code)) {
+    if (development) return formatted;
+    const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  log('internal error', original);
+  if (development) return formatted;
+  return {
+    message: 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}
+
+/** Builds (without listening) one subgraph: `/graphql` for the gateway and `/health`. */
+export async function createSubgraphServer<TContext extends BaseContext>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<{ app: Express; listen(port: number, host?: string): Promise<RunningServer> }> {
+  const log = options.log ?? ((message, error) => console.error(`[${options.name}] ${message}`, error ?? ''));
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers }),
+    introspection: options.development,
+    includeStacktraceInErrorResponses: options.development,
+    formatError: (formatted, original) => maskError(formatted, original, options.development, log),
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', async (_req, res) => {
+    try {
+      await options.healthCheck?.();
+      res.json({ status: 'ok', subgraph: options.name });
+    } catch (error) {
+      log('health check failed', error);
+      res.status(503).json({ status: 'unavailable', subgraph: options.name });
+    }
+  });
+  options.routes?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const identity = await verifyInternalIdentity(
+          req.header(INTERNAL_IDENTITY_HEADER),
+          options.internalSecret,
+        );
+        // A request that skipped the gateway carries no valid identity token: it gets nothing.
+        if (!identity) {
+          throw appError(ErrorCode.UNAUTHENTICATED, 'Requests must come through the gateway', {
+            http: { status: 401 },
+          });
+        }
+        return options.context(identity);
+      },
+    }),
+  );
+
+  return {
+    app,
+    async listen(port, host = '127.0.0.1') {
+      const httpServer = createHttpServer(app);
+      httpServer.keepAliveTimeout = 65_000;
+      await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+      const address = httpServer.address() as AddressInfo;
+      return {
+        port: address.port,
+        url: `http://${host}:${address.port}/graphql`,
+        httpServer,
+        async stop() {
+          await apollo.stop();
+          httpServer.closeAllConnections();
+          await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        },
+      };
+    },
+  };
+}

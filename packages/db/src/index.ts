@@ -1,0 +1,3 @@
+export * from './migrate.ts';
+export * from './pgAdapter.ts';
+export * from './testDatabase.ts';
