@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './identity.ts';
 export * from './env.ts';
 export * from './subgraphServer.ts';
+export * from './events.ts';

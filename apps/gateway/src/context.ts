@@ -1,0 +1,42 @@
+import {
+  ErrorCode,
+  appError,
+  bearerToken,
+  signInternalIdentity,
+  verifyUserToken,
+  type Identity,
+} from '@switchboard/core';
+
+export interface GatewayContext {
+  identity: Identity;
+  /** Minted once per operation and sent to every subgraph it touches. */
+  internalToken?: string;
+}
+
+export interface AuthConfig {
+  jwtSecret: string;
+  internalSecret: string;
+}
+
+/**
+ * Verifies the caller's bearer token once, at the door. No header: anonymous (signUp and signIn
+ * need that). A header with a bad or expired token: UNAUTHENTICATED, never silently anonymous.
+ */
+export async function authenticate(authorization: string | undefined | null, config: AuthConfig): Promise<Identity> {
+  const token = bearerToken(authorization);
+  if (token === undefined) return { userId: null };
+  const result = token ? await verifyUserToken(token, config.jwtSecret) : ({ problem: 'invalid' } as const);
+  if ('problem' in result) {
+    throw appError(
+      ErrorCode.UNAUTHENTICATED,
+      result.problem === 'expired' ? 'Your session has expired; sign in again' : 'Invalid token',
+      { http: { status: 401 } },
+    );
+  }
+  return { userId: result.userId };
+}
+
+export async function createContext(authorization: string | undefined | null, config: AuthConfig): Promise<GatewayContext> {
+  const identity = await authenticate(authorization, config);
+  return { identity, internalToken: await signInternalIdentity(identity, config.internalSecret) };
+}

@@ -1,0 +1,17 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { INTERNAL_IDENTITY_HEADER } from '@switchboard/core';
+import type { GatewayContext } from './context.ts';
+
+/**
+ * Sends every subgraph request with the internal identity token the gateway minted for the
+ * operation (design.md, principle 6). Node's fetch (undici) keeps connections to subgraphs alive.
+ */
+export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override fetcher = fetch as unknown as Fetcher;
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const token = context.internalToken;
+    if (token) request.http?.headers.set(INTERNAL_IDENTITY_HEADER, token);
+  }
+}

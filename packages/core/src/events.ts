@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/**
+ * The catalogue of domain events (design.md, principle 2): one typed list shared by producers
+ * and consumers. A producer writes an event to its own outbox in the transaction of the change;
+ * the relay moves it to BullMQ; consumers validate the payload against the same schema.
+ * A payload change that is not backwards compatible gets a new version.
+ */
+const uuid = z.string().uuid();
+
+export const eventCatalogue = {
+  /** users: `blockerId` blocked `blockedId`. chats projects it to refuse direct messages. */
+  UserBlocked: { version: 1, payload: z.object({ blockerId: uuid, blockedId: uuid }) },
+  UserUnblocked: { version: 1, payload: z.object({ blockerId: uuid, blockedId: uuid }) },
+  /** chats: someone joined a chat (created it, was added). presence and media project membership. */
+  ChatMemberJoined: { version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
+  /** chats: someone left or was removed. */
+  ChatMemberLeft: { version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
+  /** chats: a message was stored. Drives push notifications to members with no live connection. */
+  MessageSent: {
+    version: 1,
+    payload: z.object({
+      messageId: uuid,
+      chatId: uuid,
+      seq: z.number().int().positive(),
+      senderId: uuid,
+      recipientIds: z.array(uuid),
+      encrypted: z.boolean(),
+      /** Null when encrypted or deleted: never put into a push notification. */
+      body: z.string().nullable(),
+      attachmentIds: z.array(uuid),
+      chatTitle: z.string().nullable(),
+    }),
+  },
+  /** media: an upload completed; the worker reads the file. */
+  MediaUploaded: { version: 1, payload: z.object({ mediaId: uuid }) },
+} as const;
+
+export type EventType = keyof typeof eventCatalogue;
+export type EventPayload<T extends EventType> = z.infer<(typeof eventCatalogue)[T]['payload']>;
+
+export interface DomainEvent<T extends EventType = EventType> {
+  eventId: string;
+  type: T;
+  version: number;
+  payload: EventPayload<T>;
+  /** The subgraph whose outbox it came from. */
+  source: string;
+}
+
+/** What a producer's transaction needs: any Prisma client (or transaction) with an outbox. */
+export interface OutboxWriter {
+  outboxEvent: {
+    create(args: { data: { type: string; version: number; payload: object } }): Promise<unknown>;
+  };
+}
+
+/** Writes an event to the producer's outbox; call it inside the transaction of the change. */
+export async function recordEvent<T extends EventType>(
+  tx: OutboxWriter,
+  type: T,
+  payload: EventPayload<T>,
+): Promise<void> {
+  const entry = eventCatalogue[type];
+  await tx.outboxEvent.create({ data: { type, version: entry.version, payload: entry.payload.parse(payload) } });
+}
+
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError';
+}
+
+/** Validates an event read from a queue against the catalogue; throws InvalidEventError. */
+export function parseEvent(raw: { type: string; version: number; payload: unknown; eventId: string; source: string }): DomainEvent {
+  if (!(raw.type in eventCatalogue)) throw new InvalidEventError(`Unknown event type ${raw.type}`);
+  const entry = eventCatalogue[raw.type as EventType];
+  if (raw.version !== entry.version)
+    throw new InvalidEventError(`Unsupported version ${raw.version} of ${raw.type}`);
+  const result = entry.payload.safeParse(raw.payload);
+  if (!result.success) throw new InvalidEventError(`Invalid ${raw.type} payload: ${result.error.message}`);
+  return { eventId: raw.eventId, type: raw.type as EventType, version: raw.version, payload: result.data, source: raw.source };
+}

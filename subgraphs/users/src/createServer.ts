@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { createSubgraphServer, type Identity } from '@switchboard/core';
+import { pgAdapter } from '@switchboard/db';
+import { parse } from 'graphql';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { resolvers } from './resolvers.ts';
+
+export interface UsersConfig {
+  databaseUrl: string;
+  internalSecret: string;
+  development: boolean;
+  /** Signs the user tokens handed out by signUp/signIn (the gateway verifies them). */
+  jwtSecret: string;
+  tokenTtlSeconds: number;
+}
+
+export interface UsersContext {
+  identity: Identity;
+  db: PrismaClient;
+  config: UsersConfig;
+}
+
+const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+/** Builds the users subgraph without listening (style.md: no side effects). */
+export async function createServer(config: UsersConfig) {
+  const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl) });
+  return createSubgraphServer<UsersContext>({
+    name: 'users',
+    typeDefs,
+    resolvers,
+    internalSecret: config.internalSecret,
+    development: config.development,
+    context: (identity) => ({ identity, db, config }),
+    healthCheck: async () => {
+      await db.$queryRaw`SELECT 1`;
+    },
+    dispose: () => db.$disconnect(),
+  });
+}

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '@switchboard/core';
+import { Client, errorCode } from './support/client.ts';
+import { startStack, type Stack } from './support/stack.ts';
+
+let stack: Stack;
+let anonymous: Client;
+beforeAll(async () => {
+  stack = await startStack();
+  anonymous = new Client(stack.gateway.url);
+});
+afterAll(() => stack?.stop());
+
+describe('gateway', () => {
+  it('answers /health with 200 when every subgraph answers', async () => {
+    const response = await fetch(new URL('/health', stack.gateway.url));
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.subgraphs).toEqual({ users: 'ok', chats: 'ok', media: 'ok', presence: 'ok' });
+  });
+
+  it('answers /health with 503 naming the subgraph that is down', async () => {
+    const other = await startStack();
+    await other.subgraphs.media.stop();
+    const response = await fetch(new URL('/health', other.gateway.url));
+    expect(response.status).toBe(503);
+    expect((await response.json()).subgraphs.media).toBe('unavailable');
+    await other.gateway.stop();
+    await Promise.all(['users', 'chats', 'presence'].map((n) => other.subgraphs[n as 'users'].stop()));
+  });
+
+  it('refuses a bad bearer token with UNAUTHENTICATED', async () => {
+    const result = await anonymous.withToken('not-a-token').op('Me');
+    expect(errorCode(result)).toBe('UNAUTHENTICATED');
+  });
+
+  it('subgraphs refuse requests that skip the gateway', async () => {
+    const direct = await fetch(stack.subgraphs.users.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(direct.status).toBe(401);
+    expect(errorCode(await direct.json())).toBe('UNAUTHENTICATED');
+
+    const forged = await fetch(stack.subgraphs.users.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity({ userId: 'someone' }, 'a-secret-the-gateway-does-not-use!!'),
+      },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(forged.status).toBe(401);
+    expect(errorCode(await forged.json())).toBe('UNAUTHENTICATED');
+  });
+
+  it('rejects a document that does not validate with GRAPHQL_VALIDATION_FAILED', async () => {
+    const result = await anonymous.request('{ nope }');
+    expect(errorCode(result)).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('rejects a document that does not parse with GRAPHQL_PARSE_FAILED', async () => {
+    const result = await anonymous.request('{ me { ');
+    expect(errorCode(result)).toBe('GRAPHQL_PARSE_FAILED');
+  });
+});

@@ -1,0 +1,115 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  Kind,
+  parse,
+  print,
+  visit,
+  type DefinitionNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
+
+const operationsDir = new URL('../../contract/operations', import.meta.url).pathname;
+
+/** The project's copy of the client contract, parsed once: operation name -> full document text. */
+function loadContract(): Map<string, string> {
+  const definitions: DefinitionNode[] = readdirSync(operationsDir)
+    .filter((file) => file.endsWith('.graphql'))
+    .flatMap((file) => parse(readFileSync(join(operationsDir, file), 'utf8')).definitions);
+  const fragments = new Map(
+    definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
+  const documents = new Map<string, string>();
+  for (const op of definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+    const needed = new Set<string>();
+    const collect = (node: DefinitionNode) =>
+      visit(node, {
+        FragmentSpread(spread) {
+          if (needed.has(spread.name.value)) return;
+          needed.add(spread.name.value);
+          const fragment = fragments.get(spread.name.value);
+          if (fragment) collect(fragment);
+        },
+      });
+    collect(op);
+    const parts = [op, ...[...needed].map((name) => fragments.get(name)!)];
+    documents.set(op.name!.value, parts.map((part) => print(part)).join('\n\n'));
+  }
+  return documents;
+}
+
+export const contract = loadContract();
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+/** A plain HTTP GraphQL client, as a mobile app would be: POST JSON with a bearer token. */
+export class Client {
+  constructor(
+    readonly url: string,
+    public token?: string,
+  ) {}
+
+  withToken(token: string | undefined): Client {
+    return new Client(this.url, token);
+  }
+
+  async request<T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<T> & { status: number }> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as GraphQLResponse<T>;
+    return { ...body, status: response.status };
+  }
+
+  /** Sends a contract operation, by name, exactly as the apps send it. */
+  op<T = Record<string, any>>(name: string, variables: Record<string, unknown> = {}) {
+    const document = contract.get(name);
+    if (!document) throw new Error(`No contract operation named ${name}`);
+    return this.request<T>(document, variables);
+  }
+
+  /** Like `op`, but fails the test on any error and returns `data`. */
+  async data<T = Record<string, any>>(name: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const result = await this.op<T>(name, variables);
+    if (result.errors?.length || !result.data)
+      throw new Error(`${name} failed: ${JSON.stringify(result.errors ?? result)}`);
+    return result.data;
+  }
+}
+
+/** The first error's code, for asserting what a client sees. */
+export function errorCode(result: GraphQLResponse): unknown {
+  return result.errors?.[0]?.extensions?.['code'];
+}
+
+let counter = 0;
+/** A username unique within the run (the database is shared by the run's test files). */
+export function uniqueName(prefix = 'u'): string {
+  counter += 1;
+  return `${prefix}_${process.pid.toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`.slice(0, 32);
+}
+
+/** Signs up a fresh user through the gateway and returns a client holding their token. */
+export async function signUp(base: Client, displayName = 'Test User'): Promise<{ client: Client; id: string; username: string }> {
+  const username = uniqueName();
+  const data = await base.data<{ signUp: { token: string; user: { id: string } } }>('SignUp', {
+    input: { username, password: 'correct horse battery', displayName },
+  });
+  return { client: base.withToken(data.signUp.token), id: data.signUp.user.id, username };
+}
