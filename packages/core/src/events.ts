@@ -32,6 +32,8 @@ export const eventCatalogue = {
       chatTitle: z.string().nullable(),
     }),
   },
+  /** media: an upload was reserved. chats projects it to accept only the owner's media as attachments. */
+  MediaCreated: { version: 1, payload: z.object({ mediaId: uuid, ownerId: uuid }) },
   /** media: an upload completed; the worker reads the file. */
   MediaUploaded: { version: 1, payload: z.object({ mediaId: uuid }) },
 } as const;

@@ -70,6 +70,14 @@ CREATE TABLE "chats"."BlockProjection" (
 );
 
 -- CreateTable
+CREATE TABLE "chats"."AttachableMedia" (
+    "mediaId" UUID NOT NULL,
+    "ownerId" UUID NOT NULL,
+
+    CONSTRAINT "AttachableMedia_pkey" PRIMARY KEY ("mediaId")
+);
+
+-- CreateTable
 CREATE TABLE "chats"."OutboxEvent" (
     "id" BIGSERIAL NOT NULL,
     "eventId" UUID NOT NULL,

@@ -36,6 +36,14 @@ CREATE TABLE "media"."MediaGrant" (
 );
 
 -- CreateTable
+CREATE TABLE "media"."ChatMembership" (
+    "chatId" UUID NOT NULL,
+    "userId" UUID NOT NULL,
+
+    CONSTRAINT "ChatMembership_pkey" PRIMARY KEY ("chatId","userId")
+);
+
+-- CreateTable
 CREATE TABLE "media"."OutboxEvent" (
     "id" BIGSERIAL NOT NULL,
     "eventId" UUID NOT NULL,
@@ -62,6 +70,9 @@ CREATE INDEX "Media_ownerId_idx" ON "media"."Media"("ownerId");
 
 -- CreateIndex
 CREATE INDEX "MediaGrant_chatId_idx" ON "media"."MediaGrant"("chatId");
+
+-- CreateIndex
+CREATE INDEX "ChatMembership_userId_idx" ON "media"."ChatMembership"("userId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "OutboxEvent_eventId_key" ON "media"."OutboxEvent"("eventId");
