@@ -4,7 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { SUBGRAPH_SCHEMAS } from '@switchboard/db';
 
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env['PRISMA_SCHEMA_ENGINE_BINARY'] ?? process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env['PRISMA_SCHEMA_ENGINE_BINARY'] ?? process.execPath,
+  PRISMA_HIDE_UPDATE_MESSAGE: '1',
+};
 for (const schema of SUBGRAPH_SCHEMAS) {
-  execFileSync('npx', ['prisma', 'generate', '--schema', `prisma/${schema}/schema.prisma`], { stdio: 'inherit', env });
+  execFileSync('npx', ['prisma', 'generate', '--schema', `prisma/${schema}/schema.prisma`], {
+    stdio: 'inherit',
+    env,
+  });
 }

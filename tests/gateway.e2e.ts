@@ -47,7 +47,10 @@ describe('gateway', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity({ userId: 'someone' }, 'a-secret-the-gateway-does-not-use!!'),
+        [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity(
+          { userId: 'someone' },
+          'a-secret-the-gateway-does-not-use!!',
+        ),
       },
       body: JSON.stringify({ query: '{ me { id } }' }),
     });

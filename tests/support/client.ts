@@ -23,7 +23,9 @@ function loadContract(): Map<string, string> {
       .map((d) => [d.name.value, d]),
   );
   const documents = new Map<string, string>();
-  for (const op of definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)) {
+  for (const op of definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )) {
     const needed = new Set<string>();
     const collect = (node: DefinitionNode) =>
       visit(node, {
@@ -102,11 +104,17 @@ let counter = 0;
 /** A username unique within the run (the database is shared by the run's test files). */
 export function uniqueName(prefix = 'u'): string {
   counter += 1;
-  return `${prefix}_${process.pid.toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`.slice(0, 32);
+  return `${prefix}_${process.pid.toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`.slice(
+    0,
+    32,
+  );
 }
 
 /** Signs up a fresh user through the gateway and returns a client holding their token. */
-export async function signUp(base: Client, displayName = 'Test User'): Promise<{ client: Client; id: string; username: string }> {
+export async function signUp(
+  base: Client,
+  displayName = 'Test User',
+): Promise<{ client: Client; id: string; username: string }> {
   const username = uniqueName();
   const data = await base.data<{ signUp: { token: string; user: { id: string } } }>('SignUp', {
     input: { username, password: 'correct horse battery', displayName },

@@ -1,33 +1,70 @@
+import { randomBytes } from 'node:crypto';
 import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET, type RunningServer } from '@switchboard/core';
 import { createServer as createChats } from '@switchboard/chats';
 import { createGateway, type RunningGateway } from '@switchboard/gateway';
 import { createServer as createMedia } from '@switchboard/media';
+import { createOutboxRelay, redisConnection, type OutboxRelay } from '@switchboard/messaging';
 import { createServer as createPresence } from '@switchboard/presence';
 import { createServer as createUsers } from '@switchboard/users';
-import { inject } from 'vitest';
+import { createWorker } from '@switchboard/worker';
+import { DEV_VAPID_PRIVATE_KEY, DEV_VAPID_PUBLIC_KEY } from '../../apps/worker/src/env.ts';
+import { fileDatabaseUrl } from './database.ts';
 
-export interface Stack {
-  gateway: RunningGateway;
-  subgraphs: Record<'users' | 'chats' | 'media' | 'presence', RunningServer>;
-  config: StackConfig;
-  stop(): Promise<void>;
-}
+export const SUBGRAPHS = ['users', 'chats', 'media', 'presence'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 export interface StackConfig {
   databaseUrl: string;
+  redisUrl: string;
+  /** BullMQ prefix: random per stack, so test files never share queues. */
+  queuePrefix: string;
   jwtSecret: string;
   internalSecret: string;
 }
 
-/** Starts the four subgraphs and the gateway in-process on free ports, against the run's database. */
-export async function startStack(overrides: Partial<StackConfig> = {}): Promise<Stack> {
-  const config: StackConfig = {
-    databaseUrl: inject('databaseUrl'),
+export interface StackOptions extends Partial<StackConfig> {
+  /** Run the outbox relays and the worker in-process (default true). */
+  worker?: boolean;
+}
+
+export interface Stack {
+  gateway: RunningGateway;
+  subgraphs: Record<SubgraphName, RunningServer>;
+  relays: OutboxRelay[];
+  worker?: ReturnType<typeof createWorker>;
+  config: StackConfig;
+  stop(): Promise<void>;
+}
+
+export const vapid = {
+  subject: 'mailto:test@localhost',
+  publicKey: DEV_VAPID_PUBLIC_KEY,
+  privateKey: DEV_VAPID_PRIVATE_KEY,
+};
+
+export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise<StackConfig> {
+  return {
+    databaseUrl: await fileDatabaseUrl(),
+    redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    queuePrefix: `test-${randomBytes(4).toString('hex')}`,
     jwtSecret: DEV_JWT_SECRET,
     internalSecret: DEV_INTERNAL_SECRET,
     ...overrides,
   };
-  const common = { databaseUrl: config.databaseUrl, internalSecret: config.internalSecret, development: true };
+}
+
+/**
+ * Starts the whole system in-process on free ports against the test file's database: four subgraphs,
+ * their outbox relays, the worker, and the gateway in front.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const { worker: withWorker = true, ...overrides } = options;
+  const config = await stackConfig(overrides);
+  const common = {
+    databaseUrl: config.databaseUrl,
+    internalSecret: config.internalSecret,
+    development: true,
+  };
   const [users, chats, media, presence] = await Promise.all([
     createUsers({ ...common, jwtSecret: config.jwtSecret, tokenTtlSeconds: 3600 }).then((s) => s.listen(0)),
     createChats(common).then((s) => s.listen(0)),
@@ -44,13 +81,37 @@ export async function startStack(overrides: Partial<StackConfig> = {}): Promise<
       development: true,
     })
   ).listen(0);
+
+  const redis = redisConnection(config.redisUrl);
+  const relays = withWorker
+    ? SUBGRAPHS.map((schema) =>
+        createOutboxRelay({
+          databaseUrl: config.databaseUrl,
+          schema,
+          redis,
+          prefix: config.queuePrefix,
+          pollIntervalMs: 200,
+        }),
+      )
+    : [];
+  const worker = withWorker
+    ? createWorker({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, prefix: config.queuePrefix, vapid })
+    : undefined;
+  await Promise.all(relays.map((relay) => relay.start()));
+  await worker?.start();
+
   return {
     gateway,
     subgraphs,
+    relays,
+    ...(worker ? { worker } : {}),
     config,
     async stop() {
       await gateway.stop();
       await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
+      await Promise.all(relays.map((relay) => relay.stop()));
+      await worker?.stop();
+      redis.disconnect();
     },
   };
 }

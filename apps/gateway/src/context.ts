@@ -22,7 +22,10 @@ export interface AuthConfig {
  * Verifies the caller's bearer token once, at the door. No header: anonymous (signUp and signIn
  * need that). A header with a bad or expired token: UNAUTHENTICATED, never silently anonymous.
  */
-export async function authenticate(authorization: string | undefined | null, config: AuthConfig): Promise<Identity> {
+export async function authenticate(
+  authorization: string | undefined | null,
+  config: AuthConfig,
+): Promise<Identity> {
   const token = bearerToken(authorization);
   if (token === undefined) return { userId: null };
   const result = token ? await verifyUserToken(token, config.jwtSecret) : ({ problem: 'invalid' } as const);
@@ -36,7 +39,10 @@ export async function authenticate(authorization: string | undefined | null, con
   return { userId: result.userId };
 }
 
-export async function createContext(authorization: string | undefined | null, config: AuthConfig): Promise<GatewayContext> {
+export async function createContext(
+  authorization: string | undefined | null,
+  config: AuthConfig,
+): Promise<GatewayContext> {
   const identity = await authenticate(authorization, config);
   return { identity, internalToken: await signInternalIdentity(identity, config.internalSecret) };
 }

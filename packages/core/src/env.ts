@@ -22,6 +22,8 @@ export const sharedEnv = {
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/test'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   INTERNAL_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
+  /** BullMQ key prefix shared by the relays and the worker. */
+  QUEUE_PREFIX: z.string().default('switchboard'),
 };
 
 /** Production must never run on the development secrets. */

@@ -24,8 +24,7 @@ export function appError(
   return new GraphQLError(message, { extensions: { ...extensions, code } });
 }
 
-export const unauthenticated = (message = 'Sign in first') =>
-  appError(ErrorCode.UNAUTHENTICATED, message);
+export const unauthenticated = (message = 'Sign in first') => appError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'Not allowed') => appError(ErrorCode.FORBIDDEN, message);
 export const notFound = (what: string) => appError(ErrorCode.NOT_FOUND, `${what} not found`);
 export const badInput = (message: string, field?: string) =>

@@ -64,7 +64,9 @@ export async function recordEvent<T extends EventType>(
   payload: EventPayload<T>,
 ): Promise<void> {
   const entry = eventCatalogue[type];
-  await tx.outboxEvent.create({ data: { type, version: entry.version, payload: entry.payload.parse(payload) } });
+  await tx.outboxEvent.create({
+    data: { type, version: entry.version, payload: entry.payload.parse(payload) },
+  });
 }
 
 export class InvalidEventError extends Error {
@@ -72,12 +74,24 @@ export class InvalidEventError extends Error {
 }
 
 /** Validates an event read from a queue against the catalogue; throws InvalidEventError. */
-export function parseEvent(raw: { type: string; version: number; payload: unknown; eventId: string; source: string }): DomainEvent {
+export function parseEvent(raw: {
+  type: string;
+  version: number;
+  payload: unknown;
+  eventId: string;
+  source: string;
+}): DomainEvent {
   if (!(raw.type in eventCatalogue)) throw new InvalidEventError(`Unknown event type ${raw.type}`);
   const entry = eventCatalogue[raw.type as EventType];
   if (raw.version !== entry.version)
     throw new InvalidEventError(`Unsupported version ${raw.version} of ${raw.type}`);
   const result = entry.payload.safeParse(raw.payload);
   if (!result.success) throw new InvalidEventError(`Invalid ${raw.type} payload: ${result.error.message}`);
-  return { eventId: raw.eventId, type: raw.type as EventType, version: raw.version, payload: result.data, source: raw.source };
+  return {
+    eventId: raw.eventId,
+    type: raw.type as EventType,
+    version: raw.version,
+    payload: result.data,
+    source: raw.source,
+  };
 }

@@ -20,11 +20,7 @@ export interface Identity {
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-export async function signUserToken(
-  userId: string,
-  secret: string,
-  ttlSeconds: number,
-): Promise<string> {
+export async function signUserToken(userId: string, secret: string, ttlSeconds: number): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(userId)

@@ -44,9 +44,11 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0
     )`);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
-      `SELECT migration_name, checksum, finished_at FROM ${table} WHERE rolled_back_at IS NULL`,
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+    }>(`SELECT migration_name, checksum, finished_at FROM ${table} WHERE rolled_back_at IS NULL`);
     const done = new Map(rows.map((row) => [row.migration_name, row]));
     for (const name of folders) {
       const sql = await readFile(join(options.migrationsDir, name, 'migration.sql'), 'utf8');
@@ -92,6 +94,11 @@ export async function migrateAll(
   log?: (message: string) => void,
 ): Promise<void> {
   for (const schema of SUBGRAPH_SCHEMAS) {
-    await migrate({ databaseUrl, schema, migrationsDir: join(prismaDir, schema, 'migrations'), ...(log ? { log } : {}) });
+    await migrate({
+      databaseUrl,
+      schema,
+      migrationsDir: join(prismaDir, schema, 'migrations'),
+      ...(log ? { log } : {}),
+    });
   }
 }

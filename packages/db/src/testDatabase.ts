@@ -2,35 +2,48 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrateAll } from './migrate.ts';
 
-/**
- * A fresh, migrated database for one test run (style.md: isolated per run, cleaned up after).
- * `baseUrl` points at a database we can connect to for CREATE/DROP DATABASE.
- */
-export async function createTestDatabase(
-  baseUrl: string,
-  prismaDir: string,
-): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+const withAdmin = async <T>(baseUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> => {
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
+    return await run(admin);
   } finally {
     await admin.end();
   }
+};
+
+const urlFor = (baseUrl: string, name: string) => {
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
-  await migrateAll(url.toString(), prismaDir);
+  return url.toString();
+};
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database for tests (style.md: isolated, cleaned up after). With `template`, a copy of that
+ * (already migrated) database, which takes a fraction of a second; otherwise a fresh one with
+ * every migration applied. `baseUrl` is any database we may run CREATE/DROP DATABASE from.
+ */
+export async function createTestDatabase(
+  baseUrl: string,
+  options: { prismaDir: string } | { template: string },
+): Promise<TestDatabase> {
+  const name = `test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await withAdmin(baseUrl, (admin) =>
+    admin.query(`CREATE DATABASE "${name}"${'template' in options ? ` TEMPLATE "${options.template}"` : ''}`),
+  );
+  const url = urlFor(baseUrl, name);
+  if ('prismaDir' in options) await migrateAll(url, options.prismaDir);
   return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
+    url,
+    drop: () => withAdmin(baseUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
   };
+}
+
+export function databaseName(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
 }

@@ -1,4 +1,5 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { serveSubgraph } from '@switchboard/messaging';
 import { createServer } from './createServer.ts';
 import { env } from './env.ts';
 
@@ -8,11 +9,4 @@ const server = await createServer({
   internalSecret: env.INTERNAL_SECRET,
   development: env.NODE_ENV !== 'production',
 });
-const running = await server.listen(env.PORT);
-console.log(`media subgraph ready at ${running.url}`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void running.stop().finally(() => process.exit(0));
-  });
-}
+await serveSubgraph('media', server, env);

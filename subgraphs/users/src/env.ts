@@ -5,7 +5,11 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
-    TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+    TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(30 * 24 * 3600),
     PORT: z.coerce.number().int().min(0).max(65535).default(4001),
   }),
 );

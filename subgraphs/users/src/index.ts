@@ -1,4 +1,5 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { serveSubgraph } from '@switchboard/messaging';
 import { createServer } from './createServer.ts';
 import { env } from './env.ts';
 
@@ -10,11 +11,4 @@ const server = await createServer({
   jwtSecret: env.JWT_SECRET,
   tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
 });
-const running = await server.listen(env.PORT);
-console.log(`users subgraph ready at ${running.url}`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void running.stop().finally(() => process.exit(0));
-  });
-}
+await serveSubgraph('users', server, env);

@@ -78,6 +78,14 @@ CREATE TABLE "chats"."AttachableMedia" (
 );
 
 -- CreateTable
+CREATE TABLE "chats"."ProjectionVersion" (
+    "key" TEXT NOT NULL,
+    "version" BIGINT NOT NULL,
+
+    CONSTRAINT "ProjectionVersion_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
 CREATE TABLE "chats"."OutboxEvent" (
     "id" BIGSERIAL NOT NULL,
     "eventId" UUID NOT NULL,

@@ -44,6 +44,14 @@ CREATE TABLE "media"."ChatMembership" (
 );
 
 -- CreateTable
+CREATE TABLE "media"."ProjectionVersion" (
+    "key" TEXT NOT NULL,
+    "version" BIGINT NOT NULL,
+
+    CONSTRAINT "ProjectionVersion_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
 CREATE TABLE "media"."OutboxEvent" (
     "id" BIGSERIAL NOT NULL,
     "eventId" UUID NOT NULL,

@@ -18,6 +18,14 @@ CREATE TABLE "presence"."ChatMembership" (
 );
 
 -- CreateTable
+CREATE TABLE "presence"."ProjectionVersion" (
+    "key" TEXT NOT NULL,
+    "version" BIGINT NOT NULL,
+
+    CONSTRAINT "ProjectionVersion_pkey" PRIMARY KEY ("key")
+);
+
+-- CreateTable
 CREATE TABLE "presence"."OutboxEvent" (
     "id" BIGSERIAL NOT NULL,
     "eventId" UUID NOT NULL,

@@ -1,0 +1,75 @@
+import { openChatsProjections } from '@switchboard/chats/events';
+import { openMediaProjections } from '@switchboard/media/events';
+import {
+  checkEvictionPolicy,
+  createConsumer,
+  redisConnection,
+  type ConsumerQueue,
+  type EventHandler,
+} from '@switchboard/messaging';
+import { openPresenceProjections } from '@switchboard/presence/events';
+import { createPresenceStore } from '@switchboard/presence/store';
+import { openPushNotifications, type VapidConfig } from '@switchboard/users/jobs';
+import type { Worker } from 'bullmq';
+
+export interface WorkerConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  /** BullMQ key prefix, the same the relays use. */
+  prefix: string;
+  vapid: VapidConfig;
+  concurrency?: number;
+  /** How long a job's lock lasts before BullMQ considers its worker dead and retries it. */
+  lockDurationMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * The background worker: one BullMQ consumer per queue, each running a handler that its owning
+ * subgraph wrote (projections, push). Nothing starts until `start()`.
+ */
+export function createWorker(config: WorkerConfig) {
+  const log = config.log ?? ((message, error) => console.error(`[worker] ${message}`, error ?? ''));
+  const redis = redisConnection(config.redisUrl);
+  const presence = createPresenceStore(redis);
+  const handlers: Record<Exclude<ConsumerQueue, 'media-processing'>, { handle: EventHandler; close(): Promise<void> }> = {
+    'chats-projections': openChatsProjections(config.databaseUrl),
+    'presence-projections': openPresenceProjections(config.databaseUrl),
+    'media-projections': openMediaProjections(config.databaseUrl),
+    'push-notifications': openPushNotifications(config.databaseUrl, {
+      vapid: config.vapid,
+      onlineAmong: (userIds) => presence.onlineAmong(userIds),
+      log,
+    }),
+  };
+  const workers: Worker[] = Object.entries(handlers).map(([queue, handler]) => {
+    const worker = createConsumer({
+      queue: queue as ConsumerQueue,
+      handle: handler.handle,
+      redis,
+      prefix: config.prefix,
+      concurrency: config.concurrency ?? 8,
+      log,
+    });
+    if (config.lockDurationMs) {
+      worker.opts.lockDuration = config.lockDurationMs;
+      worker.opts.stalledInterval = config.lockDurationMs;
+    }
+    return worker;
+  });
+
+  return {
+    workers,
+    async start() {
+      await checkEvictionPolicy(redis, log);
+      for (const worker of workers) void worker.run();
+      await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+    },
+    /** Graceful: waits for in-flight jobs to finish (BullMQ returns unfinished ones on restart). */
+    async stop() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(Object.values(handlers).map((handler) => handler.close()));
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { parseEnv, sharedEnv } from '@switchboard/core';
+import { z } from 'zod';
+
+/**
+ * Development VAPID keys (README, "Secrets"): fine on a laptop, refused in production.
+ * Generate your own with `npx web-push generate-vapid-keys`.
+ */
+export const DEV_VAPID_PUBLIC_KEY =
+  'BMWbNGzBC5sTkLTGbLofXMlcAub2lD8umahm1KTowROdOGp4S4G2oufkLT8S3uc9VptERK_wXyssS7HuvaNWV8w';
+export const DEV_VAPID_PRIVATE_KEY = '_B7Qk9NuoXJeK1MADl5RoCQM5G3F6ByYnOAgWnmImDc';
+
+export const env = parseEnv(
+  z.object({
+    ...sharedEnv,
+    VAPID_SUBJECT: z.string().default('mailto:dev@localhost'),
+    VAPID_PUBLIC_KEY: z.string().default(DEV_VAPID_PUBLIC_KEY),
+    VAPID_PRIVATE_KEY: z.string().default(DEV_VAPID_PRIVATE_KEY),
+    WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+    WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().optional(),
+  }),
+);

@@ -1,0 +1,96 @@
+import { InvalidEventError, parseEvent, type DomainEvent } from '@switchboard/core';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { EventJobData } from './jobOptions.ts';
+import type { ConsumerQueue } from './routes.ts';
+
+export interface ReceivedEvent extends DomainEvent {
+  /** Outbox row id in the source: larger means later, for the same source. */
+  sequence: bigint;
+  /** How many times this job was tried before (0 on the first run). */
+  attemptsMade: number;
+}
+
+export type EventHandler = (event: ReceivedEvent) => Promise<void>;
+
+export interface ConsumerOptions {
+  queue: ConsumerQueue;
+  handle: EventHandler;
+  redis: Redis;
+  prefix: string;
+  concurrency?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * A BullMQ worker for one consumer queue. Each payload is checked against the event catalogue
+ * first: one that fails is rejected with UnrecoverableError (no retries), logged, and kept in
+ * the failed set where an operator can see and replay it. Handler errors retry with backoff.
+ */
+export function createConsumer(options: ConsumerOptions): Worker<EventJobData> {
+  const log = options.log ?? ((message, error) => console.error(`[${options.queue}] ${message}`, error ?? ''));
+  const worker = new Worker<EventJobData>(
+    options.queue,
+    async (job: Job<EventJobData>) => {
+      let event: DomainEvent;
+      try {
+        event = parseEvent(job.data);
+      } catch (error) {
+        if (error instanceof InvalidEventError) {
+          log(`rejected job ${job.id}: ${error.message}`);
+          throw new UnrecoverableError(error.message);
+        }
+        throw error;
+      }
+      await options.handle({ ...event, sequence: BigInt(job.data.sequence), attemptsMade: job.attemptsMade });
+    },
+    {
+      connection: options.redis,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 8,
+      autorun: false,
+    },
+  );
+  worker.on('failed', (job, error) => {
+    if (job && (error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {
+      log(`job ${job.id} (${job.name}) failed for good; replay with npm run events:replay`, error);
+    }
+  });
+  worker.on('error', (error) => log('worker error', error));
+  return worker;
+}
+
+/**
+ * Applies a projection change only if `sequence` is newer than what `key` has seen, in the
+ * caller's transaction: duplicates and stale (reordered) events become no-ops.
+ */
+export async function advanceProjection(
+  tx: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> },
+  schema: string,
+  key: string,
+  sequence: bigint,
+): Promise<boolean> {
+  const changed = await tx.$executeRawUnsafe(
+    `INSERT INTO "${schema}"."ProjectionVersion" (key, version) VALUES ($1, $2)
+     ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version
+     WHERE "ProjectionVersion".version < EXCLUDED.version`,
+    key,
+    sequence,
+  );
+  return changed === 1;
+}
+
+/** Marks an event handled by `consumer` in the caller's transaction; false if it already was. */
+export async function firstDelivery(
+  tx: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> },
+  schema: string,
+  consumer: string,
+  eventId: string,
+): Promise<boolean> {
+  const inserted = await tx.$executeRawUnsafe(
+    `INSERT INTO "${schema}"."ProcessedEvent" (consumer, "eventId") VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING`,
+    consumer,
+    eventId,
+  );
+  return inserted === 1;
+}

@@ -1,0 +1,6 @@
+export * from './consumer.ts';
+export * from './jobOptions.ts';
+export * from './outboxRelay.ts';
+export * from './redis.ts';
+export * from './routes.ts';
+export * from './serveSubgraph.ts';

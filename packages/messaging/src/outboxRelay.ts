@@ -1,0 +1,161 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import pg from 'pg';
+import { eventJobOptions, type EventJobData } from './jobOptions.ts';
+import { consumerQueues, queuesFor, type ConsumerQueue } from './routes.ts';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  /** The producer's Postgres schema: a relay only ever reads its own subgraph's outbox. */
+  schema: string;
+  redis: Redis;
+  /** BullMQ key prefix (tests use a random one). */
+  prefix: string;
+  batchSize?: number;
+  /** Fallback poll; new rows also wake the relay at once through LISTEN/NOTIFY. */
+  pollIntervalMs?: number;
+  log?: (message: string, error?: unknown) => void;
+  /** Test hook: runs after the jobs were added and before the rows are marked published. */
+  afterPublish?: () => Promise<void>;
+}
+
+export interface OutboxRelay {
+  /** Relays everything pending now; returns how many events it moved. */
+  drain(): Promise<number>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface OutboxRow {
+  id: string;
+  eventId: string;
+  type: string;
+  version: number;
+  payload: unknown;
+}
+
+/**
+ * Moves committed outbox rows to the consumers' BullMQ queues (design.md, principle 2).
+ * Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of relays can run; each job's id
+ * is the event id, so a relay that dies after adding jobs but before marking the rows published
+ * only re-adds jobs that BullMQ already holds: nothing is lost and nothing runs twice.
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const log = options.log ?? ((message, error) => console.error(`[relay:${options.schema}] ${message}`, error ?? ''));
+  const table = `"${options.schema}"."OutboxEvent"`;
+  const channel = `outbox_${options.schema}`;
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  const queues = new Map<ConsumerQueue, Queue>(
+    consumerQueues.map((name) => [name, new Queue(name, { connection: options.redis, prefix: options.prefix })]),
+  );
+  let listener: pg.PoolClient | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let wakeRequested = false;
+  let loop: Promise<void> | undefined;
+
+  async function relayBatch(): Promise<number> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id::text, "eventId", type, version, payload FROM ${table}
+         WHERE "publishedAt" IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [options.batchSize ?? 200],
+      );
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      const jobsByQueue = new Map<ConsumerQueue, { name: string; data: EventJobData; opts: typeof eventJobOptions }[]>();
+      for (const row of rows) {
+        const data: EventJobData = {
+          eventId: row.eventId,
+          type: row.type,
+          version: row.version,
+          payload: row.payload,
+          source: options.schema,
+          sequence: row.id,
+        };
+        for (const queue of queuesFor(row.type)) {
+          const jobs = jobsByQueue.get(queue) ?? [];
+          jobs.push({ name: row.type, data, opts: { ...eventJobOptions, jobId: row.eventId } });
+          jobsByQueue.set(queue, jobs);
+        }
+      }
+      await Promise.all([...jobsByQueue].map(([queue, jobs]) => queues.get(queue)!.addBulk(jobs)));
+      await options.afterPublish?.();
+      await client.query(`UPDATE ${table} SET "publishedAt" = now() WHERE id = ANY($1::bigint[])`, [
+        rows.map((row) => row.id),
+      ]);
+      await client.query('COMMIT');
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const moved = await relayBatch();
+      total += moved;
+      if (moved === 0) return total;
+    }
+  }
+
+  async function runLoop(): Promise<void> {
+    while (running) {
+      wakeRequested = false;
+      try {
+        await drain();
+      } catch (error) {
+        log('relay failed; retrying', error);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      if (wakeRequested) continue;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, options.pollIntervalMs ?? 1000);
+      });
+      clearTimeout(timer);
+    }
+  }
+
+  let wake: (() => void) | undefined;
+  const poke = () => {
+    wakeRequested = true;
+    wake?.();
+  };
+
+  return {
+    drain,
+    async start() {
+      if (running) return;
+      running = true;
+      try {
+        listener = await pool.connect();
+        listener.on('notification', poke);
+        await listener.query(`LISTEN ${channel}`);
+      } catch (error) {
+        log('LISTEN failed; falling back to polling', error);
+      }
+      loop = runLoop();
+    },
+    async stop() {
+      running = false;
+      poke();
+      await loop;
+      if (listener) {
+        await listener.query(`UNLISTEN ${channel}`).catch(() => {});
+        listener.release();
+      }
+      await Promise.all([...queues.values()].map((queue) => queue.close()));
+      await pool.end();
+    },
+  };
+}

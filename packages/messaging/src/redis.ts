@@ -1,0 +1,35 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * BullMQ needs `maxRetriesPerRequest: null` on connections that block (workers), and keeps
+ * retrying while Redis is down, so a restarted Redis is picked up again without a restart of ours.
+ */
+export function redisConnection(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    ...options,
+  });
+}
+
+/**
+ * BullMQ silently loses jobs when Redis evicts keys; warn loudly unless the policy is noeviction.
+ * Returns the policy (null when the server does not let us read it, e.g. managed Redis).
+ */
+export async function checkEvictionPolicy(redis: Redis, log: (message: string) => void = console.error): Promise<string | null> {
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    const policy = reply[1] ?? null;
+    if (policy && policy !== 'noeviction') {
+      log(
+        `WARNING: Redis maxmemory-policy is "${policy}"; BullMQ needs "noeviction" or queued jobs can be lost. ` +
+          'Run: redis-cli CONFIG SET maxmemory-policy noeviction',
+      );
+    }
+    return policy;
+  } catch {
+    log('WARNING: could not read Redis maxmemory-policy; make sure it is "noeviction"');
+    return null;
+  }
+}

@@ -1,0 +1,27 @@
+import type { EventType } from '@switchboard/core';
+
+/**
+ * Who consumes which domain event. The relay copies each event into the queue of every consumer
+ * that wants it (one BullMQ queue per consumer), so a slow or failing consumer never holds up
+ * another, and each retries on its own.
+ */
+export const consumers = {
+  /** chats' projections: blocks (from users) and attachable media (from media). */
+  'chats-projections': ['UserBlocked', 'UserUnblocked', 'MediaCreated'],
+  /** presence's projection of chat membership, for typing and presence authorization. */
+  'presence-projections': ['ChatMemberJoined', 'ChatMemberLeft'],
+  /** media's projections: chat membership and attachment grants, for who may read media. */
+  'media-projections': ['ChatMemberJoined', 'ChatMemberLeft', 'MessageSent'],
+  /** media processing: dimensions and thumbnails after an upload. */
+  'media-processing': ['MediaUploaded'],
+  /** Web Push to members with no live connection (users owns push subscriptions). */
+  'push-notifications': ['MessageSent'],
+} as const satisfies Record<string, readonly EventType[]>;
+
+export type ConsumerQueue = keyof typeof consumers;
+
+export const consumerQueues = Object.keys(consumers) as ConsumerQueue[];
+
+export function queuesFor(type: string): ConsumerQueue[] {
+  return consumerQueues.filter((queue) => (consumers[queue] as readonly string[]).includes(type));
+}

@@ -1,0 +1,33 @@
+import type { RunningServer } from '@switchboard/core';
+import { createOutboxRelay } from './outboxRelay.ts';
+import { redisConnection } from './redis.ts';
+
+export interface SubgraphProcessEnv {
+  PORT: number;
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  QUEUE_PREFIX: string;
+}
+
+/**
+ * What a subgraph's `index.ts` does once its server is built: listen, relay its outbox to the
+ * queues, and shut both down cleanly on SIGINT/SIGTERM.
+ */
+export async function serveSubgraph(
+  schema: string,
+  server: { listen(port: number): Promise<RunningServer> },
+  env: SubgraphProcessEnv,
+): Promise<void> {
+  const running = await server.listen(env.PORT);
+  const redis = redisConnection(env.REDIS_URL);
+  const relay = createOutboxRelay({ databaseUrl: env.DATABASE_URL, schema, redis, prefix: env.QUEUE_PREFIX });
+  await relay.start();
+  console.log(`${schema} subgraph ready at ${running.url}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void Promise.all([running.stop(), relay.stop()])
+        .then(() => redis.quit())
+        .finally(() => process.exit(0));
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import { advanceProjection, type EventHandler } from '@switchboard/messaging';
+import { pgAdapter } from '@switchboard/db';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+/**
+ * media's projections of chats' events: who is in which chat, and which media is attached in
+ * which chat. Together they decide who may obtain a media URL.
+ */
+export function mediaProjections(db: PrismaClient): EventHandler {
+  return async (event) => {
+    switch (event.type) {
+      case 'ChatMemberJoined':
+      case 'ChatMemberLeft': {
+        const { chatId, userId } = event.payload as { chatId: string; userId: string };
+        await db.$transaction(async (tx) => {
+          if (!(await advanceProjection(tx, 'media', `member:${chatId}:${userId}`, event.sequence))) return;
+          if (event.type === 'ChatMemberJoined') {
+            await tx.chatMembership.upsert({
+              where: { chatId_userId: { chatId, userId } },
+              create: { chatId, userId },
+              update: {},
+            });
+          } else {
+            await tx.chatMembership.deleteMany({ where: { chatId, userId } });
+          }
+        });
+        return;
+      }
+      case 'MessageSent': {
+        const { chatId, attachmentIds } = event.payload as { chatId: string; attachmentIds: string[] };
+        if (attachmentIds.length === 0) return;
+        await db.mediaGrant.createMany({
+          data: attachmentIds.map((mediaId) => ({ mediaId, chatId })),
+          skipDuplicates: true,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}
+
+/** For the worker: the handler with its own connection to the media schema. */
+export function openMediaProjections(databaseUrl: string) {
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
+  return { handle: mediaProjections(db), close: () => db.$disconnect() };
+}

@@ -1,0 +1,29 @@
+import { advanceProjection, type EventHandler } from '@switchboard/messaging';
+import { pgAdapter } from '@switchboard/db';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+/** presence's projection of chat membership (from chats), which authorizes typing. */
+export function presenceProjections(db: PrismaClient): EventHandler {
+  return async (event) => {
+    if (event.type !== 'ChatMemberJoined' && event.type !== 'ChatMemberLeft') return;
+    const { chatId, userId } = event.payload as { chatId: string; userId: string };
+    await db.$transaction(async (tx) => {
+      if (!(await advanceProjection(tx, 'presence', `member:${chatId}:${userId}`, event.sequence))) return;
+      if (event.type === 'ChatMemberJoined') {
+        await tx.chatMembership.upsert({
+          where: { chatId_userId: { chatId, userId } },
+          create: { chatId, userId },
+          update: {},
+        });
+      } else {
+        await tx.chatMembership.deleteMany({ where: { chatId, userId } });
+      }
+    });
+  };
+}
+
+/** For the worker: the handler with its own connection to the presence schema. */
+export function openPresenceProjections(databaseUrl: string) {
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
+  return { handle: presenceProjections(db), close: () => db.$disconnect() };
+}

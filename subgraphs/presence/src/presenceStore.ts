@@ -1,0 +1,49 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Live presence in Redis, owned by the presence subgraph. Each live gateway connection is a
+ * member of the user's sorted set, scored by when it expires; gateways renew it with heartbeats,
+ * so a connection whose gateway died simply runs out (heartbeats with expiry, not trust).
+ */
+const connectionsKey = (userId: string) => `presence:conns:${userId}`;
+
+export interface PresenceStore {
+  /** Registers or renews a live connection for `ttlMs`. */
+  touch(userId: string, connectionId: string, ttlMs: number): Promise<void>;
+  /** Forgets a connection that closed; returns true when it was the user's last one. */
+  drop(userId: string, connectionId: string): Promise<boolean>;
+  /** The users among `userIds` that hold at least one live connection now. */
+  onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
+}
+
+export function createPresenceStore(redis: Redis): PresenceStore {
+  return {
+    async touch(userId, connectionId, ttlMs) {
+      const key = connectionsKey(userId);
+      await redis
+        .multi()
+        .zadd(key, Date.now() + ttlMs, connectionId)
+        .pexpire(key, ttlMs * 2)
+        .exec();
+    },
+    async drop(userId, connectionId) {
+      const key = connectionsKey(userId);
+      const [, , live] =
+        (await redis
+          .multi()
+          .zrem(key, connectionId)
+          .zremrangebyscore(key, '-inf', Date.now())
+          .zcard(key)
+          .exec()) ?? [];
+      return Number(live?.[1] ?? 0) === 0;
+    },
+    async onlineAmong(userIds) {
+      if (userIds.length === 0) return new Set();
+      const now = Date.now();
+      const pipeline = redis.pipeline();
+      for (const userId of userIds) pipeline.zcount(connectionsKey(userId), now, '+inf');
+      const counts = (await pipeline.exec()) ?? [];
+      return new Set(userIds.filter((_, index) => Number(counts[index]?.[1] ?? 0) > 0));
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { recordEvent } from '@switchboard/core';
+import { pgAdapter } from '@switchboard/db';
+import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
+import { createWorker } from '@switchboard/worker';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaClient as ChatsDb } from '../subgraphs/chats/src/generated/prisma/client.ts';
+import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma/client.ts';
+import { stackConfig, vapid } from './support/stack.ts';
+
+const config = await stackConfig();
+const redis = redisConnection(config.redisUrl);
+const usersDb = new UsersDb({ adapter: pgAdapter(config.databaseUrl, 2) });
+const chatsDb = new ChatsDb({ adapter: pgAdapter(config.databaseUrl, 2) });
+const projections = new Queue('chats-projections', { connection: redis, prefix: config.queuePrefix });
+let worker: ReturnType<typeof createWorker>;
+
+beforeAll(() => {
+  worker = createWorker({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, prefix: config.queuePrefix, vapid, log: () => {} });
+});
+afterAll(async () => {
+  await worker.stop();
+  await projections.close();
+  await Promise.all([usersDb.$disconnect(), chatsDb.$disconnect()]);
+  redis.disconnect();
+});
+
+const relay = (afterPublish?: () => Promise<void>) =>
+  createOutboxRelay({
+    databaseUrl: config.databaseUrl,
+    schema: 'users',
+    redis,
+    prefix: config.queuePrefix,
+    log: () => {},
+    ...(afterPublish ? { afterPublish } : {}),
+  });
+
+async function blockEvent(blockerId: string, blockedId: string) {
+  await usersDb.$transaction((tx) => recordEvent(tx, 'UserBlocked', { blockerId, blockedId }));
+  const row = await usersDb.outboxEvent.findFirstOrThrow({ where: { type: 'UserBlocked' }, orderBy: { id: 'desc' } });
+  return row.eventId;
+}
+
+describe('outbox relay and consumers', () => {
+  it('delivers an event once when the relay dies between publishing and marking it published', async () => {
+    const [blockerId, blockedId] = [randomUUID(), randomUUID()];
+    const eventId = await blockEvent(blockerId, blockedId);
+
+    // The first relay "crashes" after the jobs reached Redis but before its transaction commits.
+    const crashing = relay(async () => {
+      throw new Error('simulated crash');
+    });
+    await expect(crashing.drain()).rejects.toThrow('simulated crash');
+    await crashing.stop();
+    const stillPending = await usersDb.outboxEvent.findUniqueOrThrow({ where: { eventId } });
+    expect(stillPending.publishedAt).toBeNull();
+    const job = await projections.getJob(eventId);
+    expect(job).toBeDefined();
+
+    // A fresh relay publishes it again: same jobId, so BullMQ keeps the one job it has.
+    const second = relay();
+    expect(await second.drain()).toBeGreaterThanOrEqual(1);
+    await second.stop();
+    expect((await usersDb.outboxEvent.findUniqueOrThrow({ where: { eventId } })).publishedAt).not.toBeNull();
+    expect((await projections.getJob(eventId))?.timestamp).toBe(job!.timestamp);
+
+    await worker.start();
+    await expect
+      .poll(() => chatsDb.blockProjection.count({ where: { blockerId, blockedId } }), { timeout: 10_000 })
+      .toBe(1);
+    await expect.poll(() => projections.getCompletedCount(), { timeout: 10_000 }).toBe(1);
+    // One attempt, and it succeeded: the event ran once.
+    expect((await projections.getJob(eventId))?.attemptsMade).toBe(1);
+  });
+
+  it('delivers events committed while no relay was running (the producer died before publishing)', async () => {
+    const [blockerId, blockedId] = [randomUUID(), randomUUID()];
+    await blockEvent(blockerId, blockedId);
+    const later = relay();
+    await later.start();
+    await expect
+      .poll(() => chatsDb.blockProjection.count({ where: { blockerId, blockedId } }), { timeout: 10_000 })
+      .toBe(1);
+    await later.stop();
+  });
+
+  it('rejects a payload that fails validation without retrying, and keeps it for an operator', async () => {
+    const job = await projections.add('UserBlocked', {
+      eventId: randomUUID(),
+      type: 'UserBlocked',
+      version: 1,
+      payload: { blockerId: 'not-a-uuid' },
+      source: 'users',
+      sequence: '1',
+    });
+    await expect.poll(async () => (await projections.getJob(job.id!))?.failedReason, { timeout: 10_000 }).toMatch(
+      /Invalid UserBlocked payload/,
+    );
+    const failed = await projections.getJob(job.id!);
+    expect(failed?.attemptsMade).toBe(1);
+    expect(await projections.getFailedCount()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('ignores a stale event: an older unblock arriving after a newer block does not undo it', async () => {
+    const [blockerId, blockedId] = [randomUUID(), randomUUID()];
+    const base = { blockerId, blockedId };
+    const add = (type: string, sequence: string) =>
+      projections.add(type, { eventId: randomUUID(), type, version: 1, payload: base, source: 'users', sequence });
+    await add('UserBlocked', '1000002');
+    await expect.poll(() => chatsDb.blockProjection.count({ where: base }), { timeout: 10_000 }).toBe(1);
+    const stale = await add('UserUnblocked', '1000001');
+    await expect.poll(async () => (await projections.getJob(stale.id!))?.finishedOn, { timeout: 10_000 }).toBeDefined();
+    expect(await chatsDb.blockProjection.count({ where: base })).toBe(1);
+  });
+});
