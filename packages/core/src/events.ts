@@ -36,6 +36,13 @@ export const eventCatalogue = {
   MediaCreated: { version: 1, payload: z.object({ mediaId: uuid, ownerId: uuid }) },
   /** media: an upload completed; the worker reads the file. */
   MediaUploaded: { version: 1, payload: z.object({ mediaId: uuid }) },
+  /** media: processing finished (READY or FAILED). chats tells subscribers of messages that carry it. */
+  MediaProcessed: {
+    version: 1,
+    payload: z.object({ mediaId: uuid, status: z.enum(['READY', 'FAILED']) }),
+  },
+  /** users: a user's avatar changed. media lets every signed-in user read the new one. */
+  UserAvatarChanged: { version: 1, payload: z.object({ userId: uuid, mediaId: uuid.nullable() }) },
 } as const;
 
 export type EventType = keyof typeof eventCatalogue;

@@ -7,11 +7,13 @@ import type { EventType } from '@switchboard/core';
  */
 export const consumers = {
   /** chats' projections: blocks (from users) and attachable media (from media). */
-  'chats-projections': ['UserBlocked', 'UserUnblocked', 'MediaCreated'],
+  'chats-projections': ['UserBlocked', 'UserUnblocked', 'MediaCreated', 'MediaProcessed'],
   /** presence's projection of chat membership, for typing and presence authorization. */
   'presence-projections': ['ChatMemberJoined', 'ChatMemberLeft'],
   /** media's projections: chat membership and attachment grants, for who may read media. */
-  'media-projections': ['ChatMemberJoined', 'ChatMemberLeft', 'MessageSent'],
+  'media-projections': ['ChatMemberJoined', 'ChatMemberLeft', 'MessageSent', 'UserAvatarChanged'],
+  /** users' projection of media ownership, so an avatar can only be one's own upload. */
+  'users-projections': ['MediaCreated'],
   /** media processing: dimensions and thumbnails after an upload. */
   'media-processing': ['MediaUploaded'],
   /** Web Push to members with no live connection (users owns push subscriptions). */
