@@ -4,6 +4,7 @@ import { pgAdapter } from '@switchboard/db';
 import { parse } from 'graphql';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { resolvers } from './resolvers.ts';
+import { createUserLoader, type UserLoader } from './userLoader.ts';
 
 export interface UsersConfig {
   databaseUrl: string;
@@ -18,6 +19,8 @@ export interface UsersContext {
   identity: Identity;
   db: PrismaClient;
   config: UsersConfig;
+  /** Batches user lookups of one request (entity references, me). */
+  users: UserLoader;
 }
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -31,7 +34,7 @@ export async function createServer(config: UsersConfig) {
     resolvers,
     internalSecret: config.internalSecret,
     development: config.development,
-    context: (identity) => ({ identity, db, config }),
+    context: (identity) => ({ identity, db, config, users: createUserLoader(db) }),
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },

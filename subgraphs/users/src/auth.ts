@@ -1,0 +1,77 @@
+import { badInput, signUserToken, unauthenticated } from '@switchboard/core';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { UsersContext } from './createServer.ts';
+import { Prisma } from './generated/prisma/client.ts';
+import { charLength, isValidUsername, normalizeUsername, parseDisplayName } from './input.ts';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
+import { publicUserSelect, type PublicUser } from './userLoader.ts';
+
+interface SignUpInput {
+  username: string;
+  password: string;
+  displayName: string;
+}
+
+interface SignInInput {
+  username: string;
+  password: string;
+}
+
+const MIN_PASSWORD = 8;
+const MAX_PASSWORD = 256;
+
+// One message for an unknown user and a wrong password: sign-in must not reveal which usernames exist.
+const BAD_CREDENTIALS = 'Wrong username or password';
+
+async function authPayload(user: PublicUser, context: UsersContext) {
+  const token = await signUserToken(user.id, context.config.jwtSecret, context.config.tokenTtlSeconds);
+  return { token, user };
+}
+
+async function signUp(_: unknown, { input }: { input: SignUpInput }, context: UsersContext) {
+  const username = normalizeUsername(input.username);
+  if (!isValidUsername(username))
+    throw badInput('Username must be 3-32 characters of a-z, 0-9 and _', 'username');
+  const passwordLength = charLength(input.password);
+  if (passwordLength < MIN_PASSWORD || passwordLength > MAX_PASSWORD)
+    throw badInput(`Password must be ${MIN_PASSWORD}-${MAX_PASSWORD} characters`, 'password');
+  const displayName = parseDisplayName(input.displayName);
+
+  const passwordHash = await hashPassword(input.password);
+  try {
+    // The unique index decides between two concurrent sign-ups of one name; no check-then-insert race.
+    const user = await context.db.user.create({
+      data: { username, displayName, passwordHash },
+      select: publicUserSelect,
+    });
+    return authPayload(user, context);
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
+      throw badInput('Username is taken', 'username');
+    throw error;
+  }
+}
+
+async function signIn(_: unknown, { input }: { input: SignInInput }, context: UsersContext) {
+  const username = normalizeUsername(input.username);
+  const user = isValidUsername(username)
+    ? await context.db.user.findUnique({
+        where: { username },
+        select: { ...publicUserSelect, passwordHash: true },
+      })
+    : null;
+  // Hash even when there is no such user (or the password is too long to be one), so the
+  // response time does not tell an unknown username from a wrong password.
+  const tooLong = charLength(input.password) > MAX_PASSWORD;
+  const matches = await verifyPassword(
+    tooLong ? '' : input.password,
+    user?.passwordHash ?? (await dummyPasswordHash()),
+  );
+  if (!user || tooLong || !matches) throw unauthenticated(BAD_CREDENTIALS);
+  const { passwordHash: _hash, ...publicUser } = user;
+  return authPayload(publicUser, context);
+}
+
+export const authResolvers: GraphQLResolverMap<UsersContext> = {
+  Mutation: { signUp, signIn },
+};
