@@ -3,6 +3,7 @@ import { createSubgraphServer, type Identity } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { parse } from 'graphql';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { createLoaders, type Loaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 
 export interface ChatsConfig {
@@ -14,6 +15,8 @@ export interface ChatsConfig {
 export interface ChatsContext {
   identity: Identity;
   db: PrismaClient;
+  /** Per-request batching of reads (loaders.ts). */
+  loaders: Loaders;
 }
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -27,7 +30,7 @@ export async function createServer(config: ChatsConfig) {
     resolvers,
     internalSecret: config.internalSecret,
     development: config.development,
-    context: (identity) => ({ identity, db }),
+    context: (identity) => ({ identity, db, loaders: createLoaders(db, identity.userId) }),
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },

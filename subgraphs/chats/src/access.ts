@@ -1,0 +1,59 @@
+import { badInput, forbidden, notFound, unauthenticated } from '@switchboard/core';
+import type { ChatsContext } from './createServer.ts';
+import type { ChatMember, Message } from './generated/prisma/client.ts';
+import type { Membership } from './loaders.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Normalises an id to the lower-case UUID Postgres stores, or null when it is not one. */
+export function asUuid(value: string): string | null {
+  return UUID.test(value) ? value.toLowerCase() : null;
+}
+
+/** A user or media id from the input: BAD_USER_INPUT when it cannot be one. */
+export function uuidInput(value: string, field: string): string {
+  const id = asUuid(value);
+  if (!id) throw badInput(`${field} must be an id`, field);
+  return id;
+}
+
+/** The caller's user id; anonymous callers get nothing from this subgraph. */
+export function requireUser(ctx: ChatsContext): string {
+  if (!ctx.identity.userId) throw unauthenticated();
+  return ctx.identity.userId;
+}
+
+/**
+ * The caller's membership of a chat. A chat that does not exist, one the caller is not in and an
+ * id that is not even a UUID all give the same NOT_FOUND: a non-member learns nothing.
+ */
+export async function chatAccess(ctx: ChatsContext, chatId: string): Promise<Membership> {
+  requireUser(ctx);
+  const id = asUuid(chatId);
+  const membership = id ? await ctx.loaders.membership.load(id) : null;
+  if (!membership) throw notFound('Chat');
+  return membership;
+}
+
+/** A message with the caller's membership of its chat; NOT_FOUND alike for non-members. */
+export async function messageAccess(
+  ctx: ChatsContext,
+  messageId: string,
+): Promise<Membership & { message: Message }> {
+  requireUser(ctx);
+  const id = asUuid(messageId);
+  const message = id ? await ctx.loaders.message.load(id) : null;
+  const membership = message ? await ctx.loaders.membership.load(message.chatId) : null;
+  if (!message || !membership) throw notFound('Message');
+  return { ...membership, message };
+}
+
+/** Only the sender edits or deletes a message; other members get FORBIDDEN. */
+export function requireSender(ctx: ChatsContext, message: Message): void {
+  if (message.senderId !== ctx.identity.userId) throw forbidden('Only the sender can change a message');
+}
+
+/** OWNER and ADMIN manage a group's members. */
+export function requireManager(member: ChatMember): void {
+  if (member.role === 'MEMBER') throw forbidden('Only the owner or an admin can do that');
+}

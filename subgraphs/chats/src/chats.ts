@@ -1,0 +1,118 @@
+import { badInput, forbidden, recordEvent } from '@switchboard/core';
+import { chatAccess, requireUser, uuidInput } from './access.ts';
+import { blockedBetween } from './blocks.ts';
+import type { ChatsContext } from './createServer.ts';
+import { chatCursor, pageSize, parseChatCursor } from './cursors.ts';
+import { isUniqueViolation, transaction } from './db.ts';
+import type { Chat, ChatMember, Prisma } from './generated/prisma/client.ts';
+import { MAX_MEMBERS } from './membership.ts';
+import type { ResolverModule } from './resolvers.ts';
+
+const MAX_TITLE = 100;
+
+function groupTitle(raw: string): string {
+  const title = raw.trim();
+  const length = [...title].length;
+  if (length < 1 || length > MAX_TITLE) throw badInput(`title must be 1-${MAX_TITLE} characters`, 'title');
+  return title;
+}
+
+/** The caller's chats, most recently active first (ties by id, so the order is total). */
+async function chats(_: unknown, args: { first?: number | null; after?: string | null }, ctx: ChatsContext) {
+  const userId = requireUser(ctx);
+  const first = pageSize(args.first, 'first');
+  const after = args.after == null ? null : parseChatCursor(args.after, 'after');
+  const where: Prisma.ChatWhereInput = { members: { some: { userId } } };
+  if (after)
+    where.OR = [
+      { lastMessageAt: { lt: after.lastMessageAt } },
+      { lastMessageAt: after.lastMessageAt, id: { lt: after.id } },
+    ];
+  const rows = await ctx.db.chat.findMany({
+    where,
+    orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+    take: first + 1,
+  });
+  const edges = rows.slice(0, first).map((chat) => ({ cursor: chatCursor(chat), node: chat }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      // The list reorders as messages arrive, so "before the cursor" is only "a cursor was given".
+      hasPreviousPage: after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+  };
+}
+
+/** One direct chat per pair: `directKey` is unique, so concurrent creates race safely. */
+async function createDirectChat(_: unknown, args: { userId: string }, ctx: ChatsContext): Promise<Chat> {
+  const me = requireUser(ctx);
+  const other = uuidInput(args.userId, 'userId');
+  if (other === me) throw badInput('A direct chat needs another user', 'userId');
+  if (await blockedBetween(ctx.db, me, other)) throw forbidden('You cannot message this user');
+  const directKey = [me, other].sort().join(':');
+  const existing = await ctx.db.chat.findUnique({ where: { directKey } });
+  if (existing) return existing;
+  try {
+    return await transaction(ctx.db, async (tx) => {
+      const chat = await tx.chat.create({
+        data: { kind: 'DIRECT', directKey, members: { create: [{ userId: me }, { userId: other }] } },
+      });
+      for (const userId of [me, other])
+        await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
+      return chat;
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // The other side (or a retry) created it at the same moment; ours rolled back whole.
+    return ctx.db.chat.findUniqueOrThrow({ where: { directKey } });
+  }
+}
+
+async function createGroup(
+  _: unknown,
+  { input }: { input: { title: string; memberIds: string[] } },
+  ctx: ChatsContext,
+): Promise<Chat> {
+  const me = requireUser(ctx);
+  const title = groupTitle(input.title);
+  const others = [...new Set(input.memberIds.map((id) => uuidInput(id, 'memberIds')))].filter(
+    (id) => id !== me,
+  );
+  if (others.length + 1 > MAX_MEMBERS)
+    throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'memberIds');
+  return transaction(ctx.db, async (tx) => {
+    const chat = await tx.chat.create({
+      data: {
+        kind: 'GROUP',
+        title,
+        members: { create: [{ userId: me, role: 'OWNER' }, ...others.map((userId) => ({ userId }))] },
+      },
+    });
+    for (const userId of [me, ...others])
+      await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
+    return chat;
+  });
+}
+
+export const chatResolvers = {
+  Query: {
+    chats,
+    chat: async (_: unknown, args: { id: string }, ctx: ChatsContext) =>
+      (await chatAccess(ctx, args.id)).chat,
+  },
+  Mutation: { createDirectChat, createGroup },
+  Chat: {
+    // The gateway reaches a chat by reference too (subscriptions, other subgraphs): same check.
+    __resolveReference: async (ref: { id: string }, ctx: ChatsContext) =>
+      (await chatAccess(ctx, ref.id)).chat,
+    members: (chat: Chat, _: unknown, ctx: ChatsContext) => ctx.loaders.members.load(chat.id),
+    lastMessage: (chat: Chat, _: unknown, ctx: ChatsContext) =>
+      chat.lastSeq === 0 ? null : ctx.loaders.messageAt.load({ chatId: chat.id, seq: chat.lastSeq }),
+  },
+  ChatMember: {
+    user: (member: ChatMember) => ({ __typename: 'User', id: member.userId }),
+  },
+} satisfies ResolverModule;

@@ -1,0 +1,103 @@
+import DataLoader from 'dataloader';
+import type { Chat, ChatMember, Message, PrismaClient, Reaction } from './generated/prisma/client.ts';
+
+/** The caller's membership of a chat, with the chat itself. */
+export interface Membership {
+  member: ChatMember;
+  chat: Chat;
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
+
+/**
+ * Per-request batching and caching (one query per kind per tick, not one per field: no N+1).
+ * Keys are lower-case UUIDs, as Postgres returns them. Mutations clear them (resolvers.ts) so
+ * the fields of a mutation's result see what it just wrote.
+ */
+export function createLoaders(db: PrismaClient, userId: string | null) {
+  const loaders = {
+    /** The caller's membership; null for a chat they are not in and for one that does not exist. */
+    membership: new DataLoader<string, Membership | null>(async (chatIds) => {
+      if (!userId) return chatIds.map(() => null);
+      const rows = await db.chatMember.findMany({
+        where: { userId, chatId: { in: [...chatIds] } },
+        include: { chat: true },
+      });
+      const byChat = new Map(rows.map(({ chat, ...member }) => [member.chatId, { member, chat }]));
+      return chatIds.map((id) => byChat.get(id) ?? null);
+    }),
+
+    /** Every current member of a chat, longest-standing first. */
+    members: new DataLoader<string, ChatMember[]>(async (chatIds) => {
+      const rows = await db.chatMember.findMany({
+        where: { chatId: { in: [...chatIds] } },
+        orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
+      });
+      const byChat = groupBy(rows, (row) => row.chatId);
+      return chatIds.map((id) => byChat.get(id) ?? []);
+    }),
+
+    message: new DataLoader<string, Message | null>(async (ids) => {
+      const rows = await db.message.findMany({ where: { id: { in: [...ids] } } });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+
+    /** A chat's message by seq (the chat list's last messages). */
+    messageAt: new DataLoader<{ chatId: string; seq: number }, Message | null, string>(
+      async (keys) => {
+        const rows = await db.message.findMany({
+          where: { OR: keys.map(({ chatId, seq }) => ({ chatId, seq })) },
+        });
+        const byKey = new Map(rows.map((row) => [`${row.chatId}:${row.seq}`, row]));
+        return keys.map(({ chatId, seq }) => byKey.get(`${chatId}:${seq}`) ?? null);
+      },
+      { cacheKeyFn: ({ chatId, seq }) => `${chatId}:${seq}` },
+    ),
+
+    reactions: new DataLoader<string, Reaction[]>(async (messageIds) => {
+      const rows = await db.reaction.findMany({
+        where: { messageId: { in: [...messageIds] } },
+        orderBy: { createdAt: 'asc' },
+      });
+      const byMessage = groupBy(rows, (row) => row.messageId);
+      return messageIds.map((id) => byMessage.get(id) ?? []);
+    }),
+
+    /**
+     * The caller's unread count per chat: others' messages above the caller's read mark. Deleted
+     * messages do not count: there is nothing left in them to read.
+     */
+    unreadCount: new DataLoader<string, number>(async (chatIds) => {
+      if (!userId) return chatIds.map(() => 0);
+      const rows = await db.$queryRaw<{ chatId: string; count: number }[]>`
+        SELECT m."chatId"::text AS "chatId", count(*)::int AS "count"
+        FROM "chats"."Message" m
+        JOIN "chats"."ChatMember" cm ON cm."chatId" = m."chatId" AND cm."userId" = ${userId}::uuid
+        WHERE m."chatId" = ANY(${[...chatIds]}::uuid[])
+          AND m."seq" > cm."readSeq"
+          AND m."senderId" <> ${userId}::uuid
+          AND m."deletedAt" IS NULL
+        GROUP BY m."chatId"`;
+      const byChat = new Map(rows.map((row) => [row.chatId, row.count]));
+      return chatIds.map((id) => byChat.get(id) ?? 0);
+    }),
+  };
+  return {
+    ...loaders,
+    /** Forgets everything loaded so far (after a write). */
+    clear() {
+      for (const loader of Object.values(loaders)) loader.clearAll();
+    },
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

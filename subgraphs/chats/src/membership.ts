@@ -1,0 +1,106 @@
+import { badInput, forbidden, notFound, recordEvent } from '@switchboard/core';
+import { chatAccess, requireManager, requireUser, uuidInput } from './access.ts';
+import type { ChatsContext } from './createServer.ts';
+import { lockChat, transaction, type Tx } from './db.ts';
+import type { Chat, ChatMember } from './generated/prisma/client.ts';
+import type { ResolverModule } from './resolvers.ts';
+
+export const MAX_MEMBERS = 256;
+
+function requireGroup(chat: Chat): void {
+  if (chat.kind !== 'GROUP') throw badInput('Only a group has members to add or remove', 'chatId');
+}
+
+/**
+ * Locks the chat and re-reads its members inside the transaction: membership changes on one chat
+ * happen one at a time (limits hold, the owner is never lost), and the caller's role is the one
+ * in force now, not the one read before.
+ */
+async function lockManagedGroup(tx: Tx, chatId: string, userId: string): Promise<ChatMember[]> {
+  await lockChat(tx, chatId);
+  const members = await tx.chatMember.findMany({ where: { chatId } });
+  const caller = members.find((member) => member.userId === userId);
+  if (!caller) throw notFound('Chat');
+  requireManager(caller);
+  return members;
+}
+
+/** OWNER/ADMIN only; users already in the group are ignored. */
+async function addMembers(
+  _: unknown,
+  args: { chatId: string; userIds: string[] },
+  ctx: ChatsContext,
+): Promise<Chat> {
+  const me = requireUser(ctx);
+  const { chat } = await chatAccess(ctx, args.chatId);
+  const userIds = [...new Set(args.userIds.map((id) => uuidInput(id, 'userIds')))];
+  requireGroup(chat);
+  await transaction(ctx.db, async (tx) => {
+    const members = await lockManagedGroup(tx, chat.id, me);
+    const present = new Set(members.map((member) => member.userId));
+    const joining = userIds.filter((id) => !present.has(id));
+    if (members.length + joining.length > MAX_MEMBERS)
+      throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'userIds');
+    await tx.chatMember.createMany({ data: joining.map((userId) => ({ chatId: chat.id, userId })) });
+    for (const userId of joining) await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
+  });
+  return chat;
+}
+
+/** OWNER/ADMIN only; never the owner; removing someone already gone changes nothing. */
+async function removeMember(
+  _: unknown,
+  args: { chatId: string; userId: string },
+  ctx: ChatsContext,
+): Promise<Chat> {
+  const me = requireUser(ctx);
+  const { chat } = await chatAccess(ctx, args.chatId);
+  const userId = uuidInput(args.userId, 'userId');
+  requireGroup(chat);
+  if (userId === me) throw badInput('Use leaveChat to leave a chat', 'userId');
+  await transaction(ctx.db, async (tx) => {
+    const members = await lockManagedGroup(tx, chat.id, me);
+    const member = members.find((m) => m.userId === userId);
+    if (!member) return;
+    if (member.role === 'OWNER') throw forbidden('The owner cannot be removed');
+    await tx.chatMember.delete({ where: { chatId_userId: { chatId: chat.id, userId } } });
+    await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId });
+  });
+  return chat;
+}
+
+/**
+ * Anyone may leave a group. When the owner leaves, the longest-standing admin (else member)
+ * becomes owner. A direct chat cannot be left: it is the one chat between two people, and
+ * createDirectChat must keep returning it to both.
+ */
+async function leaveChat(_: unknown, args: { chatId: string }, ctx: ChatsContext): Promise<boolean> {
+  const me = requireUser(ctx);
+  const { chat } = await chatAccess(ctx, args.chatId);
+  if (chat.kind === 'DIRECT') throw badInput('A direct chat cannot be left', 'chatId');
+  await transaction(ctx.db, async (tx) => {
+    await lockChat(tx, chat.id);
+    const member = await tx.chatMember.findUnique({
+      where: { chatId_userId: { chatId: chat.id, userId: me } },
+    });
+    if (!member) return;
+    await tx.chatMember.delete({ where: { chatId_userId: { chatId: chat.id, userId: me } } });
+    if (member.role === 'OWNER') {
+      const byTenure = [{ joinedAt: 'asc' as const }, { userId: 'asc' as const }];
+      const heir =
+        (await tx.chatMember.findFirst({ where: { chatId: chat.id, role: 'ADMIN' }, orderBy: byTenure })) ??
+        (await tx.chatMember.findFirst({ where: { chatId: chat.id }, orderBy: byTenure }));
+      if (heir)
+        await tx.chatMember.update({
+          where: { chatId_userId: { chatId: chat.id, userId: heir.userId } },
+          data: { role: 'OWNER' },
+        });
+    }
+    await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId: me });
+  });
+  return true;
+}
+
+export const membershipResolvers = {
+  Mutation: { addMembers, removeMember, leaveChat },
+} satisfies ResolverModule;

@@ -1,0 +1,49 @@
+import { badInput } from '@switchboard/core';
+import { messageAccess, requireUser } from './access.ts';
+import type { ChatsContext } from './createServer.ts';
+import type { Message } from './generated/prisma/client.ts';
+import type { ResolverModule } from './resolvers.ts';
+
+const MAX_EMOJI = 16;
+
+/** One reaction per user per message; an empty emoji removes the caller's. */
+async function react(
+  _: unknown,
+  args: { messageId: string; emoji: string },
+  ctx: ChatsContext,
+): Promise<Message> {
+  const me = requireUser(ctx);
+  const { message } = await messageAccess(ctx, args.messageId);
+  const where = { messageId_userId: { messageId: message.id, userId: me } };
+  if (args.emoji === '') {
+    await ctx.db.reaction.deleteMany({ where: where.messageId_userId });
+    return message;
+  }
+  const emoji = args.emoji;
+  if ([...emoji].length > MAX_EMOJI || /\s/u.test(emoji))
+    throw badInput(`emoji must be 1-${MAX_EMOJI} characters without spaces`, 'emoji');
+  if (message.deletedAt) throw badInput('A deleted message cannot be reacted to', 'messageId');
+  await ctx.db.reaction.upsert({
+    where,
+    create: { messageId: message.id, userId: me, emoji },
+    update: { emoji, createdAt: new Date() },
+  });
+  return message;
+}
+
+/** Reactions grouped by emoji, in the order each emoji was first used. */
+async function reactions(message: Message, _: unknown, ctx: ChatsContext) {
+  const grouped = new Map<string, { emoji: string; count: number; reactedByMe: boolean }>();
+  for (const reaction of await ctx.loaders.reactions.load(message.id)) {
+    const entry = grouped.get(reaction.emoji) ?? { emoji: reaction.emoji, count: 0, reactedByMe: false };
+    entry.count += 1;
+    entry.reactedByMe ||= reaction.userId === ctx.identity.userId;
+    grouped.set(reaction.emoji, entry);
+  }
+  return [...grouped.values()];
+}
+
+export const reactionResolvers = {
+  Mutation: { react },
+  Message: { reactions },
+} satisfies ResolverModule;
