@@ -69,7 +69,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     createUsers({ ...common, jwtSecret: config.jwtSecret, tokenTtlSeconds: 3600 }).then((s) => s.listen(0)),
     createChats(common).then((s) => s.listen(0)),
     createMedia(common).then((s) => s.listen(0)),
-    createPresence(common).then((s) => s.listen(0)),
+    createPresence({ ...common, redisUrl: config.redisUrl, awayAfterMs: 60_000, typingTtlMs: 1_000 }).then((s) =>
+      s.listen(0),
+    ),
   ]);
   const subgraphs = { users, chats, media, presence };
   const gateway = await (

@@ -13,9 +13,15 @@ const USER_AUDIENCE = 'switchboard:client';
 const INTERNAL_AUDIENCE = 'switchboard:subgraph';
 const ISSUER = 'switchboard';
 
-/** Who is calling. `userId` is null for an anonymous caller (signUp, signIn). */
+/**
+ * Who is calling. `userId` is null for an anonymous caller (signUp, signIn). `chatScope` is set
+ * when the gateway resolves one live event for every subscriber of a chat at once: it may read
+ * what any member of that chat may read, and no more; the gateway itself checks each
+ * subscriber's membership before delivering.
+ */
 export interface Identity {
   userId: string | null;
+  chatScope?: string;
 }
 
 const key = (secret: string) => new TextEncoder().encode(secret);
@@ -52,7 +58,7 @@ export async function verifyUserToken(
 }
 
 export async function signInternalIdentity(identity: Identity, secret: string): Promise<string> {
-  const jwt = new SignJWT({ uid: identity.userId })
+  const jwt = new SignJWT({ uid: identity.userId, ...(identity.chatScope ? { chat: identity.chatScope } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(ISSUER)
     .setAudience(INTERNAL_AUDIENCE)
@@ -74,8 +80,10 @@ export async function verifyInternalIdentity(
       algorithms: ['HS256'],
     });
     const uid = payload['uid'];
+    const chat = payload['chat'];
     if (uid !== null && typeof uid !== 'string') return null;
-    return { userId: uid };
+    if (chat !== undefined && typeof chat !== 'string') return null;
+    return chat ? { userId: uid, chatScope: chat } : { userId: uid };
   } catch {
     return null;
   }

@@ -16,8 +16,11 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<TContext>;
   internalSecret: string;
-  /** Builds the per-request context from the identity the gateway vouched for. */
-  context: (identity: Identity) => TContext | Promise<TContext>;
+  /**
+   * Builds the per-request context from the identity the gateway vouched for, and the live event
+   * the gateway is resolving a subscription payload for (read by Subscription field resolvers).
+   */
+  context: (identity: Identity, liveEvent: unknown) => TContext | Promise<TContext>;
   /** Answers whether the subgraph's own dependencies (database, Redis) are reachable. */
   healthCheck?: () => Promise<void>;
   /** Non-GraphQL routes (the media service's upload and download endpoints). */
@@ -106,7 +109,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
             http: { status: 401 },
           });
         }
-        return options.context(identity);
+        // Trusted only because the request carries the gateway's internal token.
+        const extensions = (req.body as { extensions?: { liveEvent?: unknown } } | undefined)?.extensions;
+        return options.context(identity, extensions?.liveEvent);
       },
     }),
   );

@@ -4,3 +4,4 @@ export * from './outboxRelay.ts';
 export * from './redis.ts';
 export * from './routes.ts';
 export * from './serveSubgraph.ts';
+export * from './live.ts';

@@ -1,19 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { createSubgraphServer, type Identity } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
+import { createLivePublisher, redisConnection, type LivePublisher } from '@switchboard/messaging';
 import { parse } from 'graphql';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { createPresenceStore, type PresenceStore } from './presenceStore.ts';
 import { resolvers } from './resolvers.ts';
+import { createTypingTimers, type TypingTimers } from './typing.ts';
 
 export interface PresenceConfig {
   databaseUrl: string;
+  redisUrl: string;
   internalSecret: string;
   development: boolean;
+  /** A user online but idle this long is AWAY. */
+  awayAfterMs: number;
+  /** A typing indicator not renewed within this time ends by itself. */
+  typingTtlMs: number;
 }
 
 export interface PresenceContext {
   identity: Identity;
   db: PrismaClient;
+  store: PresenceStore;
+  live: LivePublisher;
+  typing: TypingTimers;
+  config: PresenceConfig;
 }
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -21,16 +33,24 @@ const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url)
 /** Builds the presence subgraph without listening (style.md: no side effects). */
 export async function createServer(config: PresenceConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl) });
+  const redis = redisConnection(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const store = createPresenceStore(redis);
+  const live = createLivePublisher(config.redisUrl);
+  const typing = createTypingTimers(redis, live, config.typingTtlMs);
   return createSubgraphServer<PresenceContext>({
     name: 'presence',
     typeDefs,
     resolvers,
     internalSecret: config.internalSecret,
     development: config.development,
-    context: (identity) => ({ identity, db }),
+    context: (identity) => ({ identity, db, store, live, typing, config }),
     healthCheck: async () => {
-      await db.$queryRaw`SELECT 1`;
+      await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
     },
-    dispose: () => db.$disconnect(),
+    dispose: async () => {
+      typing.stop();
+      await Promise.all([db.$disconnect(), live.close()]);
+      redis.disconnect();
+    },
   });
 }

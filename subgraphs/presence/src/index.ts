@@ -8,5 +8,8 @@ const server = await createServer({
   databaseUrl: env.DATABASE_URL,
   internalSecret: env.INTERNAL_SECRET,
   development: env.NODE_ENV !== 'production',
+  redisUrl: env.REDIS_URL,
+  awayAfterMs: env.AWAY_AFTER_MS,
+  typingTtlMs: env.TYPING_TTL_MS,
 });
 await serveSubgraph('presence', server, env);

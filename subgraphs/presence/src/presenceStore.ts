@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
  * so a connection whose gateway died simply runs out (heartbeats with expiry, not trust).
  */
 const connectionsKey = (userId: string) => `presence:conns:${userId}`;
+const activeKey = (userId: string) => `presence:active:${userId}`;
 
 export interface PresenceStore {
   /** Registers or renews a live connection for `ttlMs`. */
@@ -14,6 +15,9 @@ export interface PresenceStore {
   drop(userId: string, connectionId: string): Promise<boolean>;
   /** The users among `userIds` that hold at least one live connection now. */
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
+  /** Records activity (an operation from the user), which keeps them ONLINE rather than AWAY. */
+  markActive(userId: string): Promise<void>;
+  lastActiveAt(userId: string): Promise<number | null>;
 }
 
 export function createPresenceStore(redis: Redis): PresenceStore {
@@ -44,6 +48,13 @@ export function createPresenceStore(redis: Redis): PresenceStore {
       for (const userId of userIds) pipeline.zcount(connectionsKey(userId), now, '+inf');
       const counts = (await pipeline.exec()) ?? [];
       return new Set(userIds.filter((_, index) => Number(counts[index]?.[1] ?? 0) > 0));
+    },
+    async markActive(userId) {
+      await redis.set(activeKey(userId), String(Date.now()), 'EX', 7 * 24 * 3600);
+    },
+    async lastActiveAt(userId) {
+      const value = await redis.get(activeKey(userId));
+      return value === null ? null : Number(value);
     },
   };
 }

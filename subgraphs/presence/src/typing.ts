@@ -1,0 +1,50 @@
+import type { LivePublisher } from '@switchboard/messaging';
+import type { Redis } from 'ioredis';
+
+const typingKey = (chatId: string, userId: string) => `presence:typing:${chatId}:${userId}`;
+
+export interface TypingTimers {
+  set(chatId: string, userId: string, isTyping: boolean): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Typing is ephemeral: a Redis key with a TTL says someone is typing. The process that last
+ * renewed it publishes `isTyping: false` when it runs out, unless someone renewed it since
+ * (on this or another presence process). Clients should also time the indicator out themselves:
+ * if this process dies, nobody announces the end.
+ */
+export function createTypingTimers(redis: Redis, live: LivePublisher, ttlMs: number): TypingTimers {
+  const timers = new Map<string, NodeJS.Timeout>();
+  return {
+    async set(chatId, userId, isTyping) {
+      const key = typingKey(chatId, userId);
+      clearTimeout(timers.get(key));
+      timers.delete(key);
+      if (!isTyping) {
+        const existed = await redis.del(key);
+        if (existed) await live.publish({ type: 'typing', chatId, userId, isTyping: false });
+        return;
+      }
+      const expiresAt = Date.now() + ttlMs;
+      const previous = await redis.set(key, String(expiresAt), 'PX', ttlMs, 'GET');
+      // Announce the start once; renewals only push the expiry out.
+      if (previous === null) await live.publish({ type: 'typing', chatId, userId, isTyping: true });
+      timers.set(
+        key,
+        setTimeout(() => {
+          timers.delete(key);
+          void redis.get(key).then(async (value) => {
+            if (value !== null && Number(value) > Date.now()) return; // renewed elsewhere
+            await redis.del(key);
+            await live.publish({ type: 'typing', chatId, userId, isTyping: false });
+          });
+        }, ttlMs + 50),
+      );
+    },
+    stop() {
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
