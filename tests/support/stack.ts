@@ -23,7 +23,7 @@ export interface StackConfig {
 }
 
 export interface StackOptions extends Partial<StackConfig> {
-  /** Run the outbox relays and the worker in-process (default true). */
+  /** Run the worker in-process (default true); the outbox relays always run. */
   worker?: boolean;
 }
 
@@ -85,17 +85,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   ).listen(0);
 
   const redis = redisConnection(config.redisUrl);
-  const relays = withWorker
-    ? SUBGRAPHS.map((schema) =>
-        createOutboxRelay({
-          databaseUrl: config.databaseUrl,
-          schema,
-          redis,
-          prefix: config.queuePrefix,
-          pollIntervalMs: 200,
-        }),
-      )
-    : [];
+  const relays = SUBGRAPHS.map((schema) =>
+    createOutboxRelay({ databaseUrl: config.databaseUrl, schema, redis, prefix: config.queuePrefix, pollIntervalMs: 200 }),
+  );
   const worker = withWorker
     ? createWorker({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, prefix: config.queuePrefix, vapid })
     : undefined;

@@ -1,6 +1,6 @@
 import { firstDelivery, type EventHandler } from '@switchboard/messaging';
 import type { EventPayload } from '@switchboard/core';
-import webPush, { WebPushError } from 'web-push';
+import webPush from 'web-push';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
@@ -70,25 +70,35 @@ export function pushNotifications(options: PushNotificationsOptions): EventHandl
         where: { consumer_eventId: { consumer, eventId: event.eventId } },
       });
       if (delivered) continue;
+      // web-push builds the RFC 8291 payload and the VAPID header; we send it with fetch, which
+      // gives us the status (404/410: gone) and a timeout.
+      const request = webPush.generateRequestDetails(
+        { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
+        body,
+        {
+          vapidDetails: options.vapid,
+          TTL: options.ttlSeconds ?? 24 * 3600,
+          contentEncoding: 'aes128gcm',
+          // Same topic for a retried notification: the push service replaces, not duplicates.
+          topic: message.messageId.replaceAll('-', ''),
+          urgency: 'high',
+        },
+      );
       try {
-        await webPush.sendNotification(
-          { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-          body,
-          {
-            vapidDetails: options.vapid,
-            TTL: options.ttlSeconds ?? 24 * 3600,
-            contentEncoding: 'aes128gcm',
-            // Same topic for a retried notification: the push service replaces, not duplicates.
-            topic: message.messageId.replaceAll('-', ''),
-            urgency: 'high',
-          },
-        );
-        await firstDelivery(options.db, 'users', consumer, event.eventId);
-      } catch (error) {
-        if (error instanceof WebPushError && (error.statusCode === 404 || error.statusCode === 410)) {
+        const response = await fetch(request.endpoint, {
+          method: request.method,
+          headers: request.headers as Record<string, string>,
+          body: request.body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        await response.body?.cancel();
+        if (response.status === 404 || response.status === 410) {
           await options.db.pushSubscription.deleteMany({ where: { id: subscription.id } });
           continue;
         }
+        if (!response.ok) throw new Error(`push service answered ${response.status}`);
+        await firstDelivery(options.db, 'users', consumer, event.eventId);
+      } catch (error) {
         log(`push to subscription ${subscription.id} failed`, error);
         failure = error;
       }

@@ -1,0 +1,174 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { pgAdapter } from '@switchboard/db';
+import { redisConnection } from '@switchboard/messaging';
+import { createPresenceStore } from '@switchboard/presence/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma/client.ts';
+import { Client, signUp } from './support/client.ts';
+import { startPushService } from './support/pushService.ts';
+import { startStack, vapid, type Stack } from './support/stack.ts';
+import { waitFor } from './support/wait.ts';
+
+type PushService = Awaited<ReturnType<typeof startPushService>>;
+type User = Awaited<ReturnType<typeof signUp>>;
+
+let stack: Stack;
+let push: PushService;
+let anonymous: Client;
+let usersDb: UsersDb;
+
+beforeAll(async () => {
+  // The worker runs as a child process here, so a test can kill it mid-job.
+  stack = await startStack({ worker: false });
+  push = await startPushService();
+  anonymous = new Client(stack.gateway.url);
+  usersDb = new UsersDb({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
+});
+afterAll(async () => {
+  await usersDb?.$disconnect();
+  await push?.close();
+  await stack?.stop();
+});
+
+async function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/index.ts'], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: stack.config.databaseUrl,
+      REDIS_URL: stack.config.redisUrl,
+      QUEUE_PREFIX: stack.config.queuePrefix,
+      VAPID_SUBJECT: vapid.subject,
+      // Short job locks: a killed worker's job is handed to the next one within a second or two.
+      WORKER_LOCK_DURATION_MS: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await waitFor(() => output.includes('worker ready'), 20_000, 'the worker to start');
+  return child;
+}
+
+async function stopWorker(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
+  if (child.exitCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  await exited;
+}
+
+async function pair(): Promise<{ alice: User; bob: User; chatId: string }> {
+  const [alice, bob] = await Promise.all([signUp(anonymous, 'Alice'), signUp(anonymous, 'Bob')]);
+  const chatId = (await alice.client.data('CreateDirectChat', { userId: bob.id })).createDirectChat.id;
+  return { alice, bob, chatId };
+}
+
+async function register(user: User, name: string) {
+  const subscription = push.subscription(name);
+  await user.client.data('RegisterPush', { input: subscription.input });
+  return subscription;
+}
+
+const send = (user: User, chatId: string, input: Record<string, unknown>) =>
+  user.client.data('SendMessage', { input: { chatId, clientId: randomUUID(), ...input } });
+
+describe('push notifications to offline members', () => {
+  let worker: ChildProcess;
+  beforeAll(async () => {
+    worker = await startWorkerProcess();
+  });
+  afterAll(() => stopWorker(worker));
+
+  it('sends one encrypted Web Push per subscription, naming chat and sender, with the text', async () => {
+    const { alice, bob, chatId } = await pair();
+    const [phone, laptop] = [await register(bob, `phone-${bob.id}`), await register(bob, `laptop-${bob.id}`)];
+    const message = (await send(alice, chatId, { body: 'hello bob' })).sendMessage;
+
+    await expect.poll(() => push.accepted(`/push/phone-${bob.id}`).length + push.accepted(`/push/laptop-${bob.id}`).length, { timeout: 15_000 }).toBe(2);
+    for (const [subscription, name] of [[phone, 'phone'], [laptop, 'laptop']] as const) {
+      const [received] = push.accepted(`/push/${name}-${bob.id}`);
+      expect(received!.headers['content-encoding']).toBe('aes128gcm');
+      expect(received!.headers['authorization']).toMatch(/^vapid t=.+, k=/);
+      expect(subscription.decrypt(received!.body)).toEqual({
+        type: 'message',
+        chatId,
+        chatTitle: null,
+        messageId: message.id,
+        seq: message.seq,
+        sender: { id: alice.id, displayName: 'Alice' },
+        body: 'hello bob',
+      });
+    }
+    // Alice, the sender, has no subscription and gets nothing; nothing is sent twice.
+    expect(push.received.filter((p) => p.path.endsWith(bob.id))).toHaveLength(2);
+  });
+
+  it('never puts an end-to-end encrypted body into a push', async () => {
+    const { alice, bob, chatId } = await pair();
+    const phone = await register(bob, `e2e-${bob.id}`);
+    await send(alice, chatId, { body: 'c2VjcmV0IGNpcGhlcnRleHQ=', encrypted: true });
+    await expect.poll(() => push.accepted(`/push/e2e-${bob.id}`).length, { timeout: 15_000 }).toBe(1);
+    const payload = phone.decrypt(push.accepted(`/push/e2e-${bob.id}`)[0]!.body) as Record<string, unknown>;
+    expect(payload['messageId']).toBeDefined();
+    expect(payload).not.toHaveProperty('body');
+  });
+
+  it('does not push to a member who holds a live connection', async () => {
+    const { alice, bob, chatId } = await pair();
+    await register(bob, `online-${bob.id}`);
+    const redis = redisConnection(stack.config.redisUrl);
+    await createPresenceStore(redis).touch(bob.id, 'test-connection', 60_000);
+    const marker = await register(alice, `marker-${alice.id}`);
+    await send(alice, chatId, { body: 'are you there?' });
+    // Then a message to Alice, who is offline: once it arrives, Bob's would have too.
+    await send(bob, chatId, { body: 'yes' });
+    await expect.poll(() => push.accepted(marker.input.endpoint.slice(marker.input.endpoint.indexOf('/push'))).length, { timeout: 15_000 }).toBe(1);
+    expect(push.received.filter((p) => p.path === `/push/online-${bob.id}`)).toHaveLength(0);
+    redis.disconnect();
+  });
+
+  it('deletes a subscription that the push service reports gone (410)', async () => {
+    const { alice, bob, chatId } = await pair();
+    const gone = await register(bob, `gone-${bob.id}`);
+    push.onRequest((p) => (p.path === `/push/gone-${bob.id}` ? 410 : 201));
+    await send(alice, chatId, { body: 'anyone?' });
+    await expect.poll(() => usersDb.pushSubscription.count({ where: { endpoint: gone.input.endpoint } }), { timeout: 15_000 }).toBe(0);
+    push.onRequest(() => 201);
+  });
+});
+
+describe('push when the worker dies mid-job', () => {
+  it('still yields exactly one accepted push per subscription after a restart', async () => {
+    const { alice, bob, chatId } = await pair();
+    await register(bob, `first-${bob.id}`);
+    await register(bob, `second-${bob.id}`);
+    let worker = await startWorkerProcess();
+    let crashed = false;
+    const killed = new Promise<void>((resolve) => {
+      push.onRequest((p) => {
+        if (p.path !== `/push/second-${bob.id}`) return 201;
+        if (!crashed) {
+          crashed = true;
+          // The second push is in flight: kill the worker before it hears back.
+          void stopWorker(worker, 'SIGKILL').then(resolve);
+          return null;
+        }
+        return 201;
+      });
+    });
+    await send(alice, chatId, { body: 'survive this' });
+    await killed;
+    expect(push.accepted(`/push/first-${bob.id}`)).toHaveLength(1);
+
+    worker = await startWorkerProcess();
+    await expect.poll(() => push.accepted(`/push/second-${bob.id}`).length, { timeout: 20_000 }).toBe(1);
+    await stopWorker(worker);
+    // The first subscription, already reached before the crash, was not pushed again.
+    expect(push.received.filter((p) => p.path === `/push/first-${bob.id}`)).toHaveLength(1);
+    expect(push.accepted(`/push/first-${bob.id}`).length + push.accepted(`/push/second-${bob.id}`).length).toBe(2);
+    push.onRequest(() => 201);
+  });
+});
