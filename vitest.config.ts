@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   // graphql 16 ships CJS and ESM builds; Node loads the CJS one for everybody (Apollo's packages
   // are CJS), so tests must too, or schemas cross "realms" and graphql-js refuses them.
-  resolve: { alias: { graphql: 'graphql/index.js' } },
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['**/*.test.ts', '**/*.e2e.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -17,7 +17,13 @@ const projections = new Queue('chats-projections', { connection: redis, prefix: 
 let worker: ReturnType<typeof createWorker>;
 
 beforeAll(() => {
-  worker = createWorker({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, prefix: config.queuePrefix, vapid, log: () => {} });
+  worker = createWorker({
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    vapid,
+    log: () => {},
+  });
 });
 afterAll(async () => {
   await worker.stop();
@@ -38,7 +44,10 @@ const relay = (afterPublish?: () => Promise<void>) =>
 
 async function blockEvent(blockerId: string, blockedId: string) {
   await usersDb.$transaction((tx) => recordEvent(tx, 'UserBlocked', { blockerId, blockedId }));
-  const row = await usersDb.outboxEvent.findFirstOrThrow({ where: { type: 'UserBlocked' }, orderBy: { id: 'desc' } });
+  const row = await usersDb.outboxEvent.findFirstOrThrow({
+    where: { type: 'UserBlocked' },
+    orderBy: { id: 'desc' },
+  });
   return row.eventId;
 }
 
@@ -94,9 +103,9 @@ describe('outbox relay and consumers', () => {
       source: 'users',
       sequence: '1',
     });
-    await expect.poll(async () => (await projections.getJob(job.id!))?.failedReason, { timeout: 10_000 }).toMatch(
-      /Invalid UserBlocked payload/,
-    );
+    await expect
+      .poll(async () => (await projections.getJob(job.id!))?.failedReason, { timeout: 10_000 })
+      .toMatch(/Invalid UserBlocked payload/);
     const failed = await projections.getJob(job.id!);
     expect(failed?.attemptsMade).toBe(1);
     expect(await projections.getFailedCount()).toBeGreaterThanOrEqual(1);
@@ -106,11 +115,20 @@ describe('outbox relay and consumers', () => {
     const [blockerId, blockedId] = [randomUUID(), randomUUID()];
     const base = { blockerId, blockedId };
     const add = (type: string, sequence: string) =>
-      projections.add(type, { eventId: randomUUID(), type, version: 1, payload: base, source: 'users', sequence });
+      projections.add(type, {
+        eventId: randomUUID(),
+        type,
+        version: 1,
+        payload: base,
+        source: 'users',
+        sequence,
+      });
     await add('UserBlocked', '1000002');
     await expect.poll(() => chatsDb.blockProjection.count({ where: base }), { timeout: 10_000 }).toBe(1);
     const stale = await add('UserUnblocked', '1000001');
-    await expect.poll(async () => (await projections.getJob(stale.id!))?.finishedOn, { timeout: 10_000 }).toBeDefined();
+    await expect
+      .poll(async () => (await projections.getJob(stale.id!))?.finishedOn, { timeout: 10_000 })
+      .toBeDefined();
     expect(await chatsDb.blockProjection.count({ where: base })).toBe(1);
   });
 });

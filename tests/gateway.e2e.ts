@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '@switchboard/core';
-import { Client, errorCode } from './support/client.ts';
+import type { HealthReport } from '../apps/gateway/src/health.ts';
+import { Client, errorCode, type GraphQLResponse } from './support/client.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;
@@ -15,7 +16,7 @@ describe('gateway', () => {
   it('answers /health with 200 when every subgraph answers', async () => {
     const response = await fetch(new URL('/health', stack.gateway.url));
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as HealthReport;
     expect(body.subgraphs).toEqual({ users: 'ok', chats: 'ok', media: 'ok', presence: 'ok' });
   });
 
@@ -24,7 +25,7 @@ describe('gateway', () => {
     await other.subgraphs.media.stop();
     const response = await fetch(new URL('/health', other.gateway.url));
     expect(response.status).toBe(503);
-    expect((await response.json()).subgraphs.media).toBe('unavailable');
+    expect(((await response.json()) as HealthReport).subgraphs['media']).toBe('unavailable');
     await other.gateway.stop();
     await Promise.all(['users', 'chats', 'presence'].map((n) => other.subgraphs[n as 'users'].stop()));
   });
@@ -41,7 +42,7 @@ describe('gateway', () => {
       body: JSON.stringify({ query: '{ me { id } }' }),
     });
     expect(direct.status).toBe(401);
-    expect(errorCode(await direct.json())).toBe('UNAUTHENTICATED');
+    expect(errorCode((await direct.json()) as GraphQLResponse)).toBe('UNAUTHENTICATED');
 
     const forged = await fetch(stack.subgraphs.users.url, {
       method: 'POST',
@@ -55,7 +56,7 @@ describe('gateway', () => {
       body: JSON.stringify({ query: '{ me { id } }' }),
     });
     expect(forged.status).toBe(401);
-    expect(errorCode(await forged.json())).toBe('UNAUTHENTICATED');
+    expect(errorCode((await forged.json()) as GraphQLResponse)).toBe('UNAUTHENTICATED');
   });
 
   it('rejects a document that does not validate with GRAPHQL_VALIDATION_FAILED', async () => {

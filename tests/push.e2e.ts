@@ -87,8 +87,16 @@ describe('push notifications to offline members', () => {
     const [phone, laptop] = [await register(bob, `phone-${bob.id}`), await register(bob, `laptop-${bob.id}`)];
     const message = (await send(alice, chatId, { body: 'hello bob' })).sendMessage;
 
-    await expect.poll(() => push.accepted(`/push/phone-${bob.id}`).length + push.accepted(`/push/laptop-${bob.id}`).length, { timeout: 15_000 }).toBe(2);
-    for (const [subscription, name] of [[phone, 'phone'], [laptop, 'laptop']] as const) {
+    await expect
+      .poll(
+        () => push.accepted(`/push/phone-${bob.id}`).length + push.accepted(`/push/laptop-${bob.id}`).length,
+        { timeout: 15_000 },
+      )
+      .toBe(2);
+    for (const [subscription, name] of [
+      [phone, 'phone'],
+      [laptop, 'laptop'],
+    ] as const) {
       const [received] = push.accepted(`/push/${name}-${bob.id}`);
       expect(received!.headers['content-encoding']).toBe('aes128gcm');
       expect(received!.headers['authorization']).toMatch(/^vapid t=.+, k=/);
@@ -125,7 +133,11 @@ describe('push notifications to offline members', () => {
     await send(alice, chatId, { body: 'are you there?' });
     // Then a message to Alice, who is offline: once it arrives, Bob's would have too.
     await send(bob, chatId, { body: 'yes' });
-    await expect.poll(() => push.accepted(marker.input.endpoint.slice(marker.input.endpoint.indexOf('/push'))).length, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => push.accepted(marker.input.endpoint.slice(marker.input.endpoint.indexOf('/push'))).length, {
+        timeout: 15_000,
+      })
+      .toBe(1);
     expect(push.received.filter((p) => p.path === `/push/online-${bob.id}`)).toHaveLength(0);
     redis.disconnect();
   });
@@ -135,7 +147,11 @@ describe('push notifications to offline members', () => {
     const gone = await register(bob, `gone-${bob.id}`);
     push.onRequest((p) => (p.path === `/push/gone-${bob.id}` ? 410 : 201));
     await send(alice, chatId, { body: 'anyone?' });
-    await expect.poll(() => usersDb.pushSubscription.count({ where: { endpoint: gone.input.endpoint } }), { timeout: 15_000 }).toBe(0);
+    await expect
+      .poll(() => usersDb.pushSubscription.count({ where: { endpoint: gone.input.endpoint } }), {
+        timeout: 15_000,
+      })
+      .toBe(0);
     push.onRequest(() => 201);
   });
 });
@@ -168,7 +184,9 @@ describe('push when the worker dies mid-job', () => {
     await stopWorker(worker);
     // The first subscription, already reached before the crash, was not pushed again.
     expect(push.received.filter((p) => p.path === `/push/first-${bob.id}`)).toHaveLength(1);
-    expect(push.accepted(`/push/first-${bob.id}`).length + push.accepted(`/push/second-${bob.id}`).length).toBe(2);
+    expect(
+      push.accepted(`/push/first-${bob.id}`).length + push.accepted(`/push/second-${bob.id}`).length,
+    ).toBe(2);
     push.onRequest(() => 201);
   });
 });

@@ -182,17 +182,26 @@ describe('profile', () => {
 
   it('UpdateProfile changes the given fields and keeps the others', async () => {
     const { client, id } = await signUp(anonymous, 'Before');
+    // users knows which media a user owns from media's MediaCreated events (its projection).
     const avatarId = randomUUID();
+    await db.ownedMedia.create({ data: { mediaId: avatarId, ownerId: id } });
     const result = await client.op('UpdateProfile', {
       input: { displayName: ' After ', about: 'Hello there', lastSeenVisibility: 'NOBODY', avatarId },
     });
+    expect(result.errors).toBeUndefined();
     expect(result.data?.updateProfile).toMatchObject({
       id,
       displayName: 'After',
       about: 'Hello there',
       lastSeenVisibility: 'NOBODY',
-      avatar: { id: avatarId },
     });
+    const events = await db.outboxEvent.findMany({ where: { payload: { path: ['userId'], equals: id } } });
+    expect(events.map((event) => [event.type, event.payload])).toEqual(
+      expect.arrayContaining([
+        ['UserAvatarChanged', { userId: id, mediaId: avatarId }],
+        ['LastSeenVisibilityChanged', { userId: id, visibility: 'NOBODY' }],
+      ]),
+    );
 
     const partial = await client.data('UpdateProfile', { input: { about: null } });
     expect(partial.updateProfile).toMatchObject({
@@ -205,6 +214,15 @@ describe('profile', () => {
 
     await client.data('UpdateProfile', { input: { avatarId: null } });
     expect((await db.user.findUniqueOrThrow({ where: { id } })).avatarId).toBeNull();
+  });
+
+  it('UpdateProfile refuses an avatar the caller did not upload', async () => {
+    const [owner, other] = await Promise.all([signUp(anonymous), signUp(anonymous)]);
+    const mediaId = randomUUID();
+    await db.ownedMedia.create({ data: { mediaId, ownerId: owner.id } });
+    const result = await other.client.op('UpdateProfile', { input: { avatarId: mediaId } });
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect((await db.user.findUniqueOrThrow({ where: { id: other.id } })).avatarId).toBeNull();
   });
 
   it.each([

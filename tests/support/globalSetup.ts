@@ -1,12 +1,6 @@
 import type { TestProject } from 'vitest/node';
+import type {} from './database.ts';
 import { createTestDatabase, databaseName } from '@switchboard/db';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    adminDatabaseUrl: string;
-    templateDatabase: string;
-  }
-}
 
 /**
  * Migrates one template database per run; each test file then gets its own copy of it

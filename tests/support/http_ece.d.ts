@@ -6,6 +6,9 @@ declare module 'http_ece' {
     authSecret?: string;
     dh?: string;
   }
-  const ece: { decrypt(buffer: Buffer, params: Params): Buffer; encrypt(buffer: Buffer, params: Params): Buffer };
+  const ece: {
+    decrypt(buffer: Buffer, params: Params): Buffer;
+    encrypt(buffer: Buffer, params: Params): Buffer;
+  };
   export default ece;
 }

@@ -62,7 +62,11 @@ export async function startPushService() {
         },
         ecdh,
         decrypt(body) {
-          const plain = ece.decrypt(body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth.toString('base64url') });
+          const plain = ece.decrypt(body, {
+            version: 'aes128gcm',
+            privateKey: ecdh,
+            authSecret: auth.toString('base64url'),
+          });
           return JSON.parse(plain.toString('utf8'));
         },
       };

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET, type RunningServer } from '@switchboard/core';
 import { createServer as createChats } from '@switchboard/chats';
-import { createGateway, type RunningGateway } from '@switchboard/gateway';
-import { createServer as createMedia } from '@switchboard/media';
+import { createGateway, type GatewayConfig, type RunningGateway } from '@switchboard/gateway';
+import { createServer as createMedia, DEV_MEDIA_URL_SECRET } from '@switchboard/media';
 import { createOutboxRelay, redisConnection, type OutboxRelay } from '@switchboard/messaging';
 import { createServer as createPresence } from '@switchboard/presence';
 import { createServer as createUsers } from '@switchboard/users';
 import { createWorker } from '@switchboard/worker';
 import { DEV_VAPID_PRIVATE_KEY, DEV_VAPID_PUBLIC_KEY } from '../../apps/worker/src/env.ts';
-import { fileDatabaseUrl } from './database.ts';
 
 export const SUBGRAPHS = ['users', 'chats', 'media', 'presence'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
@@ -20,17 +22,24 @@ export interface StackConfig {
   queuePrefix: string;
   jwtSecret: string;
   internalSecret: string;
+  /** The media service's storage, shared with the worker: a fresh temp directory per stack. */
+  mediaStorageDir: string;
+  mediaUrlSecret: string;
 }
 
 export interface StackOptions extends Partial<StackConfig> {
   /** Run the worker in-process (default true); the outbox relays always run. */
   worker?: boolean;
+  /** Extra gateway settings (subscription limits, sharing). */
+  gateway?: Partial<GatewayConfig>;
 }
 
 export interface Stack {
   gateway: RunningGateway;
   subgraphs: Record<SubgraphName, RunningServer>;
   relays: OutboxRelay[];
+  /** Another gateway process over the same subgraphs (stopped with the stack). */
+  startGateway(extra?: Partial<GatewayConfig>): Promise<RunningGateway>;
   worker?: ReturnType<typeof createWorker>;
   config: StackConfig;
   stop(): Promise<void>;
@@ -44,11 +53,15 @@ export const vapid = {
 
 export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise<StackConfig> {
   return {
-    databaseUrl: await fileDatabaseUrl(),
+    // The test file's own database; benchmarks pass theirs (and never load vitest).
+    databaseUrl: overrides.databaseUrl ?? (await (await import('./database.ts')).fileDatabaseUrl()),
     redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     queuePrefix: `test-${randomBytes(4).toString('hex')}`,
     jwtSecret: DEV_JWT_SECRET,
     internalSecret: DEV_INTERNAL_SECRET,
+    // Created by the storage on first write, removed by stop().
+    mediaStorageDir: join(tmpdir(), `switchboard-media-${randomBytes(6).toString('hex')}`),
+    mediaUrlSecret: DEV_MEDIA_URL_SECRET,
     ...overrides,
   };
 }
@@ -58,7 +71,7 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
  * their outbox relays, the worker, and the gateway in front.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const { worker: withWorker = true, ...overrides } = options;
+  const { worker: withWorker = true, gateway: _gateway, ...overrides } = options;
   const config = await stackConfig(overrides);
   const common = {
     databaseUrl: config.databaseUrl,
@@ -67,29 +80,53 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const [users, chats, media, presence] = await Promise.all([
     createUsers({ ...common, jwtSecret: config.jwtSecret, tokenTtlSeconds: 3600 }).then((s) => s.listen(0)),
-    createChats(common).then((s) => s.listen(0)),
-    createMedia(common).then((s) => s.listen(0)),
-    createPresence({ ...common, redisUrl: config.redisUrl, awayAfterMs: 60_000, typingTtlMs: 1_000 }).then((s) =>
-      s.listen(0),
+    createChats({ ...common, redisUrl: config.redisUrl }).then((s) => s.listen(0)),
+    createMedia({ ...common, storageDir: config.mediaStorageDir, urlSecret: config.mediaUrlSecret }).then(
+      (s) => s.listen(0),
     ),
+    createPresence({
+      ...common,
+      redisUrl: config.redisUrl,
+      awayAfterMs: 60_000,
+      typingTtlMs: 1_000,
+      sweepIntervalMs: 200,
+    }).then((s) => s.listen(0)),
   ]);
   const subgraphs = { users, chats, media, presence };
-  const gateway = await (
-    await createGateway({
-      supergraphPath: new URL('../../supergraph.graphql', import.meta.url).pathname,
-      subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
-      jwtSecret: config.jwtSecret,
-      internalSecret: config.internalSecret,
-      development: true,
-    })
-  ).listen(0);
+  const startGateway = async (extra: Partial<GatewayConfig> = {}) =>
+    (
+      await createGateway({
+        supergraphPath: new URL('../../supergraph.graphql', import.meta.url).pathname,
+        subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+        jwtSecret: config.jwtSecret,
+        internalSecret: config.internalSecret,
+        development: true,
+        redisUrl: config.redisUrl,
+        ...(options.gateway ?? {}),
+        ...extra,
+      })
+    ).listen(0);
+  const gateway = await startGateway();
+  const extraGateways: RunningGateway[] = [];
 
   const redis = redisConnection(config.redisUrl);
   const relays = SUBGRAPHS.map((schema) =>
-    createOutboxRelay({ databaseUrl: config.databaseUrl, schema, redis, prefix: config.queuePrefix, pollIntervalMs: 200 }),
+    createOutboxRelay({
+      databaseUrl: config.databaseUrl,
+      schema,
+      redis,
+      prefix: config.queuePrefix,
+      pollIntervalMs: 200,
+    }),
   );
   const worker = withWorker
-    ? createWorker({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, prefix: config.queuePrefix, vapid })
+    ? createWorker({
+        databaseUrl: config.databaseUrl,
+        redisUrl: config.redisUrl,
+        prefix: config.queuePrefix,
+        vapid,
+        mediaStorageDir: config.mediaStorageDir,
+      })
     : undefined;
   await Promise.all(relays.map((relay) => relay.start()));
   await worker?.start();
@@ -98,14 +135,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gateway,
     subgraphs,
     relays,
+    async startGateway(extra) {
+      const another = await startGateway(extra);
+      extraGateways.push(another);
+      return another;
+    },
     ...(worker ? { worker } : {}),
     config,
     async stop() {
-      await gateway.stop();
+      await Promise.all([gateway, ...extraGateways].map((g) => g.stop().catch(() => {})));
       await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
       await Promise.all(relays.map((relay) => relay.stop()));
       await worker?.stop();
       redis.disconnect();
+      if (!overrides.mediaStorageDir) await rm(config.mediaStorageDir, { recursive: true, force: true });
     },
   };
 }

@@ -11,6 +11,8 @@ export interface GatewayContext {
   identity: Identity;
   /** Minted once per operation and sent to every subgraph it touches. */
   internalToken?: string;
+  /** Set when resolving a subscription payload: the live event it is for. */
+  liveEvent?: unknown;
 }
 
 export interface AuthConfig {

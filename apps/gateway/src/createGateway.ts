@@ -7,11 +7,19 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { maskError } from '@switchboard/core';
+import { maskError, signInternalIdentity, type Identity } from '@switchboard/core';
+import { createLiveSubscriber } from '@switchboard/messaging';
 import express from 'express';
+import type { ExecutionResult } from 'graphql';
 import { createContext, type GatewayContext } from './context.ts';
 import { checkSubgraphs } from './health.ts';
 import { IdentityDataSource } from './identityDataSource.ts';
+import { createEventResolver, type EventResolver } from './subscriptions/eventResolver.ts';
+import { liveBus } from './subscriptions/liveBus.ts';
+import { createSubscriptionPlanner } from './subscriptions/planner.ts';
+import { chatsApi, createSubgraphClient } from './subscriptions/subgraphClient.ts';
+import { presenceHooks } from './subscriptions/presenceHooks.ts';
+import { createSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 
 export interface GatewayConfig {
   /** Composed supergraph SDL (`npm run compose`), or a path to it. */
@@ -23,6 +31,17 @@ export interface GatewayConfig {
   internalSecret: string;
   /** Sandbox, introspection and error details; off in production. */
   development: boolean;
+  /** Redis carrying live events (subscriptions). */
+  redisUrl: string;
+  subscriptions?: {
+    /** Resolve each event once per selection for all its subscribers (default true). */
+    shareResolution?: boolean;
+    maxQueuedPayloads?: number;
+    maxBufferedBytes?: number;
+    keepAliveMs?: number;
+    /** A connection counts as live this long after its last heartbeat to presence. */
+    presenceTtlMs?: number;
+  };
 }
 
 export interface RunningGateway {
@@ -30,21 +49,26 @@ export interface RunningGateway {
   port: number;
   httpServer: Server;
   stop(): Promise<void>;
+  crash(): Promise<void>;
+  /** Subscriptions set up and listening on this gateway. */
+  activeSubscriptions(): number;
+  /** Sockets closed because their subscriber could not keep up. */
+  slowConsumersClosed(): number;
+  /** Resolves live events into payloads (its execution count shows the sharing). */
+  resolver: EventResolver;
 }
 
 /** Builds the public gateway without listening (style.md: no side effects until `listen`). */
 export async function createGateway(config: GatewayConfig) {
   const supergraphSdl =
     config.supergraphSdl ?? (await readFile(config.supergraphPath ?? 'supergraph.graphql', 'utf8'));
-  const subgraphUrls = new Map<string, string>();
+  const planner = createSubscriptionPlanner(supergraphSdl);
+  const subgraphUrls = new Map(
+    [...planner.subgraphUrls].map(([name, url]) => [name, config.subgraphUrls?.[name] ?? url]),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => {
-      const target = config.subgraphUrls?.[name] ?? url;
-      if (!target) throw new Error(`No URL for subgraph ${name}`);
-      subgraphUrls.set(name, target);
-      return new IdentityDataSource({ url: target });
-    },
+    buildService: ({ name, url }) => new IdentityDataSource({ url: subgraphUrls.get(name) ?? url }),
   });
 
   const app = express();
@@ -64,6 +88,42 @@ export async function createGateway(config: GatewayConfig) {
   });
   await apollo.start();
 
+  // Federated subscriptions over graphql-ws on the same port and path (design.md, principle 4).
+  const live = createLiveSubscriber(config.redisUrl);
+  const serviceMap = Object.fromEntries(
+    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource({ url })]),
+  );
+  const resolver = createEventResolver({ planner, serviceMap, internalSecret: config.internalSecret });
+  const presence = presenceHooks(
+    createSubgraphClient(subgraphUrls.get('presence')!, config.internalSecret),
+    config.subscriptions?.presenceTtlMs ?? 30_000,
+  );
+  const subscriptions = createSubscriptionServer({
+    httpServer,
+    path: '/graphql',
+    planner,
+    resolver,
+    chats: chatsApi(createSubgraphClient(subgraphUrls.get('chats')!, config.internalSecret)),
+    bus: liveBus(live.pubsub),
+    auth: config,
+    development: config.development,
+    shareResolution: config.subscriptions?.shareResolution ?? true,
+    maxQueuedPayloads: config.subscriptions?.maxQueuedPayloads ?? 1000,
+    maxBufferedBytes: config.subscriptions?.maxBufferedBytes ?? 4 * 1024 * 1024,
+    ...(config.subscriptions?.keepAliveMs ? { keepAliveMs: config.subscriptions.keepAliveMs } : {}),
+    hooks: presence,
+    executeOperation: async (request, identity: Identity) => {
+      const contextValue: GatewayContext = {
+        identity,
+        internalToken: await signInternalIdentity(identity, config.internalSecret),
+      };
+      const response = await apollo.executeOperation(request, { contextValue });
+      if (response.body.kind !== 'single')
+        throw new Error('Incremental delivery is not supported over WebSocket');
+      return response.body.singleResult as ExecutionResult;
+    },
+  });
+
   app.get('/health', async (_req, res) => {
     const report = await checkSubgraphs(subgraphUrls);
     res.status(report.ok ? 200 : 503).json(report);
@@ -79,6 +139,7 @@ export async function createGateway(config: GatewayConfig) {
   return {
     app,
     httpServer,
+    resolver,
     async listen(port: number, host = '127.0.0.1'): Promise<RunningGateway> {
       await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
       const address = httpServer.address() as AddressInfo;
@@ -86,8 +147,23 @@ export async function createGateway(config: GatewayConfig) {
         port: address.port,
         url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/graphql`,
         httpServer,
-        async stop() {
+        activeSubscriptions: () => subscriptions.activeSubscriptions,
+        slowConsumersClosed: () => subscriptions.slowConsumersClosed,
+        resolver,
+        /** Stops as a crash would: sockets drop, presence hears nothing (tests). */
+        async crash() {
+          presence.stop();
+          httpServer.closeAllConnections();
+          for (const client of subscriptions.wsServer.clients) client.terminate();
+          await subscriptions.close();
           await apollo.stop();
+          await live.close();
+        },
+        async stop() {
+          await subscriptions.close();
+          presence.stop();
+          await apollo.stop();
+          await live.close();
         },
       };
     },

@@ -13,5 +13,8 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const token = context.internalToken;
     if (token) request.http?.headers.set(INTERNAL_IDENTITY_HEADER, token);
+    // A subscription payload: the owning subgraph answers its primary fetch from this event.
+    if (context.liveEvent !== undefined)
+      request.extensions = { ...request.extensions, liveEvent: context.liveEvent };
   }
 }

@@ -15,6 +15,7 @@ const gateway = await createGateway({
   jwtSecret: env.JWT_SECRET,
   internalSecret: env.INTERNAL_SECRET,
   development: env.NODE_ENV !== 'production',
+  redisUrl: env.REDIS_URL,
 });
 const running = await gateway.listen(env.PORT, '0.0.0.0');
 console.log(`Gateway ready at ${running.url}`);

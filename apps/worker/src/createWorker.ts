@@ -1,5 +1,6 @@
 import { openChatsProjections } from '@switchboard/chats/events';
 import { openMediaProjections } from '@switchboard/media/events';
+import { DEV_MEDIA_STORAGE_DIR, openMediaProcessing } from '@switchboard/media/jobs';
 import {
   checkEvictionPolicy,
   createConsumer,
@@ -9,6 +10,7 @@ import {
 } from '@switchboard/messaging';
 import { openPresenceProjections } from '@switchboard/presence/events';
 import { createPresenceStore } from '@switchboard/presence/store';
+import { openUsersProjections } from '@switchboard/users/events';
 import { openPushNotifications, type VapidConfig } from '@switchboard/users/jobs';
 import type { Worker } from 'bullmq';
 
@@ -18,7 +20,11 @@ export interface WorkerConfig {
   /** BullMQ key prefix, the same the relays use. */
   prefix: string;
   vapid: VapidConfig;
+  /** The media service's storage directory (the worker reads uploads and writes thumbnails). */
+  mediaStorageDir?: string;
   concurrency?: number;
+  /** Media jobs decode whole images in memory: fewer at once than other jobs (default 2). */
+  mediaConcurrency?: number;
   /** How long a job's lock lasts before BullMQ considers its worker dead and retries it. */
   lockDurationMs?: number;
   log?: (message: string, error?: unknown) => void;
@@ -32,10 +38,21 @@ export function createWorker(config: WorkerConfig) {
   const log = config.log ?? ((message, error) => console.error(`[worker] ${message}`, error ?? ''));
   const redis = redisConnection(config.redisUrl);
   const presence = createPresenceStore(redis);
-  const handlers: Record<Exclude<ConsumerQueue, 'media-processing'>, { handle: EventHandler; close(): Promise<void> }> = {
-    'chats-projections': openChatsProjections(config.databaseUrl),
+  const handlers: Record<
+    ConsumerQueue,
+    { handle: EventHandler; close(): Promise<void>; concurrency?: number }
+  > = {
+    'chats-projections': openChatsProjections(config.databaseUrl, config.redisUrl),
     'presence-projections': openPresenceProjections(config.databaseUrl),
     'media-projections': openMediaProjections(config.databaseUrl),
+    'media-processing': {
+      ...openMediaProcessing(config.databaseUrl, {
+        storageDir: config.mediaStorageDir ?? DEV_MEDIA_STORAGE_DIR,
+        log,
+      }),
+      concurrency: config.mediaConcurrency ?? 2,
+    },
+    'users-projections': openUsersProjections(config.databaseUrl),
     'push-notifications': openPushNotifications(config.databaseUrl, {
       vapid: config.vapid,
       onlineAmong: (userIds) => presence.onlineAmong(userIds),
@@ -48,7 +65,7 @@ export function createWorker(config: WorkerConfig) {
       handle: handler.handle,
       redis,
       prefix: config.prefix,
-      concurrency: config.concurrency ?? 8,
+      concurrency: handler.concurrency ?? config.concurrency ?? 8,
       log,
     });
     if (config.lockDurationMs) {

@@ -1,4 +1,5 @@
 import { parseEnv, sharedEnv } from '@switchboard/core';
+import { DEV_MEDIA_STORAGE_DIR } from '@switchboard/media/jobs';
 import { z } from 'zod';
 
 /**
@@ -16,6 +17,9 @@ export const env = parseEnv(
     VAPID_PUBLIC_KEY: z.string().default(DEV_VAPID_PUBLIC_KEY),
     VAPID_PRIVATE_KEY: z.string().default(DEV_VAPID_PRIVATE_KEY),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+    /** The media service's MEDIA_STORAGE_DIR: the worker reads uploads and writes thumbnails there. */
+    MEDIA_STORAGE_DIR: z.string().min(1).default(DEV_MEDIA_STORAGE_DIR),
+    MEDIA_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
     WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().optional(),
   }),
 );

@@ -12,6 +12,8 @@ const worker = createWorker({
   prefix: env.QUEUE_PREFIX,
   vapid: { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },
   concurrency: env.WORKER_CONCURRENCY,
+  mediaStorageDir: env.MEDIA_STORAGE_DIR,
+  mediaConcurrency: env.MEDIA_WORKER_CONCURRENCY,
   ...(env.WORKER_LOCK_DURATION_MS ? { lockDurationMs: env.WORKER_LOCK_DURATION_MS } : {}),
 });
 await worker.start();

@@ -41,6 +41,11 @@ export const eventCatalogue = {
     version: 1,
     payload: z.object({ mediaId: uuid, status: z.enum(['READY', 'FAILED']) }),
   },
+  /** users: a user's lastSeenVisibility changed. presence hides lastSeenAt in presence events. */
+  LastSeenVisibilityChanged: {
+    version: 1,
+    payload: z.object({ userId: uuid, visibility: z.enum(['EVERYONE', 'NOBODY']) }),
+  },
   /** users: a user's avatar changed. media lets every signed-in user read the new one. */
   UserAvatarChanged: { version: 1, payload: z.object({ userId: uuid, mediaId: uuid.nullable() }) },
 } as const;

@@ -14,15 +14,20 @@ const INTERNAL_AUDIENCE = 'switchboard:subgraph';
 const ISSUER = 'switchboard';
 
 /**
- * Who is calling. `userId` is null for an anonymous caller (signUp, signIn). `chatScope` is set
- * when the gateway resolves one live event for every subscriber of a chat at once: it may read
- * what any member of that chat may read, and no more; the gateway itself checks each
- * subscriber's membership before delivering.
+ * Who is calling. `userId` is null for an anonymous caller (signUp, signIn).
+ * `delivery` is set instead of a user when the gateway resolves one live event once for all its
+ * subscribers (design.md, principle 4): it may read what any signed-in user may read, plus, with
+ * `chatId`, what any member of that chat may read, and no more. The gateway checks each
+ * subscriber's own access before it delivers.
  */
 export interface Identity {
   userId: string | null;
-  chatScope?: string;
+  delivery?: { chatId: string | null };
 }
+
+/** Signed in, or a live-event delivery: may read what any signed-in user may. */
+export const isSignedIn = (identity: Identity): boolean =>
+  identity.userId !== null || identity.delivery !== undefined;
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
@@ -58,7 +63,10 @@ export async function verifyUserToken(
 }
 
 export async function signInternalIdentity(identity: Identity, secret: string): Promise<string> {
-  const jwt = new SignJWT({ uid: identity.userId, ...(identity.chatScope ? { chat: identity.chatScope } : {}) })
+  const jwt = new SignJWT({
+    uid: identity.userId,
+    ...(identity.delivery ? { dlv: identity.delivery.chatId } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(ISSUER)
     .setAudience(INTERNAL_AUDIENCE)
@@ -80,10 +88,11 @@ export async function verifyInternalIdentity(
       algorithms: ['HS256'],
     });
     const uid = payload['uid'];
-    const chat = payload['chat'];
+    const delivery = payload['dlv'];
     if (uid !== null && typeof uid !== 'string') return null;
-    if (chat !== undefined && typeof chat !== 'string') return null;
-    return chat ? { userId: uid, chatScope: chat } : { userId: uid };
+    if (delivery === undefined) return { userId: uid };
+    if (delivery !== null && typeof delivery !== 'string') return null;
+    return { userId: uid, delivery: { chatId: delivery } };
   } catch {
     return null;
   }

@@ -28,6 +28,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   development: boolean;
   /** Releases what the subgraph holds (database pool, Redis) when the server stops. */
   dispose?: () => Promise<void>;
+  /** Background work that runs while the server listens (e.g. presence's expiry sweeper). */
+  background?: { start(): void; stop(): Promise<void> };
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -120,6 +122,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     app,
     async listen(port, host = '127.0.0.1') {
       const httpServer = createHttpServer(app);
+      options.background?.start();
       httpServer.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
       const address = httpServer.address() as AddressInfo;
@@ -128,6 +131,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         url: `http://${host}:${address.port}/graphql`,
         httpServer,
         async stop() {
+          await options.background?.stop();
           await apollo.stop();
           httpServer.closeAllConnections();
           await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -40,7 +40,10 @@ export async function createTestDatabase(
   if ('prismaDir' in options) await migrateAll(url, options.prismaDir);
   return {
     url,
-    drop: () => withAdmin(baseUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+    drop: () =>
+      withAdmin(baseUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => {},
+      ),
   };
 }
 

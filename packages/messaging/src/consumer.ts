@@ -28,7 +28,8 @@ export interface ConsumerOptions {
  * the failed set where an operator can see and replay it. Handler errors retry with backoff.
  */
 export function createConsumer(options: ConsumerOptions): Worker<EventJobData> {
-  const log = options.log ?? ((message, error) => console.error(`[${options.queue}] ${message}`, error ?? ''));
+  const log =
+    options.log ?? ((message, error) => console.error(`[${options.queue}] ${message}`, error ?? ''));
   const worker = new Worker<EventJobData>(
     options.queue,
     async (job: Job<EventJobData>) => {

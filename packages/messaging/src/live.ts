@@ -43,7 +43,10 @@ export interface LivePublisher {
  * Publishing never fails the caller's request: the state is committed already, and a lost live
  * event is caught up by `seq`.
  */
-export function createLivePublisher(redisUrl: string, log: (message: string, error?: unknown) => void = console.error): LivePublisher {
+export function createLivePublisher(
+  redisUrl: string,
+  log: (message: string, error?: unknown) => void = console.error,
+): LivePublisher {
   const publisher = redisConnection(redisUrl, { maxRetriesPerRequest: 1 });
   const pubsub = new RedisPubSub({ publisher, subscriber: publisher });
   return {

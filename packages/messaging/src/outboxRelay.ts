@@ -41,12 +41,16 @@ interface OutboxRow {
  * only re-adds jobs that BullMQ already holds: nothing is lost and nothing runs twice.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const log = options.log ?? ((message, error) => console.error(`[relay:${options.schema}] ${message}`, error ?? ''));
+  const log =
+    options.log ?? ((message, error) => console.error(`[relay:${options.schema}] ${message}`, error ?? ''));
   const table = `"${options.schema}"."OutboxEvent"`;
   const channel = `outbox_${options.schema}`;
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
   const queues = new Map<ConsumerQueue, Queue>(
-    consumerQueues.map((name) => [name, new Queue(name, { connection: options.redis, prefix: options.prefix })]),
+    consumerQueues.map((name) => [
+      name,
+      new Queue(name, { connection: options.redis, prefix: options.prefix }),
+    ]),
   );
   let listener: pg.PoolClient | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -67,7 +71,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         await client.query('COMMIT');
         return 0;
       }
-      const jobsByQueue = new Map<ConsumerQueue, { name: string; data: EventJobData; opts: typeof eventJobOptions }[]>();
+      const jobsByQueue = new Map<
+        ConsumerQueue,
+        { name: string; data: EventJobData; opts: typeof eventJobOptions }[]
+      >();
       for (const row of rows) {
         const data: EventJobData = {
           eventId: row.eventId,

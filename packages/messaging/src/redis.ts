@@ -17,7 +17,10 @@ export function redisConnection(url: string, options: RedisOptions = {}): Redis 
  * BullMQ silently loses jobs when Redis evicts keys; warn loudly unless the policy is noeviction.
  * Returns the policy (null when the server does not let us read it, e.g. managed Redis).
  */
-export async function checkEvictionPolicy(redis: Redis, log: (message: string) => void = console.error): Promise<string | null> {
+export async function checkEvictionPolicy(
+  redis: Redis,
+  log: (message: string) => void = console.error,
+): Promise<string | null> {
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
     const policy = reply[1] ?? null;

@@ -9,7 +9,7 @@ export const consumers = {
   /** chats' projections: blocks (from users) and attachable media (from media). */
   'chats-projections': ['UserBlocked', 'UserUnblocked', 'MediaCreated', 'MediaProcessed'],
   /** presence's projection of chat membership, for typing and presence authorization. */
-  'presence-projections': ['ChatMemberJoined', 'ChatMemberLeft'],
+  'presence-projections': ['ChatMemberJoined', 'ChatMemberLeft', 'LastSeenVisibilityChanged'],
   /** media's projections: chat membership and attachment grants, for who may read media. */
   'media-projections': ['ChatMemberJoined', 'ChatMemberLeft', 'MessageSent', 'UserAvatarChanged'],
   /** users' projection of media ownership, so an avatar can only be one's own upload. */

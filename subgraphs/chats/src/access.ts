@@ -1,4 +1,4 @@
-import { badInput, forbidden, notFound, unauthenticated } from '@switchboard/core';
+import { badInput, forbidden, isSignedIn, notFound, unauthenticated } from '@switchboard/core';
 import type { ChatsContext } from './createServer.ts';
 import type { ChatMember, Message } from './generated/prisma/client.ts';
 import type { Membership } from './loaders.ts';
@@ -17,18 +17,27 @@ export function uuidInput(value: string, field: string): string {
   return id;
 }
 
-/** The caller's user id; anonymous callers get nothing from this subgraph. */
+/**
+ * The caller's user id, for what only a user does (every mutation, their own chat list). Anonymous
+ * callers and live-event deliveries get UNAUTHENTICATED.
+ */
 export function requireUser(ctx: ChatsContext): string {
   if (!ctx.identity.userId) throw unauthenticated();
   return ctx.identity.userId;
 }
 
+/** Reads need a user or a live-event delivery (whose reach loaders.ts limits to its chat). */
+function requireReader(ctx: ChatsContext): void {
+  if (!isSignedIn(ctx.identity)) throw unauthenticated();
+}
+
 /**
- * The caller's membership of a chat. A chat that does not exist, one the caller is not in and an
- * id that is not even a UUID all give the same NOT_FOUND: a non-member learns nothing.
+ * The caller's membership of a chat (or a delivery's scope: loaders.ts). A chat that does not
+ * exist, one the caller is not in and an id that is not even a UUID all give the same NOT_FOUND:
+ * a non-member learns nothing.
  */
 export async function chatAccess(ctx: ChatsContext, chatId: string): Promise<Membership> {
-  requireUser(ctx);
+  requireReader(ctx);
   const id = asUuid(chatId);
   const membership = id ? await ctx.loaders.membership.load(id) : null;
   if (!membership) throw notFound('Chat');
@@ -40,7 +49,7 @@ export async function messageAccess(
   ctx: ChatsContext,
   messageId: string,
 ): Promise<Membership & { message: Message }> {
-  requireUser(ctx);
+  requireReader(ctx);
   const id = asUuid(messageId);
   const message = id ? await ctx.loaders.message.load(id) : null;
   const membership = message ? await ctx.loaders.membership.load(message.chatId) : null;

@@ -5,7 +5,7 @@ import type { ChatsContext } from './createServer.ts';
 import { chatCursor, pageSize, parseChatCursor } from './cursors.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Chat, ChatMember, Prisma } from './generated/prisma/client.ts';
-import { MAX_MEMBERS } from './membership.ts';
+import { announceJoined, MAX_MEMBERS } from './membership.ts';
 import type { ResolverModule } from './resolvers.ts';
 
 const MAX_TITLE = 100;
@@ -56,7 +56,7 @@ async function createDirectChat(_: unknown, args: { userId: string }, ctx: Chats
   const existing = await ctx.db.chat.findUnique({ where: { directKey } });
   if (existing) return existing;
   try {
-    return await transaction(ctx.db, async (tx) => {
+    const chat = await transaction(ctx.db, async (tx) => {
       const chat = await tx.chat.create({
         data: { kind: 'DIRECT', directKey, members: { create: [{ userId: me }, { userId: other }] } },
       });
@@ -64,6 +64,8 @@ async function createDirectChat(_: unknown, args: { userId: string }, ctx: Chats
         await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
       return chat;
     });
+    announceJoined(ctx, chat.id, [me, other]);
+    return chat;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // The other side (or a retry) created it at the same moment; ours rolled back whole.
@@ -83,7 +85,7 @@ async function createGroup(
   );
   if (others.length + 1 > MAX_MEMBERS)
     throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'memberIds');
-  return transaction(ctx.db, async (tx) => {
+  const chat = await transaction(ctx.db, async (tx) => {
     const chat = await tx.chat.create({
       data: {
         kind: 'GROUP',
@@ -95,6 +97,8 @@ async function createGroup(
       await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
     return chat;
   });
+  announceJoined(ctx, chat.id, [me, ...others]);
+  return chat;
 }
 
 export const chatResolvers = {

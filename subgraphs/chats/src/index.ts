@@ -6,6 +6,7 @@ import { env } from './env.ts';
 refuseDevSecretsInProduction(env);
 const server = await createServer({
   databaseUrl: env.DATABASE_URL,
+  redisUrl: env.REDIS_URL,
   internalSecret: env.INTERNAL_SECRET,
   development: env.NODE_ENV !== 'production',
 });

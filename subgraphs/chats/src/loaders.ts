@@ -1,9 +1,14 @@
+import type { Identity } from '@switchboard/core';
 import DataLoader from 'dataloader';
+import { asUuid } from './access.ts';
 import type { Chat, ChatMember, Message, PrismaClient, Reaction } from './generated/prisma/client.ts';
 
-/** The caller's membership of a chat, with the chat itself. */
+/**
+ * Why the caller may read a chat, with the chat itself: their membership, or (`member` null) a
+ * live-event delivery scoped to that chat, which reads it as any member would.
+ */
 export interface Membership {
-  member: ChatMember;
+  member: ChatMember | null;
   chat: Chat;
 }
 
@@ -22,11 +27,23 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
  * Keys are lower-case UUIDs, as Postgres returns them. Mutations clear them (resolvers.ts) so
  * the fields of a mutation's result see what it just wrote.
  */
-export function createLoaders(db: PrismaClient, userId: string | null) {
+export function createLoaders(db: PrismaClient, identity: Identity) {
+  const { userId } = identity;
+  // A delivery reads one chat, and nothing when it is scoped to none.
+  const deliveryChatId = !userId && identity.delivery?.chatId ? asUuid(identity.delivery.chatId) : null;
   const loaders = {
-    /** The caller's membership; null for a chat they are not in and for one that does not exist. */
+    /**
+     * The caller's membership (or delivery scope); null for a chat they may not read and for one
+     * that does not exist.
+     */
     membership: new DataLoader<string, Membership | null>(async (chatIds) => {
-      if (!userId) return chatIds.map(() => null);
+      if (!userId) {
+        const chat =
+          deliveryChatId && chatIds.includes(deliveryChatId)
+            ? await db.chat.findUnique({ where: { id: deliveryChatId } })
+            : null;
+        return chatIds.map((id) => (chat && id === chat.id ? { member: null, chat } : null));
+      }
       const rows = await db.chatMember.findMany({
         where: { userId, chatId: { in: [...chatIds] } },
         include: { chat: true },

@@ -5,7 +5,18 @@ import { lockChat, transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember } from './generated/prisma/client.ts';
 import type { ResolverModule } from './resolvers.ts';
 
-export const MAX_MEMBERS = 256;
+// WhatsApp allows groups of up to 1,024.
+export const MAX_MEMBERS = 1024;
+
+/** Tells the chat and each user who joined (after commit), so subscriptions follow membership. */
+export function announceJoined(ctx: ChatsContext, chatId: string, userIds: string[]): void {
+  for (const userId of userIds)
+    ctx.live.publishAfterCommit({ type: 'membershipChanged', chatId, userId, member: true });
+}
+
+function announceLeft(ctx: ChatsContext, chatId: string, userId: string): void {
+  ctx.live.publishAfterCommit({ type: 'membershipChanged', chatId, userId, member: false });
+}
 
 function requireGroup(chat: Chat): void {
   if (chat.kind !== 'GROUP') throw badInput('Only a group has members to add or remove', 'chatId');
@@ -35,7 +46,7 @@ async function addMembers(
   const { chat } = await chatAccess(ctx, args.chatId);
   const userIds = [...new Set(args.userIds.map((id) => uuidInput(id, 'userIds')))];
   requireGroup(chat);
-  await transaction(ctx.db, async (tx) => {
+  const joined = await transaction(ctx.db, async (tx) => {
     const members = await lockManagedGroup(tx, chat.id, me);
     const present = new Set(members.map((member) => member.userId));
     const joining = userIds.filter((id) => !present.has(id));
@@ -43,7 +54,9 @@ async function addMembers(
       throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'userIds');
     await tx.chatMember.createMany({ data: joining.map((userId) => ({ chatId: chat.id, userId })) });
     for (const userId of joining) await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
+    return joining;
   });
+  announceJoined(ctx, chat.id, joined);
   return chat;
 }
 
@@ -58,14 +71,16 @@ async function removeMember(
   const userId = uuidInput(args.userId, 'userId');
   requireGroup(chat);
   if (userId === me) throw badInput('Use leaveChat to leave a chat', 'userId');
-  await transaction(ctx.db, async (tx) => {
+  const removed = await transaction(ctx.db, async (tx) => {
     const members = await lockManagedGroup(tx, chat.id, me);
     const member = members.find((m) => m.userId === userId);
-    if (!member) return;
+    if (!member) return false;
     if (member.role === 'OWNER') throw forbidden('The owner cannot be removed');
     await tx.chatMember.delete({ where: { chatId_userId: { chatId: chat.id, userId } } });
     await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId });
+    return true;
   });
+  if (removed) announceLeft(ctx, chat.id, userId);
   return chat;
 }
 
@@ -78,12 +93,12 @@ async function leaveChat(_: unknown, args: { chatId: string }, ctx: ChatsContext
   const me = requireUser(ctx);
   const { chat } = await chatAccess(ctx, args.chatId);
   if (chat.kind === 'DIRECT') throw badInput('A direct chat cannot be left', 'chatId');
-  await transaction(ctx.db, async (tx) => {
+  const left = await transaction(ctx.db, async (tx) => {
     await lockChat(tx, chat.id);
     const member = await tx.chatMember.findUnique({
       where: { chatId_userId: { chatId: chat.id, userId: me } },
     });
-    if (!member) return;
+    if (!member) return false;
     await tx.chatMember.delete({ where: { chatId_userId: { chatId: chat.id, userId: me } } });
     if (member.role === 'OWNER') {
       const byTenure = [{ joinedAt: 'asc' as const }, { userId: 'asc' as const }];
@@ -97,7 +112,9 @@ async function leaveChat(_: unknown, args: { chatId: string }, ctx: ChatsContext
         });
     }
     await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId: me });
+    return true;
   });
+  if (left) announceLeft(ctx, chat.id, me);
   return true;
 }
 

@@ -4,6 +4,7 @@ import { blockedBetween, directPair } from './blocks.ts';
 import type { ChatsContext } from './createServer.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Chat, Message, PrismaClient } from './generated/prisma/client.ts';
+import { messageUpdated } from './liveEvents.ts';
 import type { ResolverModule } from './resolvers.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -85,7 +86,7 @@ async function sendMessage(
   await checkAttachments(ctx.db, me, attachmentIds);
 
   try {
-    return await transaction(ctx.db, async (tx) => {
+    const message = await transaction(ctx.db, async (tx) => {
       // The UPDATE takes the chat's row lock until commit: concurrent senders queue here, so
       // seqs are handed out in commit order with no gap.
       const [numbered] = await tx.$queryRaw<{ lastSeq: number; title: string | null }[]>`
@@ -121,6 +122,14 @@ async function sendMessage(
       });
       return message;
     });
+    // Only a message stored now is news; a retry that found the stored one (above, below) is not.
+    ctx.live.publishAfterCommit({
+      type: 'messageAdded',
+      chatId: chat.id,
+      messageId: message.id,
+      seq: message.seq,
+    });
+    return message;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // A concurrent retry stored it first. This transaction rolled back whole: no seq was used.
@@ -145,6 +154,7 @@ async function editMessage(
     data: { body, editedAt: new Date() },
   });
   if (count === 0) throw badInput('A deleted message cannot be edited', 'id');
+  ctx.live.publishAfterCommit(messageUpdated(message));
   return ctx.db.message.findUniqueOrThrow({ where: { id: message.id } });
 }
 
@@ -156,14 +166,17 @@ async function deleteMessage(_: unknown, args: { id: string }, ctx: ChatsContext
   const { message } = await messageAccess(ctx, args.id);
   requireSender(ctx, message);
   if (message.deletedAt) return message;
-  return transaction(ctx.db, async (tx) => {
-    await tx.message.updateMany({
+  const { deleted, stored } = await transaction(ctx.db, async (tx) => {
+    const { count } = await tx.message.updateMany({
       where: { id: message.id, deletedAt: null },
       data: { body: null, attachmentIds: [], deletedAt: new Date() },
     });
-    await tx.reaction.deleteMany({ where: { messageId: message.id } });
-    return tx.message.findUniqueOrThrow({ where: { id: message.id } });
+    if (count > 0) await tx.reaction.deleteMany({ where: { messageId: message.id } });
+    return { deleted: count > 0, stored: await tx.message.findUniqueOrThrow({ where: { id: message.id } }) };
   });
+  // A concurrent delete that won the race announced it already.
+  if (deleted) ctx.live.publishAfterCommit(messageUpdated(message));
+  return stored;
 }
 
 export const messageResolvers = {

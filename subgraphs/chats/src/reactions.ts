@@ -2,6 +2,7 @@ import { badInput } from '@switchboard/core';
 import { messageAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './createServer.ts';
 import type { Message } from './generated/prisma/client.ts';
+import { messageUpdated } from './liveEvents.ts';
 import type { ResolverModule } from './resolvers.ts';
 
 const MAX_EMOJI = 16;
@@ -16,7 +17,8 @@ async function react(
   const { message } = await messageAccess(ctx, args.messageId);
   const where = { messageId_userId: { messageId: message.id, userId: me } };
   if (args.emoji === '') {
-    await ctx.db.reaction.deleteMany({ where: where.messageId_userId });
+    const { count } = await ctx.db.reaction.deleteMany({ where: where.messageId_userId });
+    if (count > 0) ctx.live.publishAfterCommit(messageUpdated(message));
     return message;
   }
   const emoji = args.emoji;
@@ -28,6 +30,7 @@ async function react(
     create: { messageId: message.id, userId: me, emoji },
     update: { emoji, createdAt: new Date() },
   });
+  ctx.live.publishAfterCommit(messageUpdated(message));
   return message;
 }
 

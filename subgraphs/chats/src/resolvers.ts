@@ -1,5 +1,6 @@
 import type { GraphQLFieldResolver } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { requireUser } from './access.ts';
 import { chatResolvers } from './chats.ts';
 import type { ChatsContext } from './createServer.ts';
 import { historyResolvers } from './history.ts';
@@ -8,6 +9,7 @@ import { messageResolvers } from './messages.ts';
 import { reactionResolvers } from './reactions.ts';
 import { receiptResolvers } from './receipts.ts';
 import { DateTime } from './scalars.ts';
+import { gatewayQueryResolvers, subscriptionResolvers } from './subscriptions.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver types its own parent
 type FieldResolver = GraphQLFieldResolver<any, ChatsContext>;
@@ -15,15 +17,22 @@ type FieldResolver = GraphQLFieldResolver<any, ChatsContext>;
 export type ResolverModule = Record<string, Record<string, FieldResolver>>;
 
 /**
- * A mutation's result is read right after its write: nothing the request loaded before (its own
- * access check included) may answer for it.
+ * Every mutation:
+ * - needs a user: a live-event delivery only reads;
+ * - reads its result right after its write: nothing the request loaded before (its own access
+ *   check included) may answer for it;
+ * - publishes the live events it queued only once it succeeded, never for a failed one.
  */
-function withFreshLoaders(resolve: FieldResolver): FieldResolver {
+function asMutation(resolve: FieldResolver): FieldResolver {
   return async (source, args, ctx, info) => {
+    requireUser(ctx);
     ctx.loaders.clear();
     try {
-      return await resolve(source, args, ctx, info);
+      const result = await resolve(source, args, ctx, info);
+      await ctx.live.flush();
+      return result;
     } finally {
+      ctx.live.discard();
       ctx.loaders.clear();
     }
   };
@@ -34,7 +43,7 @@ function merge(modules: ResolverModule[]): ResolverModule {
   for (const module of modules)
     for (const [type, fields] of Object.entries(module)) merged[type] = { ...merged[type], ...fields };
   merged['Mutation'] = Object.fromEntries(
-    Object.entries(merged['Mutation'] ?? {}).map(([name, resolve]) => [name, withFreshLoaders(resolve)]),
+    Object.entries(merged['Mutation'] ?? {}).map(([name, resolve]) => [name, asMutation(resolve)]),
   );
   return merged;
 }
@@ -48,5 +57,7 @@ export const resolvers: GraphQLResolverMap<ChatsContext> = {
     historyResolvers,
     reactionResolvers,
     receiptResolvers,
+    gatewayQueryResolvers,
   ]),
+  Subscription: subscriptionResolvers,
 };

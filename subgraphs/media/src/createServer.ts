@@ -2,18 +2,41 @@ import { readFileSync } from 'node:fs';
 import { createSubgraphServer, type Identity } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { parse } from 'graphql';
+import { downloadRoute } from './downloadRoute.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { catchErrors } from './httpErrors.ts';
+import { createMediaLoader, type MediaLoader } from './mediaLoader.ts';
 import { resolvers } from './resolvers.ts';
+import { createSignedUrls, type SignedUrls } from './signedUrls.ts';
+import { createLocalStorage } from './storage/localStorage.ts';
+import type { Storage } from './storage/storage.ts';
+import { uploadRoute } from './uploadRoute.ts';
+
+export { DEV_MEDIA_URL_SECRET } from './signedUrls.ts';
 
 export interface MediaConfig {
   databaseUrl: string;
   internalSecret: string;
   development: boolean;
+  /** Directory of the local content-addressed storage (the worker reads the same one). */
+  storageDir: string;
+  /** Signs upload and download URLs (HMAC-SHA256). */
+  urlSecret: string;
+  /** The media service's public base URL; defaults to the URL the server listens on. */
+  publicUrl?: string;
+  /** Life of an upload URL (default 15 min) and of a download URL (default 1 h). */
+  uploadUrlTtlSeconds?: number;
+  downloadUrlTtlSeconds?: number;
+  /** Another storage (S3-compatible) instead of the local directory. */
+  storage?: Storage;
 }
 
 export interface MediaContext {
   identity: Identity;
   db: PrismaClient;
+  urls: SignedUrls;
+  /** Batches and authorizes media lookups of one request. */
+  media: MediaLoader;
 }
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -21,16 +44,44 @@ const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url)
 /** Builds the media subgraph without listening (style.md: no side effects). */
 export async function createServer(config: MediaConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl) });
-  return createSubgraphServer<MediaContext>({
+  const storage = config.storage ?? createLocalStorage(config.storageDir);
+  let baseUrl = config.publicUrl;
+  const urls = createSignedUrls({
+    secret: config.urlSecret,
+    baseUrl: () => {
+      if (!baseUrl) throw new Error('The media service has no public URL before it listens');
+      return baseUrl;
+    },
+    uploadTtlSeconds: config.uploadUrlTtlSeconds ?? 15 * 60,
+    downloadTtlSeconds: config.downloadUrlTtlSeconds ?? 3600,
+  });
+  const log = (message: string, error?: unknown) => console.error(`[media] ${message}`, error ?? '');
+  const dependencies = { db, storage, urls, log };
+
+  const server = await createSubgraphServer<MediaContext>({
     name: 'media',
     typeDefs,
     resolvers,
     internalSecret: config.internalSecret,
     development: config.development,
-    context: (identity) => ({ identity, db }),
+    context: (identity) => ({ identity, db, urls, media: createMediaLoader(db, identity) }),
+    routes: (app) => {
+      // Not GraphQL and not behind the gateway: the signed URL is the authorization.
+      app.put('/media/:id', catchErrors(uploadRoute(dependencies), log));
+      app.get('/media/:id', catchErrors(downloadRoute(dependencies, 'original'), log));
+      app.get('/media/:id/thumbnail', catchErrors(downloadRoute(dependencies, 'thumbnail'), log));
+    },
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },
     dispose: () => db.$disconnect(),
   });
+  return {
+    ...server,
+    async listen(port: number, host?: string) {
+      const running = await server.listen(port, host);
+      baseUrl ??= new URL(running.url).origin;
+      return running;
+    },
+  };
 }

@@ -2,11 +2,24 @@ import { refuseDevSecretsInProduction } from '@switchboard/core';
 import { serveSubgraph } from '@switchboard/messaging';
 import { createServer } from './createServer.ts';
 import { env } from './env.ts';
+import { DEV_MEDIA_URL_SECRET } from './signedUrls.ts';
 
 refuseDevSecretsInProduction(env);
+if (env.NODE_ENV === 'production' && env.MEDIA_URL_SECRET === DEV_MEDIA_URL_SECRET)
+  throw new Error('MEDIA_URL_SECRET is the development default; set a real secret in production');
+// Without it, URLs would name the address the server listens on, which clients cannot reach.
+if (env.NODE_ENV === 'production' && !env.MEDIA_PUBLIC_URL)
+  throw new Error(
+    'MEDIA_PUBLIC_URL must be set in production: the base URL clients reach the media service at',
+  );
 const server = await createServer({
   databaseUrl: env.DATABASE_URL,
   internalSecret: env.INTERNAL_SECRET,
   development: env.NODE_ENV !== 'production',
+  storageDir: env.MEDIA_STORAGE_DIR,
+  urlSecret: env.MEDIA_URL_SECRET,
+  ...(env.MEDIA_PUBLIC_URL ? { publicUrl: env.MEDIA_PUBLIC_URL } : {}),
+  uploadUrlTtlSeconds: env.MEDIA_UPLOAD_URL_TTL_SECONDS,
+  downloadUrlTtlSeconds: env.MEDIA_DOWNLOAD_URL_TTL_SECONDS,
 });
 await serveSubgraph('media', server, env);

@@ -4,6 +4,7 @@ import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher, redisConnection, type LivePublisher } from '@switchboard/messaging';
 import { parse } from 'graphql';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { createConnections, sweeper, type Connections } from './connections.ts';
 import { createPresenceStore, type PresenceStore } from './presenceStore.ts';
 import { resolvers } from './resolvers.ts';
 import { createTypingTimers, type TypingTimers } from './typing.ts';
@@ -17,6 +18,8 @@ export interface PresenceConfig {
   awayAfterMs: number;
   /** A typing indicator not renewed within this time ends by itself. */
   typingTtlMs: number;
+  /** How often expired connections are looked for (and their users announced offline). */
+  sweepIntervalMs?: number;
 }
 
 export interface PresenceContext {
@@ -25,7 +28,10 @@ export interface PresenceContext {
   store: PresenceStore;
   live: LivePublisher;
   typing: TypingTimers;
+  connections: Connections;
   config: PresenceConfig;
+  /** The live event a subscription payload is being resolved for (from the gateway). */
+  liveEvent: unknown;
 }
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -37,13 +43,17 @@ export async function createServer(config: PresenceConfig) {
   const store = createPresenceStore(redis);
   const live = createLivePublisher(config.redisUrl);
   const typing = createTypingTimers(redis, live, config.typingTtlMs);
+  const connections = createConnections(db, store, live);
   return createSubgraphServer<PresenceContext>({
     name: 'presence',
     typeDefs,
     resolvers,
     internalSecret: config.internalSecret,
     development: config.development,
-    context: (identity) => ({ identity, db, store, live, typing, config }),
+    context: (identity, liveEvent) => ({ identity, db, store, live, typing, connections, config, liveEvent }),
+    background: sweeper(connections, config.sweepIntervalMs ?? 1000, (message, error) =>
+      console.error(`[presence] ${message}`, error ?? ''),
+    ),
     healthCheck: async () => {
       await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
     },

@@ -4,7 +4,11 @@ import { z } from 'zod';
 export const env = parseEnv(
   z.object({
     ...sharedEnv,
-    AWAY_AFTER_MS: z.coerce.number().int().positive().default(5 * 60_000),
+    AWAY_AFTER_MS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(5 * 60_000),
     TYPING_TTL_MS: z.coerce.number().int().positive().default(5_000),
     PORT: z.coerce.number().int().min(0).max(65535).default(4004),
   }),

@@ -7,6 +7,8 @@ import type { Redis } from 'ioredis';
  */
 const connectionsKey = (userId: string) => `presence:conns:${userId}`;
 const activeKey = (userId: string) => `presence:active:${userId}`;
+/** Every online user, scored by when their newest connection expires: the sweeper's index. */
+const ONLINE = 'presence:online';
 
 export interface PresenceStore {
   /** Registers or renews a live connection for `ttlMs`. */
@@ -18,16 +20,23 @@ export interface PresenceStore {
   /** Records activity (an operation from the user), which keeps them ONLINE rather than AWAY. */
   markActive(userId: string): Promise<void>;
   lastActiveAt(userId: string): Promise<number | null>;
+  /**
+   * Users whose every connection ran out (their gateway died or lost them), each claimed by
+   * exactly one caller: the sweeper that gets a user announces them OFFLINE.
+   */
+  claimExpired(now?: number): Promise<{ userId: string; expiredAt: number }[]>;
 }
 
 export function createPresenceStore(redis: Redis): PresenceStore {
   return {
     async touch(userId, connectionId, ttlMs) {
       const key = connectionsKey(userId);
+      const expires = Date.now() + ttlMs;
       await redis
         .multi()
-        .zadd(key, Date.now() + ttlMs, connectionId)
+        .zadd(key, expires, connectionId)
         .pexpire(key, ttlMs * 2)
+        .zadd(ONLINE, 'GT', expires, userId)
         .exec();
     },
     async drop(userId, connectionId) {
@@ -39,7 +48,9 @@ export function createPresenceStore(redis: Redis): PresenceStore {
           .zremrangebyscore(key, '-inf', Date.now())
           .zcard(key)
           .exec()) ?? [];
-      return Number(live?.[1] ?? 0) === 0;
+      const last = Number(live?.[1] ?? 0) === 0;
+      if (last) await redis.zrem(ONLINE, userId);
+      return last;
     },
     async onlineAmong(userIds) {
       if (userIds.length === 0) return new Set();
@@ -51,6 +62,23 @@ export function createPresenceStore(redis: Redis): PresenceStore {
     },
     async markActive(userId) {
       await redis.set(activeKey(userId), String(Date.now()), 'EX', 7 * 24 * 3600);
+    },
+    async claimExpired(now = Date.now()) {
+      const expired = await redis.zrangebyscore(ONLINE, '-inf', now, 'WITHSCORES', 'LIMIT', 0, 500);
+      const claimed: { userId: string; expiredAt: number }[] = [];
+      for (let i = 0; i < expired.length; i += 2) {
+        const userId = expired[i]!;
+        // ZREM answers 1 to one caller only; a connection renewed meanwhile raised the score.
+        const removed = await redis.eval(
+          "if tonumber(redis.call('ZSCORE', KEYS[1], ARGV[1]) or '0') <= tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end return 0",
+          1,
+          ONLINE,
+          userId,
+          String(now),
+        );
+        if (removed === 1) claimed.push({ userId, expiredAt: Number(expired[i + 1]) });
+      }
+      return claimed;
     },
     async lastActiveAt(userId) {
       const value = await redis.get(activeKey(userId));

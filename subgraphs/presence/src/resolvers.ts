@@ -1,6 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { forbidden, notFound, unauthenticated } from '@switchboard/core';
+import { badInput, forbidden, isSignedIn, notFound, unauthenticated } from '@switchboard/core';
+import type { LiveEvent } from '@switchboard/messaging';
 import type { PresenceContext } from './createServer.ts';
+import { presenceOf } from './status.ts';
 
 interface UserRepresentation {
   id: string;
@@ -8,53 +10,86 @@ interface UserRepresentation {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_TTL_MS = 5 * 60_000;
 
 function requireUser(context: PresenceContext): string {
   if (!context.identity.userId) throw unauthenticated();
   return context.identity.userId;
 }
 
+/** The live event the gateway is resolving this subscription payload for. */
+function liveEventOf<T extends LiveEvent['type']>(
+  context: PresenceContext,
+  type: T,
+): Extract<LiveEvent, { type: T }> {
+  const event = context.liveEvent as LiveEvent | undefined;
+  if (!event || event.type !== type) throw badInput(`Expected a ${type} live event`);
+  return event as Extract<LiveEvent, { type: T }>;
+}
+
+const servedByGateway = () => {
+  throw forbidden('Subscriptions are served by the gateway over WebSocket');
+};
+
 export const resolvers: GraphQLResolverMap<PresenceContext> = {
   User: {
     __resolveReference(user: UserRepresentation) {
       return user;
     },
-    async presence(user: UserRepresentation, _args: unknown, context: PresenceContext) {
-      const [online, lastSeen, lastActive] = await Promise.all([
-        context.store.onlineAmong([user.id]),
-        UUID.test(user.id) ? context.db.lastSeen.findUnique({ where: { userId: user.id } }) : null,
-        context.store.lastActiveAt(user.id),
-      ]);
-      const isOnline = online.has(user.id);
-      const idle = lastActive === null || Date.now() - lastActive > context.config.awayAfterMs;
-      const hidden = user.lastSeenVisibility === 'NOBODY' && context.identity.userId !== user.id;
-      return {
-        status: !isOnline ? 'OFFLINE' : idle ? 'AWAY' : 'ONLINE',
-        lastSeenAt: hidden || isOnline ? null : (lastSeen?.lastSeenAt ?? null),
-      };
-    },
+    // lastSeenVisibility comes from users through @requires.
+    presence: (user: UserRepresentation, _args: unknown, context: PresenceContext) =>
+      UUID.test(user.id)
+        ? presenceOf(context, user.id, user.lastSeenVisibility === 'NOBODY')
+        : { status: 'OFFLINE', lastSeenAt: null },
   },
   Mutation: {
     async setTyping(_root: unknown, args: { chatId: string; isTyping: boolean }, context: PresenceContext) {
       const userId = requireUser(context);
       if (!UUID.test(args.chatId)) throw notFound('Chat');
+      // Membership comes from presence's projection of chats' membership events.
       const member = await context.db.chatMembership.findUnique({
-        where: { chatId_userId: { chatId: args.chatId, userId } },
+        where: { chatId_userId: { chatId: args.chatId.toLowerCase(), userId } },
       });
       if (!member) throw notFound('Chat');
-      await context.typing.set(args.chatId, userId, args.isTyping);
+      await context.typing.set(member.chatId, userId, args.isTyping);
+      return true;
+    },
+    async _connectionAlive(
+      _root: unknown,
+      args: { connectionId: string; ttlMs: number; active: boolean },
+      context: PresenceContext,
+    ) {
+      const userId = requireUser(context);
+      if (args.ttlMs < 1000 || args.ttlMs > MAX_TTL_MS) throw badInput('ttlMs out of range', 'ttlMs');
+      await context.connections.alive(userId, args.connectionId, args.ttlMs, args.active);
+      return true;
+    },
+    async _connectionClosed(_root: unknown, args: { connectionId: string }, context: PresenceContext) {
+      await context.connections.closed(requireUser(context), args.connectionId);
       return true;
     },
   },
   Subscription: {
     typing: {
-      subscribe: () => {
-        throw forbidden('Subscriptions are served by the gateway over WebSocket');
+      subscribe: servedByGateway,
+      resolve(_root: unknown, _args: unknown, context: PresenceContext) {
+        const event = liveEventOf(context, 'typing');
+        // A delivery is scoped to the one chat the gateway checked its subscribers' membership of.
+        if (context.identity.delivery?.chatId !== event.chatId) throw notFound('Chat');
+        return {
+          chatId: event.chatId,
+          isTyping: event.isTyping,
+          user: { __typename: 'User', id: event.userId },
+        };
       },
     },
     presenceChanged: {
-      subscribe: () => {
-        throw forbidden('Subscriptions are served by the gateway over WebSocket');
+      subscribe: servedByGateway,
+      async resolve(_root: unknown, _args: unknown, context: PresenceContext) {
+        if (!isSignedIn(context.identity)) throw unauthenticated();
+        const { userId } = liveEventOf(context, 'presenceChanged');
+        const hidden = (await context.db.hiddenLastSeen.count({ where: { userId } })) > 0;
+        return { ...(await presenceOf(context, userId, hidden)), user: { __typename: 'User', id: userId } };
       },
     },
   },

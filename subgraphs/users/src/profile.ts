@@ -1,7 +1,8 @@
-import { badInput, unauthenticated } from '@switchboard/core';
+import { badInput, isSignedIn, recordEvent, unauthenticated } from '@switchboard/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { UsersContext } from './createServer.ts';
-import { Prisma, type LastSeenVisibility } from './generated/prisma/client.ts';
+import type { Prisma } from './generated/prisma/client.ts';
+import { type LastSeenVisibility } from './generated/prisma/client.ts';
 import { charLength, isUuid, isValidUsername, normalizeUsername, parseDisplayName } from './input.ts';
 import { requireUser } from './requireUser.ts';
 import { publicUserSelect, type PublicUser } from './userLoader.ts';
@@ -44,24 +45,38 @@ function profileChanges(input: UpdateProfileInput): Prisma.UserUpdateInput {
   if (input.avatarId !== undefined) {
     if (input.avatarId !== null && !isUuid(input.avatarId))
       throw badInput('avatarId is not a media id', 'avatarId');
-    // TODO(media issue): accept only media the caller owns (users-projections of MediaCreated) and
-    // record UserAvatarChanged in the same transaction. Until then any well-formed id is stored.
     data.avatarId = input.avatarId?.toLowerCase() ?? null;
   }
   return data;
 }
 
+/**
+ * One transaction: the change, and the events that announce what changed (media lets everyone
+ * read the new avatar; presence hides or shows lastSeenAt in presence events).
+ */
 async function updateProfile(_: unknown, { input }: { input: UpdateProfileInput }, context: UsersContext) {
   const userId = requireUser(context);
   const data = profileChanges(input);
-  const user = await context.db.user
-    .update({ where: { id: userId }, data, select: publicUserSelect })
-    .catch((error: unknown) => {
-      // A valid token whose account is gone.
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025')
-        throw unauthenticated();
-      throw error;
+  const user = await context.db.$transaction(async (tx) => {
+    const before = await tx.user.findUnique({
+      where: { id: userId },
+      select: { avatarId: true, lastSeenVisibility: true },
     });
+    // A valid token whose account is gone.
+    if (!before) throw unauthenticated();
+    const avatarId = data.avatarId as string | null | undefined;
+    if (avatarId) {
+      // Only one's own upload (users' projection of media's MediaCreated events).
+      const owned = await tx.ownedMedia.findFirst({ where: { mediaId: avatarId, ownerId: userId } });
+      if (!owned) throw badInput('avatarId must be media you uploaded', 'avatarId');
+    }
+    const after = await tx.user.update({ where: { id: userId }, data, select: publicUserSelect });
+    if (avatarId !== undefined && avatarId !== before.avatarId)
+      await recordEvent(tx, 'UserAvatarChanged', { userId, mediaId: avatarId });
+    if (after.lastSeenVisibility !== before.lastSeenVisibility)
+      await recordEvent(tx, 'LastSeenVisibilityChanged', { userId, visibility: after.lastSeenVisibility });
+    return after;
+  });
   context.users.clear(userId).prime(userId, user);
   return user;
 }
@@ -70,9 +85,9 @@ export const profileResolvers: GraphQLResolverMap<UsersContext> = {
   Query: { me, userByUsername },
   Mutation: { updateProfile },
   User: {
-    // Any signed-in user may see another's public profile; the gateway batches references.
+    // Any signed-in user (or a live-event delivery) may see a public profile; references are batched.
     __resolveReference(reference: { id: string }, context: UsersContext) {
-      if (!context.identity.userId) throw unauthenticated();
+      if (!isSignedIn(context.identity)) throw unauthenticated();
       return context.users.load(reference.id);
     },
     avatar(user: PublicUser) {

@@ -36,6 +36,14 @@ CREATE TABLE "media"."MediaGrant" (
 );
 
 -- CreateTable
+CREATE TABLE "media"."AvatarGrant" (
+    "userId" UUID NOT NULL,
+    "mediaId" UUID NOT NULL,
+
+    CONSTRAINT "AvatarGrant_pkey" PRIMARY KEY ("userId")
+);
+
+-- CreateTable
 CREATE TABLE "media"."ChatMembership" (
     "chatId" UUID NOT NULL,
     "userId" UUID NOT NULL,
@@ -78,6 +86,9 @@ CREATE INDEX "Media_ownerId_idx" ON "media"."Media"("ownerId");
 
 -- CreateIndex
 CREATE INDEX "MediaGrant_chatId_idx" ON "media"."MediaGrant"("chatId");
+
+-- CreateIndex
+CREATE INDEX "AvatarGrant_mediaId_idx" ON "media"."AvatarGrant"("mediaId");
 
 -- CreateIndex
 CREATE INDEX "ChatMembership_userId_idx" ON "media"."ChatMembership"("userId");

@@ -18,6 +18,13 @@ CREATE TABLE "presence"."ChatMembership" (
 );
 
 -- CreateTable
+CREATE TABLE "presence"."HiddenLastSeen" (
+    "userId" UUID NOT NULL,
+
+    CONSTRAINT "HiddenLastSeen_pkey" PRIMARY KEY ("userId")
+);
+
+-- CreateTable
 CREATE TABLE "presence"."ProjectionVersion" (
     "key" TEXT NOT NULL,
     "version" BIGINT NOT NULL,

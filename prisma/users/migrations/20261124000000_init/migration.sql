@@ -64,6 +64,14 @@ CREATE TABLE "users"."PushSubscription" (
 );
 
 -- CreateTable
+CREATE TABLE "users"."OwnedMedia" (
+    "mediaId" UUID NOT NULL,
+    "ownerId" UUID NOT NULL,
+
+    CONSTRAINT "OwnedMedia_pkey" PRIMARY KEY ("mediaId")
+);
+
+-- CreateTable
 CREATE TABLE "users"."OutboxEvent" (
     "id" BIGSERIAL NOT NULL,
     "eventId" UUID NOT NULL,

@@ -1,19 +1,30 @@
-import { advanceProjection, type EventHandler } from '@switchboard/messaging';
+import {
+  advanceProjection,
+  createLivePublisher,
+  type EventHandler,
+  type LivePublisher,
+} from '@switchboard/messaging';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { messageUpdated } from '../liveEvents.ts';
+
+/** Messages told of one processed media at most: a media is attached to a handful in practice. */
+const MAX_MESSAGES_PER_MEDIA = 100;
 
 /**
  * chats' projections of other subgraphs' events: blocks (users) and attachable media (media).
- * Each change is applied only if newer than the last one seen for its key.
+ * Each change is applied only if newer than the last one seen for its key. A processed media is
+ * news to the subscribers of the messages that carry it (their attachments changed status).
  */
-export function chatsProjections(db: PrismaClient): EventHandler {
+export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHandler {
   return async (event) => {
     switch (event.type) {
       case 'UserBlocked':
       case 'UserUnblocked': {
         const { blockerId, blockedId } = event.payload as { blockerId: string; blockedId: string };
         await db.$transaction(async (tx) => {
-          if (!(await advanceProjection(tx, 'chats', `block:${blockerId}:${blockedId}`, event.sequence))) return;
+          if (!(await advanceProjection(tx, 'chats', `block:${blockerId}:${blockedId}`, event.sequence)))
+            return;
           if (event.type === 'UserBlocked') {
             await tx.blockProjection.upsert({
               where: { blockerId_blockedId: { blockerId, blockedId } },
@@ -31,14 +42,33 @@ export function chatsProjections(db: PrismaClient): EventHandler {
         await db.attachableMedia.upsert({ where: { mediaId }, create: { mediaId, ownerId }, update: {} });
         return;
       }
+      case 'MediaProcessed': {
+        const { mediaId } = event.payload as { mediaId: string };
+        // Live events only: nothing is stored, so a retry at most repeats an announcement.
+        const messages = await db.$queryRaw<{ id: string; chatId: string }[]>`
+          SELECT "id"::text AS "id", "chatId"::text AS "chatId" FROM "chats"."Message"
+          WHERE "attachmentIds" @> ARRAY[${mediaId}]::uuid[]
+          ORDER BY "createdAt" DESC
+          LIMIT ${MAX_MESSAGES_PER_MEDIA}`;
+        await Promise.all(messages.map((message) => live.publish(messageUpdated(message))));
+        return;
+      }
       default:
         return;
     }
   };
 }
 
-/** For the worker: the handler with its own connection to the chats schema. */
-export function openChatsProjections(databaseUrl: string) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
-  return { handle: chatsProjections(db), close: () => db.$disconnect() };
+/** For the worker: the handler with its own connection to the chats schema and live events. */
+export function openChatsProjections(databaseUrl: string, redisUrl: string) {
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 16) });
+  const live = createLivePublisher(redisUrl, (message, error) =>
+    console.error(`[chats-projections] ${message}`, error ?? ''),
+  );
+  return {
+    handle: chatsProjections(db, live),
+    close: async () => {
+      await Promise.all([db.$disconnect(), live.close()]);
+    },
+  };
 }

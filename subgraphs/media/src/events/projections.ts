@@ -1,10 +1,12 @@
+import type { EventPayload } from '@switchboard/core';
 import { advanceProjection, type EventHandler } from '@switchboard/messaging';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 /**
- * media's projections of chats' events: who is in which chat, and which media is attached in
- * which chat. Together they decide who may obtain a media URL.
+ * media's projections of other subgraphs' events: who is in which chat and which media is
+ * attached in which chat (chats), and which media is someone's avatar (users). Together they
+ * decide who may obtain a media URL (mediaLoader.ts).
  */
 export function mediaProjections(db: PrismaClient): EventHandler {
   return async (event) => {
@@ -32,6 +34,25 @@ export function mediaProjections(db: PrismaClient): EventHandler {
         await db.mediaGrant.createMany({
           data: attachmentIds.map((mediaId) => ({ mediaId, chatId })),
           skipDuplicates: true,
+        });
+        return;
+      }
+      case 'UserAvatarChanged': {
+        const { userId, mediaId } = event.payload as EventPayload<'UserAvatarChanged'>;
+        await db.$transaction(async (tx) => {
+          if (!(await advanceProjection(tx, 'media', `avatar:${userId}`, event.sequence))) return;
+          // Only one's own upload can become public as an avatar (users checks this too).
+          const own =
+            mediaId !== null && (await tx.media.count({ where: { id: mediaId, ownerId: userId } })) === 1;
+          if (own) {
+            await tx.avatarGrant.upsert({
+              where: { userId },
+              create: { userId, mediaId },
+              update: { mediaId },
+            });
+          } else {
+            await tx.avatarGrant.deleteMany({ where: { userId } });
+          }
         });
         return;
       }

@@ -2,9 +2,24 @@ import { advanceProjection, type EventHandler } from '@switchboard/messaging';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
-/** presence's projection of chat membership (from chats), which authorizes typing. */
+/**
+ * presence's projections: chat membership (from chats), which authorizes typing, and whose
+ * last-seen time is hidden (from users), for presence events.
+ */
 export function presenceProjections(db: PrismaClient): EventHandler {
   return async (event) => {
+    if (event.type === 'LastSeenVisibilityChanged') {
+      const { userId, visibility } = event.payload as { userId: string; visibility: 'EVERYONE' | 'NOBODY' };
+      await db.$transaction(async (tx) => {
+        if (!(await advanceProjection(tx, 'presence', `visibility:${userId}`, event.sequence))) return;
+        if (visibility === 'NOBODY') {
+          await tx.hiddenLastSeen.upsert({ where: { userId }, create: { userId }, update: {} });
+        } else {
+          await tx.hiddenLastSeen.deleteMany({ where: { userId } });
+        }
+      });
+      return;
+    }
     if (event.type !== 'ChatMemberJoined' && event.type !== 'ChatMemberLeft') return;
     const { chatId, userId } = event.payload as { chatId: string; userId: string };
     await db.$transaction(async (tx) => {

@@ -48,8 +48,14 @@ export function pushNotifications(options: PushNotificationsOptions): EventHandl
     if (offline.length === 0) return;
 
     const [sender, subscriptions] = await Promise.all([
-      options.db.user.findUnique({ where: { id: message.senderId }, select: { id: true, displayName: true } }),
-      options.db.pushSubscription.findMany({ where: { userId: { in: offline } }, orderBy: { createdAt: 'asc' } }),
+      options.db.user.findUnique({
+        where: { id: message.senderId },
+        select: { id: true, displayName: true },
+      }),
+      options.db.pushSubscription.findMany({
+        where: { userId: { in: offline } },
+        orderBy: { createdAt: 'asc' },
+      }),
     ]);
     const payload: PushPayload = {
       type: 'message',

@@ -1,0 +1,123 @@
+import { badInput, forbidden } from '@switchboard/core';
+import type { LiveEvent } from '@switchboard/messaging';
+import type { GraphQLFieldResolver } from 'graphql';
+import { asUuid, chatAccess, messageAccess, requireUser } from './access.ts';
+import type { ChatsContext } from './createServer.ts';
+import type { Message } from './generated/prisma/client.ts';
+import type { ResolverModule } from './resolvers.ts';
+
+/**
+ * The chats side of federated subscriptions (design.md, principle 4). The gateway holds the
+ * WebSocket subscriptions and listens to the live events chats publishes (liveEvents.ts). For each
+ * event it sends the subscription's primary fetch here over HTTP, with the event in
+ * `extensions.liveEvent`: graphql-js executes a `subscription` operation's root fields with their
+ * `resolve`, which turn the event into its payload. Subscribing directly is refused.
+ */
+
+type PayloadEvent = Extract<LiveEvent, { type: 'messageAdded' | 'messageUpdated' | 'receiptUpdated' }>;
+type EventOf<T extends PayloadEvent['type']> = Extract<PayloadEvent, { type: T }>;
+
+const isId = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const isSeq = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+
+/**
+ * The event this request resolves, checked to be of the kind the field serves and of the chat the
+ * subscription asked for; BAD_USER_INPUT otherwise.
+ */
+function liveEventOf<T extends PayloadEvent['type']>(
+  ctx: ChatsContext,
+  type: T,
+  chatId: string | null | undefined,
+): EventOf<T> {
+  const event = (typeof ctx.liveEvent === 'object' ? ctx.liveEvent : null) as Record<string, unknown> | null;
+  const valid =
+    event !== null &&
+    event['type'] === type &&
+    isId(event['chatId']) &&
+    (type === 'receiptUpdated'
+      ? isId(event['userId']) && isSeq(event['deliveredSeq']) && isSeq(event['readSeq'])
+      : isId(event['messageId']));
+  if (!valid) throw badInput(`extensions.liveEvent must be a ${type} event`, 'extensions.liveEvent');
+  if (chatId != null && asUuid(chatId) !== asUuid(event['chatId'] as string))
+    throw badInput('extensions.liveEvent is an event of another chat', 'chatId');
+  return event as unknown as EventOf<T>;
+}
+
+/** The event's message, with the same access check as any other read of it (NOT_FOUND). */
+async function eventMessage(
+  ctx: ChatsContext,
+  type: 'messageAdded' | 'messageUpdated',
+  args: { chatId?: string | null },
+): Promise<Message> {
+  const event = liveEventOf(ctx, type, args.chatId);
+  const { message } = await messageAccess(ctx, event.messageId);
+  if (message.chatId !== asUuid(event.chatId))
+    throw badInput('extensions.liveEvent names a message of another chat', 'extensions.liveEvent');
+  return message;
+}
+
+const servedByGateway = () => {
+  throw forbidden('Subscriptions are served by the gateway over WebSocket');
+};
+
+type SubscriptionField = {
+  subscribe: GraphQLFieldResolver<unknown, ChatsContext>;
+  resolve: GraphQLFieldResolver<unknown, ChatsContext>;
+};
+
+export const subscriptionResolvers: Record<string, SubscriptionField> = {
+  messageAdded: {
+    subscribe: servedByGateway,
+    resolve: (_: unknown, args: { chatId?: string | null }, ctx: ChatsContext) =>
+      eventMessage(ctx, 'messageAdded', args),
+  },
+  messageUpdated: {
+    subscribe: servedByGateway,
+    resolve: (_: unknown, args: { chatId?: string | null }, ctx: ChatsContext) =>
+      eventMessage(ctx, 'messageUpdated', args),
+  },
+  receiptUpdated: {
+    subscribe: servedByGateway,
+    resolve: async (_: unknown, args: { chatId: string }, ctx: ChatsContext) => {
+      const { chatId, userId, deliveredSeq, readSeq } = liveEventOf(ctx, 'receiptUpdated', args.chatId);
+      const { chat } = await chatAccess(ctx, chatId);
+      return { chat, user: { __typename: 'User', id: userId }, deliveredSeq, readSeq };
+    },
+  },
+};
+
+/** How many messages one replay call returns at most. */
+const MAX_REPLAY = 500;
+
+/**
+ * Replay before live (design.md, principle 3): the caller's messages of a chat after `afterSeq`,
+ * oldest first. The gateway pages through them, then switches to live events.
+ */
+async function messagesAfter(
+  _: unknown,
+  args: { chatId: string; afterSeq: number; first: number },
+  ctx: ChatsContext,
+): Promise<Message[]> {
+  requireUser(ctx);
+  if (args.first < 1 || args.first > MAX_REPLAY)
+    throw badInput(`first must be between 1 and ${MAX_REPLAY}`, 'first');
+  if (args.afterSeq < 0) throw badInput('afterSeq must be at least 0', 'afterSeq');
+  const { chat } = await chatAccess(ctx, args.chatId);
+  return ctx.db.message.findMany({
+    where: { chatId: chat.id, seq: { gt: args.afterSeq } },
+    orderBy: { seq: 'asc' },
+    take: args.first,
+  });
+}
+
+/** Every chat the caller is in: `messageAdded(chatId: null)` listens to all of them. */
+async function myChatIds(_: unknown, __: unknown, ctx: ChatsContext): Promise<string[]> {
+  const userId = requireUser(ctx);
+  const rows = await ctx.db.chatMember.findMany({ where: { userId }, select: { chatId: true } });
+  return rows.map((row) => row.chatId);
+}
+
+/** Queries only the gateway sends (`@inaccessible`: not part of the client API). */
+export const gatewayQueryResolvers = {
+  Query: { _messagesAfter: messagesAfter, _myChatIds: myChatIds },
+} satisfies ResolverModule;

@@ -1,0 +1,59 @@
+import type { LivePublisher } from '@switchboard/messaging';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import type { PresenceStore } from './presenceStore.ts';
+
+/**
+ * Live connections as gateways report them (heartbeats with expiry, not trust): a user is online
+ * while any connection is renewed in time. Going online or offline is announced as a
+ * presenceChanged live event; going offline also records lastSeenAt.
+ */
+export function createConnections(db: PrismaClient, store: PresenceStore, live: LivePublisher) {
+  const wentOffline = async (userId: string, at: Date) => {
+    await db.lastSeen.upsert({
+      where: { userId },
+      create: { userId, lastSeenAt: at },
+      update: { lastSeenAt: at },
+    });
+    await live.publish({ type: 'presenceChanged', userId });
+  };
+
+  return {
+    async alive(userId: string, connectionId: string, ttlMs: number, active: boolean) {
+      const wasOnline = (await store.onlineAmong([userId])).has(userId);
+      if (active || !wasOnline) await store.markActive(userId);
+      await store.touch(userId, connectionId, ttlMs);
+      if (!wasOnline) await live.publish({ type: 'presenceChanged', userId });
+    },
+    async closed(userId: string, connectionId: string) {
+      if (await store.drop(userId, connectionId)) await wentOffline(userId, new Date());
+    },
+    /** Announces users whose connections all expired: their gateway died without saying so. */
+    async sweep() {
+      for (const { userId, expiredAt } of await store.claimExpired())
+        await wentOffline(userId, new Date(expiredAt));
+    },
+  };
+}
+
+export type Connections = ReturnType<typeof createConnections>;
+
+/** Runs the sweeper every `intervalMs` while the presence server listens. */
+export function sweeper(
+  connections: Connections,
+  intervalMs: number,
+  log: (message: string, error?: unknown) => void,
+) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  return {
+    start() {
+      timer = setInterval(() => {
+        running = connections.sweep().catch((error) => log('presence sweep failed', error));
+      }, intervalMs);
+    },
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

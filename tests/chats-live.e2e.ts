@@ -1,0 +1,520 @@
+import { randomUUID } from 'node:crypto';
+import { chatsProjections } from '@switchboard/chats/events';
+import { INTERNAL_IDENTITY_HEADER, signInternalIdentity, type Identity } from '@switchboard/core';
+import { pgAdapter } from '@switchboard/db';
+import {
+  createLivePublisher,
+  liveChannel,
+  redisConnection,
+  type LiveEvent,
+  type LivePublisher,
+  type ReceivedEvent,
+} from '@switchboard/messaging';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaClient } from '../subgraphs/chats/src/generated/prisma/client.ts';
+import { Client, errorCode, signUp, type GraphQLResponse } from './support/client.ts';
+import { startStack, type Stack } from './support/stack.ts';
+import { waitFor } from './support/wait.ts';
+
+/**
+ * The chats side of realtime: the live events its mutations publish (straight from Redis), the
+ * subscription payloads it resolves for the gateway under a delivery identity, and the internal
+ * queries the gateway replays from.
+ */
+
+let stack: Stack;
+let anonymous: Client;
+let db: PrismaClient;
+const listeners: Redis[] = [];
+
+beforeAll(async () => {
+  stack = await startStack();
+  anonymous = new Client(stack.gateway.url);
+  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
+});
+afterAll(async () => {
+  for (const redis of listeners) redis.disconnect();
+  await db?.$disconnect();
+  await stack?.stop();
+});
+
+type User = Awaited<ReturnType<typeof signUp>>;
+const users = (n: number): Promise<User[]> => Promise.all(Array.from({ length: n }, () => signUp(anonymous)));
+
+async function group(owner: User, members: User[]): Promise<string> {
+  const data = await owner.client.data('CreateGroup', {
+    input: { title: 'Live', memberIds: members.map((m) => m.id) },
+  });
+  return data.createGroup.id;
+}
+
+const directChat = async (a: User, b: User): Promise<string> =>
+  (await a.client.data('CreateDirectChat', { userId: b.id })).createDirectChat.id;
+
+const sendVariables = (chatId: string, body = 'hi', clientId = randomUUID()) => ({
+  input: { chatId, clientId, body },
+});
+const send = async (user: User, chatId: string, body = 'hi') =>
+  (await user.client.data('SendMessage', sendVariables(chatId, body))).sendMessage as {
+    id: string;
+    seq: number;
+  };
+
+/** Everything published on one Redis channel from now on, in order. */
+async function listen(channel: string) {
+  const redis = redisConnection(stack.config.redisUrl);
+  listeners.push(redis);
+  const events: LiveEvent[] = [];
+  redis.on('message', (from: string, message: string) => {
+    if (from === channel) events.push(JSON.parse(message) as LiveEvent);
+  });
+  await redis.subscribe(channel);
+  return {
+    events,
+    /** Waits until `count` events arrived, and returns them. */
+    async received(count: number) {
+      await waitFor(() => events.length >= count, 10_000, `${count} live events on ${channel}`);
+      return events.slice(0, count);
+    },
+  };
+}
+const listenToChat = (chatId: string) => listen(liveChannel.chat(chatId));
+
+/**
+ * The `count` events published from now on while `step` runs. A step ending with a marker proves
+ * what came before it without sleeping: one publisher connection keeps its events in order, so
+ * anything published by mistake would arrive before the marker and show in the result.
+ */
+async function nextEvents(
+  listener: Awaited<ReturnType<typeof listen>>,
+  count: number,
+  step: () => Promise<unknown>,
+) {
+  const before = listener.events.length;
+  await step();
+  return (await listener.received(before + count)).slice(before);
+}
+
+/** A request straight to the chats subgraph, as the gateway sends it. */
+async function chats(
+  identity: Identity,
+  query: string,
+  variables: Record<string, unknown> = {},
+  extensions?: Record<string, unknown>,
+): Promise<GraphQLResponse> {
+  const response = await fetch(stack.subgraphs.chats.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity(identity, stack.config.internalSecret),
+    },
+    body: JSON.stringify({ query, variables, ...(extensions ? { extensions } : {}) }),
+  });
+  return (await response.json()) as GraphQLResponse;
+}
+
+const delivery = (chatId: string | null): Identity => ({ userId: null, delivery: { chatId } });
+
+describe('live events of mutations', () => {
+  it('publishes messageAdded for a new message, not for a retry nor a refused send', async () => {
+    const [alice, bob, stranger] = await users(3);
+    const chatId = await directChat(alice!, bob!);
+    const live = await listenToChat(chatId);
+
+    const variables = sendVariables(chatId, 'first');
+    const message = (await alice!.client.data('SendMessage', variables)).sendMessage;
+    expect(await live.received(1)).toEqual([{ type: 'messageAdded', chatId, messageId: message.id, seq: 1 }]);
+
+    // The idempotent retry returns the stored message and announces nothing; neither do failures.
+    const after = await nextEvents(live, 1, async () => {
+      expect((await alice!.client.data('SendMessage', variables)).sendMessage.id).toBe(message.id);
+      expect(errorCode(await alice!.client.op('SendMessage', sendVariables(chatId, '')))).toBe(
+        'BAD_USER_INPUT',
+      );
+      expect(errorCode(await stranger!.client.op('SendMessage', sendVariables(chatId)))).toBe('NOT_FOUND');
+      await send(bob!, chatId, 'marker');
+    });
+    expect(after).toEqual([{ type: 'messageAdded', chatId, messageId: expect.any(String), seq: 2 }]);
+  });
+
+  it('publishes messageUpdated on edit, delete and react, and nothing when they fail or change nothing', async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await directChat(alice!, bob!);
+    const message = await send(alice!, chatId);
+    const live = await listenToChat(chatId);
+    const updated = { type: 'messageUpdated', chatId, messageId: message.id };
+
+    await alice!.client.data('EditMessage', { id: message.id, body: 'edited' });
+    await bob!.client.data('React', { messageId: message.id, emoji: '👍' });
+    await bob!.client.data('React', { messageId: message.id, emoji: '' });
+    expect(await live.received(3)).toEqual([updated, updated, updated]);
+
+    const after = await nextEvents(live, 1, async () => {
+      expect(errorCode(await bob!.client.op('EditMessage', { id: message.id, body: 'not mine' }))).toBe(
+        'FORBIDDEN',
+      );
+      expect(errorCode(await bob!.client.op('React', { messageId: message.id, emoji: 'a b' }))).toBe(
+        'BAD_USER_INPUT',
+      );
+      await bob!.client.data('React', { messageId: message.id, emoji: '' }); // had none left
+      await alice!.client.data('DeleteMessage', { id: message.id });
+    });
+    expect(after).toEqual([updated]);
+
+    // Deleting again changes nothing, so it says nothing.
+    const again = await nextEvents(live, 1, async () => {
+      await alice!.client.data('DeleteMessage', { id: message.id });
+      await send(bob!, chatId, 'marker');
+    });
+    expect(again.map((event) => event.type)).toEqual(['messageAdded']);
+  });
+
+  it('publishes receiptUpdated when a mark moves, and messageUpdated for each status it changed', async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await directChat(alice!, bob!);
+    const first = await send(alice!, chatId);
+    const second = await send(alice!, chatId);
+    const own = await send(bob!, chatId); // bob's own message: his marks do not change its status
+    const live = await listenToChat(chatId);
+    const updated = (messageId: string) => ({ type: 'messageUpdated', chatId, messageId });
+
+    await bob!.client.data('MarkDelivered', { chatId, seq: 1 });
+    expect(await live.received(2)).toEqual([
+      { type: 'receiptUpdated', chatId, userId: bob!.id, deliveredSeq: 1, readSeq: 0 },
+      updated(first.id), // SENT -> DELIVERED
+    ]);
+
+    await bob!.client.data('MarkRead', { chatId, seq: own.seq });
+    expect((await live.received(5)).slice(2)).toEqual([
+      { type: 'receiptUpdated', chatId, userId: bob!.id, deliveredSeq: 3, readSeq: 3 },
+      updated(first.id), // DELIVERED -> READ
+      updated(second.id), // SENT -> READ
+    ]);
+
+    // A mark that does not move, or a refused one, announces nothing.
+    const after = await nextEvents(live, 2, async () => {
+      await bob!.client.data('MarkRead', { chatId, seq: 2 });
+      await bob!.client.data('MarkDelivered', { chatId, seq: 3 });
+      expect(errorCode(await bob!.client.op('MarkRead', { chatId, seq: 99 }))).toBe('BAD_USER_INPUT');
+      await alice!.client.data('MarkDelivered', { chatId, seq: 3 });
+    });
+    expect(after).toEqual([
+      { type: 'receiptUpdated', chatId, userId: alice!.id, deliveredSeq: 3, readSeq: 0 },
+      updated(own.id),
+    ]);
+  });
+
+  it('announces a status change once when two members read at the same moment', async () => {
+    const [owner, bob, carol] = await users(3);
+    const chatId = await group(owner!, [bob!, carol!]);
+    const message = await send(owner!, chatId);
+    const live = await listenToChat(chatId);
+
+    const events = await nextEvents(live, 4, async () => {
+      await Promise.all([bob, carol].map((user) => user!.client.data('MarkRead', { chatId, seq: 1 })));
+      await send(owner!, chatId, 'marker');
+    });
+    // Both receipts and one status change (READ), in some order, then the marker: no duplicate.
+    expect(events.at(-1)!.type).toBe('messageAdded');
+    expect(events.slice(0, 3)).toEqual(
+      expect.arrayContaining([
+        { type: 'receiptUpdated', chatId, userId: bob!.id, deliveredSeq: 1, readSeq: 1 },
+        { type: 'receiptUpdated', chatId, userId: carol!.id, deliveredSeq: 1, readSeq: 1 },
+        { type: 'messageUpdated', chatId, messageId: message.id },
+      ]),
+    );
+  });
+
+  it('publishes membershipChanged on the chat and the user for creation, additions, removals and leaving', async () => {
+    const [owner, bob, carol, dave] = await users(4);
+    const ownerLive = await listen(liveChannel.user(owner!.id));
+    const daveLive = await listen(liveChannel.user(dave!.id));
+    const joined = (chatId: string, userId: string) => ({
+      type: 'membershipChanged',
+      chatId,
+      userId,
+      member: true,
+    });
+    const left = (chatId: string, userId: string) => ({
+      type: 'membershipChanged',
+      chatId,
+      userId,
+      member: false,
+    });
+
+    const chatId = await group(owner!, [bob!]);
+    expect(await ownerLive.received(1)).toEqual([joined(chatId, owner!.id)]);
+    const live = await listenToChat(chatId);
+
+    await owner!.client.data('AddMembers', { chatId, userIds: [carol!.id, dave!.id, bob!.id] });
+    expect(await live.received(2)).toEqual([joined(chatId, carol!.id), joined(chatId, dave!.id)]);
+    expect(await daveLive.received(1)).toEqual([joined(chatId, dave!.id)]);
+
+    await owner!.client.data('RemoveMember', { chatId, userId: dave!.id });
+    await carol!.client.data('LeaveChat', { chatId });
+    expect((await live.received(4)).slice(2)).toEqual([left(chatId, dave!.id), left(chatId, carol!.id)]);
+    expect((await daveLive.received(2))[1]).toEqual(left(chatId, dave!.id));
+
+    // Refused, repeated or no-op membership changes say nothing.
+    const after = await nextEvents(live, 1, async () => {
+      expect(errorCode(await bob!.client.op('AddMembers', { chatId, userIds: [dave!.id] }))).toBe(
+        'FORBIDDEN',
+      );
+      await owner!.client.data('AddMembers', { chatId, userIds: [bob!.id] });
+      await owner!.client.data('RemoveMember', { chatId, userId: dave!.id });
+      await bob!.client.data('LeaveChat', { chatId });
+    });
+    expect(after).toEqual([left(chatId, bob!.id)]);
+
+    // A direct chat announces both members when it is created, and nothing when it is found again.
+    const direct = await directChat(dave!, owner!);
+    expect((await daveLive.received(3))[2]).toEqual(joined(direct, dave!.id));
+    const directLive = await listenToChat(direct);
+    const again = await nextEvents(directLive, 1, async () => {
+      expect(await directChat(owner!, dave!)).toBe(direct);
+      await send(owner!, direct, 'marker');
+    });
+    expect(again.map((event) => event.type)).toEqual(['messageAdded']);
+  });
+
+  it('announces messageUpdated for the messages carrying a media once media processed it', async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await directChat(alice!, bob!);
+    const mediaId = randomUUID();
+    await db.attachableMedia.create({ data: { mediaId, ownerId: alice!.id } });
+    const sent = await alice!.client.request<{ sendMessage: { id: string } }>(
+      'mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }',
+      { input: { chatId, clientId: randomUUID(), attachmentIds: [mediaId] } },
+    );
+    const messageId = sent.data!.sendMessage.id;
+    await send(alice!, chatId, 'no media');
+    const live = await listenToChat(chatId);
+
+    const publisher: LivePublisher = createLivePublisher(stack.config.redisUrl);
+    try {
+      const event = {
+        eventId: randomUUID(),
+        type: 'MediaProcessed' as const,
+        version: 1,
+        payload: { mediaId, status: 'READY' },
+        source: 'media',
+        sequence: 1n,
+        attemptsMade: 0,
+      } satisfies ReceivedEvent;
+      await chatsProjections(db, publisher)(event);
+    } finally {
+      await publisher.close();
+    }
+    expect(await live.received(1)).toEqual([{ type: 'messageUpdated', chatId, messageId }]);
+  });
+});
+
+describe('subscription payloads for the gateway', () => {
+  const messageAdded =
+    'subscription($chatId: ID) { messageAdded(chatId: $chatId) { id seq body chat { id unreadCount } } }';
+
+  it('resolves messageAdded under a delivery identity for that chat, and NOT_FOUND for another chat', async () => {
+    const [alice, bob, carol] = await users(3);
+    const chatId = await directChat(alice!, bob!);
+    const otherChat = await directChat(alice!, carol!);
+    const message = await send(alice!, chatId, 'live hello');
+    const event = { type: 'messageAdded', chatId, messageId: message.id, seq: message.seq };
+
+    const resolved = await chats(
+      delivery(chatId),
+      'subscription { messageAdded { id seq body } }',
+      {},
+      { liveEvent: event },
+    );
+    expect(resolved).toEqual({ data: { messageAdded: { id: message.id, seq: 1, body: 'live hello' } } });
+    // With the subscription's own chatId, and reading the chat as a member would (no unread of its own).
+    const withChat = await chats(delivery(chatId), messageAdded, { chatId }, { liveEvent: event });
+    expect(withChat.data).toEqual({
+      messageAdded: { id: message.id, seq: 1, body: 'live hello', chat: { id: chatId, unreadCount: 0 } },
+    });
+
+    for (const identity of [delivery(otherChat), delivery(null), { userId: carol!.id }]) {
+      const refused = await chats(
+        identity,
+        'subscription { messageAdded { id seq body } }',
+        {},
+        { liveEvent: event },
+      );
+      expect(errorCode(refused)).toBe('NOT_FOUND');
+      expect(refused.data ?? null).toBeNull();
+    }
+    // The same event for a member: resolved under their own identity.
+    expect((await chats({ userId: bob!.id }, messageAdded, { chatId }, { liveEvent: event })).data).toEqual({
+      messageAdded: { id: message.id, seq: 1, body: 'live hello', chat: { id: chatId, unreadCount: 1 } },
+    });
+  });
+
+  it('refuses a missing or mismatched live event with BAD_USER_INPUT, and anonymous callers', async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await directChat(alice!, bob!);
+    const message = await send(alice!, chatId);
+    const added = { type: 'messageAdded', chatId, messageId: message.id, seq: 1 };
+    const query = 'subscription($chatId: ID) { messageAdded(chatId: $chatId) { id } }';
+    const cases: [Record<string, unknown>, unknown][] = [
+      [{}, undefined],
+      [{}, { ...added, type: 'messageUpdated' }],
+      [{}, { type: 'messageAdded', chatId }],
+      [{}, 'messageAdded'],
+      [{ chatId: randomUUID() }, added],
+    ];
+    for (const [variables, liveEvent] of cases)
+      expect(
+        errorCode(
+          await chats(
+            delivery(chatId),
+            query,
+            variables,
+            liveEvent === undefined ? undefined : { liveEvent },
+          ),
+        ),
+        JSON.stringify(liveEvent),
+      ).toBe('BAD_USER_INPUT');
+    expect(errorCode(await chats({ userId: null }, query, {}, { liveEvent: added }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('resolves messageUpdated with reactions and status, and receiptUpdated, for a delivery', async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await directChat(alice!, bob!);
+    const message = await send(alice!, chatId);
+    await bob!.client.data('React', { messageId: message.id, emoji: '🎉' });
+    await bob!.client.data('MarkRead', { chatId, seq: 1 });
+
+    const updated = await chats(
+      delivery(chatId),
+      'subscription($chatId: ID) { messageUpdated(chatId: $chatId) { id status reactions { emoji count reactedByMe } sender { id } chat { id } } }',
+      { chatId },
+      { liveEvent: { type: 'messageUpdated', chatId, messageId: message.id } },
+    );
+    expect(updated).toEqual({
+      data: {
+        messageUpdated: {
+          id: message.id,
+          status: 'READ',
+          reactions: [{ emoji: '🎉', count: 1, reactedByMe: false }],
+          sender: { id: alice!.id },
+          chat: { id: chatId },
+        },
+      },
+    });
+
+    const receipt = await chats(
+      delivery(chatId),
+      'subscription($chatId: ID!) { receiptUpdated(chatId: $chatId) { chat { id } user { __typename id } deliveredSeq readSeq } }',
+      { chatId },
+      { liveEvent: { type: 'receiptUpdated', chatId, userId: bob!.id, deliveredSeq: 1, readSeq: 1 } },
+    );
+    expect(receipt).toEqual({
+      data: {
+        receiptUpdated: {
+          chat: { id: chatId },
+          user: { __typename: 'User', id: bob!.id },
+          deliveredSeq: 1,
+          readSeq: 1,
+        },
+      },
+    });
+  });
+
+  it('lets a delivery read its chat by reference, and mutate nothing', async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await directChat(alice!, bob!);
+    const message = await send(alice!, chatId);
+    const entities = await chats(
+      delivery(chatId),
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Chat { id members { user { id } } } ... on Message { id seq } } }',
+      {
+        r: [
+          { __typename: 'Chat', id: chatId },
+          { __typename: 'Message', id: message.id },
+        ],
+      },
+    );
+    expect(entities.errors).toBeUndefined();
+    expect(entities.data!['_entities'][1]).toEqual({ id: message.id, seq: 1 });
+    expect(entities.data!['_entities'][0].members).toHaveLength(2);
+    expect(
+      (await chats(delivery(chatId), 'query($id: ID!) { chat(id: $id) { id } }', { id: chatId })).data,
+    ).toEqual({
+      chat: { id: chatId },
+    });
+
+    const mutations = [
+      `mutation { sendMessage(input: { chatId: "${chatId}", clientId: "x", body: "x" }) { id } }`,
+      `mutation { editMessage(id: "${message.id}", body: "x") { id } }`,
+      `mutation { deleteMessage(id: "${message.id}") { id } }`,
+      `mutation { react(messageId: "${message.id}", emoji: "x") { id } }`,
+      `mutation { markRead(chatId: "${chatId}", seq: 1) { id } }`,
+      `mutation { leaveChat(chatId: "${chatId}") }`,
+    ];
+    for (const mutation of mutations)
+      expect(errorCode(await chats(delivery(chatId), mutation)), mutation).toBe('UNAUTHENTICATED');
+    const row = await db.message.findUniqueOrThrow({ where: { id: message.id } });
+    expect(row).toMatchObject({ body: 'hi', deletedAt: null });
+  });
+});
+
+describe('internal queries for the gateway', () => {
+  const messagesAfter =
+    'query($chatId: ID!, $afterSeq: Int!, $first: Int!) { _messagesAfter(chatId: $chatId, afterSeq: $afterSeq, first: $first) { id seq body } }';
+
+  it('replays a member’s messages after a seq, oldest first, and NOT_FOUND for anyone else', async () => {
+    const [alice, bob, stranger] = await users(3);
+    const chatId = await directChat(alice!, bob!);
+    for (const body of ['one', 'two', 'three', 'four']) await send(alice!, chatId, body);
+
+    const replay = await chats({ userId: bob!.id }, messagesAfter, { chatId, afterSeq: 1, first: 2 });
+    expect(replay.data!['_messagesAfter'].map((m: { seq: number; body: string }) => [m.seq, m.body])).toEqual(
+      [
+        [2, 'two'],
+        [3, 'three'],
+      ],
+    );
+    expect(
+      (await chats({ userId: bob!.id }, messagesAfter, { chatId, afterSeq: 4, first: 10 })).data,
+    ).toEqual({
+      _messagesAfter: [],
+    });
+
+    for (const identity of [{ userId: stranger!.id }, delivery(chatId)]) {
+      const refused = await chats(identity, messagesAfter, { chatId, afterSeq: 0, first: 10 });
+      expect(errorCode(refused), JSON.stringify(identity)).toBe(
+        identity.userId ? 'NOT_FOUND' : 'UNAUTHENTICATED',
+      );
+    }
+    for (const [afterSeq, first] of [
+      [0, 0],
+      [0, 501],
+      [-1, 10],
+    ])
+      expect(errorCode(await chats({ userId: bob!.id }, messagesAfter, { chatId, afterSeq, first }))).toBe(
+        'BAD_USER_INPUT',
+      );
+  });
+
+  it('lists the caller’s chat ids', async () => {
+    const [alice, bob, carol, loner] = await users(4);
+    const direct = await directChat(alice!, bob!);
+    const groupId = await group(alice!, [carol!]);
+    const ids = async (userId: string) => (await chats({ userId }, '{ _myChatIds }')).data!['_myChatIds'];
+    expect((await ids(alice!.id)).sort()).toEqual([direct, groupId].sort());
+    expect(await ids(carol!.id)).toEqual([groupId]);
+    expect(await ids(loner!.id)).toEqual([]);
+    expect(errorCode(await chats(delivery(groupId), '{ _myChatIds }'))).toBe('UNAUTHENTICATED');
+  });
+
+  it('are not part of the client API at the gateway', async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await directChat(alice!, bob!);
+    for (const query of [
+      '{ _myChatIds }',
+      `{ _messagesAfter(chatId: "${chatId}", afterSeq: 0, first: 10) { id } }`,
+    ])
+      expect(errorCode(await alice!.client.request(query)), query).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
