@@ -79,7 +79,6 @@ for (const [name, entry] of processes) {
     shutdown(1);
   });
   children.push(child);
-  // The gateway needs the subgraphs listening for its health check, not for starting.
 }
 
 function shutdown(code = 0) {

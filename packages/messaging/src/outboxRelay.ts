@@ -55,8 +55,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let listener: pg.PoolClient | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
-  let wakeRequested = false;
   let loop: Promise<void> | undefined;
+  /** Set by a NOTIFY (or stop) while a drain runs, so the loop drains again instead of sleeping. */
+  let wakeRequested = false;
+  let wake: (() => void) | undefined;
+  const poke = () => {
+    wakeRequested = true;
+    wake?.();
+  };
 
   async function relayBatch(): Promise<number> {
     const client = await pool.connect();
@@ -132,12 +138,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       clearTimeout(timer);
     }
   }
-
-  let wake: (() => void) | undefined;
-  const poke = () => {
-    wakeRequested = true;
-    wake?.();
-  };
 
   return {
     drain,

@@ -15,7 +15,9 @@ export function redisConnection(url: string, options: RedisOptions = {}): Redis 
 
 /**
  * BullMQ silently loses jobs when Redis evicts keys; warn loudly unless the policy is noeviction.
- * Returns the policy (null when the server does not let us read it, e.g. managed Redis).
+ * Also warn when Redis keeps nothing on disk: a job relayed (and so no longer pending in the
+ * outbox) but not yet handled would be lost if Redis restarted. Returns the eviction policy
+ * (null when the server does not let us read it, e.g. managed Redis).
  */
 export async function checkEvictionPolicy(
   redis: Redis,
@@ -28,6 +30,13 @@ export async function checkEvictionPolicy(
       log(
         `WARNING: Redis maxmemory-policy is "${policy}"; BullMQ needs "noeviction" or queued jobs can be lost. ` +
           'Run: redis-cli CONFIG SET maxmemory-policy noeviction',
+      );
+    }
+    const [, appendonly] = (await redis.config('GET', 'appendonly')) as string[];
+    if (appendonly === 'no') {
+      log(
+        'WARNING: Redis persistence (appendonly) is off; queued jobs not yet handled are lost if Redis restarts. ' +
+          'Fine for development; in production run Redis with appendonly yes.',
       );
     }
     return policy;

@@ -1,4 +1,4 @@
-import { badInput, forbidden, type Identity } from '@switchboard/core';
+import { badInput, forbidden } from '@switchboard/core';
 import { liveChannel, type LiveEvent } from '@switchboard/messaging';
 import type { ExecutionResult } from 'graphql';
 import type { LiveBus } from './liveBus.ts';
@@ -200,4 +200,3 @@ export const topics: Record<string, Topic> = {
   presenceChanged,
 };
 
-export type { Identity };
