@@ -3,6 +3,7 @@ import { recordEvent } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
 import { createWorker } from '@switchboard/worker';
+import { rebuildProjection } from '../apps/worker/src/rebuildProjection.ts';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient as ChatsDb } from '../subgraphs/chats/src/generated/prisma/client.ts';
@@ -109,6 +110,28 @@ describe('outbox relay and consumers', () => {
     const failed = await projections.getJob(job.id!);
     expect(failed?.attemptsMade).toBe(1);
     expect(await projections.getFailedCount()).toBeGreaterThanOrEqual(1);
+  });
+
+  it("rebuilds a projection from scratch out of the producers' outboxes", async () => {
+    const pairs = [0, 1, 2].map(() => ({ blockerId: randomUUID(), blockedId: randomUUID() }));
+    for (const pair of pairs) await usersDb.$transaction((tx) => recordEvent(tx, 'UserBlocked', pair));
+    await usersDb.$transaction((tx) => recordEvent(tx, 'UserUnblocked', pairs[2]!));
+    const live = relay();
+    await live.start();
+    const current = () => chatsDb.blockProjection.count({ where: { OR: pairs } });
+    await expect.poll(current, { timeout: 10_000 }).toBe(2);
+    await live.stop();
+
+    await chatsDb.blockProjection.deleteMany({}); // the projection is lost, or was wrong
+    const replayed = await rebuildProjection({
+      databaseUrl: config.databaseUrl,
+      queue: 'chats-projections',
+      redis,
+      prefix: config.queuePrefix,
+    });
+    expect(replayed).toBeGreaterThanOrEqual(4);
+    await expect.poll(current, { timeout: 10_000 }).toBe(2);
+    expect(await chatsDb.blockProjection.count({ where: pairs[2]! })).toBe(0);
   });
 
   it('ignores a stale event: an older unblock arriving after a newer block does not undo it', async () => {

@@ -4,20 +4,22 @@ import { z } from 'zod';
  * The catalogue of domain events (design.md, principle 2): one typed list shared by producers
  * and consumers. A producer writes an event to its own outbox in the transaction of the change;
  * the relay moves it to BullMQ; consumers validate the payload against the same schema.
- * A payload change that is not backwards compatible gets a new version.
+ * A payload change that is not backwards compatible gets a new version. `producer` is the only
+ * subgraph that writes the event (to its own outbox).
  */
 const uuid = z.string().uuid();
 
 export const eventCatalogue = {
   /** users: `blockerId` blocked `blockedId`. chats projects it to refuse direct messages. */
-  UserBlocked: { version: 1, payload: z.object({ blockerId: uuid, blockedId: uuid }) },
-  UserUnblocked: { version: 1, payload: z.object({ blockerId: uuid, blockedId: uuid }) },
+  UserBlocked: { producer: 'users', version: 1, payload: z.object({ blockerId: uuid, blockedId: uuid }) },
+  UserUnblocked: { producer: 'users', version: 1, payload: z.object({ blockerId: uuid, blockedId: uuid }) },
   /** chats: someone joined a chat (created it, was added). presence and media project membership. */
-  ChatMemberJoined: { version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
+  ChatMemberJoined: { producer: 'chats', version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
   /** chats: someone left or was removed. */
-  ChatMemberLeft: { version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
+  ChatMemberLeft: { producer: 'chats', version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
   /** chats: a message was stored. Drives push notifications to members with no live connection. */
   MessageSent: {
+    producer: 'chats',
     version: 1,
     payload: z.object({
       messageId: uuid,
@@ -33,21 +35,27 @@ export const eventCatalogue = {
     }),
   },
   /** media: an upload was reserved. chats projects it to accept only the owner's media as attachments. */
-  MediaCreated: { version: 1, payload: z.object({ mediaId: uuid, ownerId: uuid }) },
+  MediaCreated: { producer: 'media', version: 1, payload: z.object({ mediaId: uuid, ownerId: uuid }) },
   /** media: an upload completed; the worker reads the file. */
-  MediaUploaded: { version: 1, payload: z.object({ mediaId: uuid }) },
+  MediaUploaded: { producer: 'media', version: 1, payload: z.object({ mediaId: uuid }) },
   /** media: processing finished (READY or FAILED). chats tells subscribers of messages that carry it. */
   MediaProcessed: {
+    producer: 'media',
     version: 1,
     payload: z.object({ mediaId: uuid, status: z.enum(['READY', 'FAILED']) }),
   },
   /** users: a user's lastSeenVisibility changed. presence hides lastSeenAt in presence events. */
   LastSeenVisibilityChanged: {
+    producer: 'users',
     version: 1,
     payload: z.object({ userId: uuid, visibility: z.enum(['EVERYONE', 'NOBODY']) }),
   },
   /** users: a user's avatar changed. media lets every signed-in user read the new one. */
-  UserAvatarChanged: { version: 1, payload: z.object({ userId: uuid, mediaId: uuid.nullable() }) },
+  UserAvatarChanged: {
+    producer: 'users',
+    version: 1,
+    payload: z.object({ userId: uuid, mediaId: uuid.nullable() }),
+  },
 } as const;
 
 export type EventType = keyof typeof eventCatalogue;

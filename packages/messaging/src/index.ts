@@ -5,3 +5,4 @@ export * from './redis.ts';
 export * from './routes.ts';
 export * from './serveSubgraph.ts';
 export * from './live.ts';
+export * from './replay.ts';

@@ -72,3 +72,9 @@ export function openChatsProjections(databaseUrl: string, redisUrl: string) {
     },
   };
 }
+
+/** The tables these projections own: emptied, then refilled from history, by a rebuild. */
+export const projectionTables = {
+  schema: 'chats',
+  tables: ['BlockProjection', 'AttachableMedia', 'ProjectionVersion'],
+} as const;

@@ -67,3 +67,9 @@ export function openMediaProjections(databaseUrl: string) {
   const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
   return { handle: mediaProjections(db), close: () => db.$disconnect() };
 }
+
+/** The tables these projections own: emptied, then refilled from history, by a rebuild. */
+export const projectionTables = {
+  schema: 'media',
+  tables: ['ChatMembership', 'MediaGrant', 'AvatarGrant', 'ProjectionVersion'],
+} as const;

@@ -42,3 +42,9 @@ export function openPresenceProjections(databaseUrl: string) {
   const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
   return { handle: presenceProjections(db), close: () => db.$disconnect() };
 }
+
+/** The tables these projections own: emptied, then refilled from history, by a rebuild. */
+export const projectionTables = {
+  schema: 'presence',
+  tables: ['ChatMembership', 'HiddenLastSeen', 'ProjectionVersion'],
+} as const;

@@ -16,3 +16,6 @@ export function openUsersProjections(databaseUrl: string) {
   const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
   return { handle: usersProjections(db), close: () => db.$disconnect() };
 }
+
+/** The tables these projections own: emptied, then refilled from history, by a rebuild. */
+export const projectionTables = { schema: 'users', tables: ['OwnedMedia'] } as const;

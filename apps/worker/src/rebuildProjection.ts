@@ -1,0 +1,49 @@
+import { eventCatalogue, type EventType } from '@switchboard/core';
+import { projectionTables as chatsTables } from '@switchboard/chats/events';
+import { projectionTables as mediaTables } from '@switchboard/media/events';
+import { consumers, replayOutbox, type ConsumerQueue } from '@switchboard/messaging';
+import { projectionTables as presenceTables } from '@switchboard/presence/events';
+import { projectionTables as usersTables } from '@switchboard/users/events';
+import type { Redis } from 'ioredis';
+import pg from 'pg';
+
+/** Which tables each projection consumer owns. */
+const projections: Partial<Record<ConsumerQueue, { schema: string; tables: readonly string[] }>> = {
+  'chats-projections': chatsTables,
+  'presence-projections': presenceTables,
+  'media-projections': mediaTables,
+  'users-projections': usersTables,
+};
+
+export const rebuildableProjections = Object.keys(projections) as ConsumerQueue[];
+
+/**
+ * Rebuilds a projection from scratch: empties its tables, then has each producer's outbox replay
+ * its history of the events this consumer reads. The running worker applies them like any other
+ * events (newest wins per key), so the projection is complete once its queue is drained.
+ */
+export async function rebuildProjection(options: {
+  databaseUrl: string;
+  queue: ConsumerQueue;
+  redis: Redis;
+  prefix: string;
+}): Promise<number> {
+  const owned = projections[options.queue];
+  if (!owned)
+    throw new Error(
+      `${options.queue} is not a projection (choose from ${rebuildableProjections.join(', ')})`,
+    );
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`TRUNCATE ${owned.tables.map((table) => `"${owned.schema}"."${table}"`).join(', ')}`);
+  } finally {
+    await client.end();
+  }
+  const producers = new Set(
+    (consumers[options.queue] as readonly EventType[]).map((type) => eventCatalogue[type].producer),
+  );
+  let total = 0;
+  for (const source of producers) total += await replayOutbox({ ...options, source });
+  return total;
+}

@@ -1,0 +1,35 @@
+// Operator commands for domain events, against DATABASE_URL / REDIS_URL / QUEUE_PREFIX:
+//   npm run events -- failed <queue>     list failed jobs (with why)
+//   npm run events -- replay <queue>     retry a queue's failed jobs (after fixing their cause)
+//   npm run events -- rebuild <queue>    rebuild a projection from the producers' outboxes
+import { consumerQueues, redisConnection, retryFailed, type ConsumerQueue } from '@switchboard/messaging';
+import { Queue } from 'bullmq';
+import { rebuildProjection } from '../apps/worker/src/rebuildProjection.ts';
+
+const [command, name] = process.argv.slice(2);
+const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const prefix = process.env['QUEUE_PREFIX'] ?? 'switchboard';
+if (!command || !name || !consumerQueues.includes(name as ConsumerQueue)) {
+  console.error(`usage: npm run events -- failed|replay|rebuild <${consumerQueues.join('|')}>`);
+  process.exit(2);
+}
+const queue = name as ConsumerQueue;
+const redis = redisConnection(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+try {
+  if (command === 'failed') {
+    const jobs = await new Queue(queue, { connection: redis, prefix }).getFailed(0, 99);
+    for (const job of jobs)
+      console.log(`${job.id}  ${job.name}  attempts=${job.attemptsMade}  ${job.failedReason}`);
+    console.log(`${jobs.length} failed job(s) shown`);
+  } else if (command === 'replay') {
+    console.log(`${await retryFailed({ queue, redis, prefix })} failed job(s) of ${queue} queued again`);
+  } else if (command === 'rebuild') {
+    const replayed = await rebuildProjection({ databaseUrl, queue, redis, prefix });
+    console.log(`${queue}: tables emptied, ${replayed} past event(s) queued; the worker is rebuilding it`);
+  } else {
+    console.error(`unknown command ${command}`);
+    process.exitCode = 2;
+  }
+} finally {
+  redis.disconnect();
+}
