@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { pgAdapter } from '@switchboard/db';
 import type { RunningGateway } from '@switchboard/gateway';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaClient as PresenceDb } from '../subgraphs/presence/src/generated/prisma/client.ts';
 import { Client, signUp } from './support/client.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { subscribe, wsClient, wsUrl, type Subscription } from './support/subscriptions.ts';
@@ -227,6 +229,29 @@ describe('federated subscriptions over graphql-ws', () => {
     await waitFor(() => watch.results.length >= 4, 10_000);
     expect(watch.results[3]!.data!.presenceChanged.status).toBe('OFFLINE');
     expect((await presenceOfBob()).status).toBe('OFFLINE');
+  });
+});
+
+describe('last seen', () => {
+  it('is hidden from everybody else when lastSeenVisibility is NOBODY, also in presence events', async () => {
+    const [alice, bob] = await Promise.all([signUp(anonymous), signUp(anonymous)]);
+    await bob.client.data('UpdateProfile', { input: { lastSeenVisibility: 'NOBODY' } });
+    // presence learns it from users' LastSeenVisibilityChanged event, through the worker.
+    const presenceDb = new PresenceDb({ adapter: pgAdapter(stack.config.databaseUrl, 1) });
+    await waitFor(async () => (await presenceDb.hiddenLastSeen.count({ where: { userId: bob.id } })) === 1);
+    await presenceDb.$disconnect();
+    const watch = await listen(alice, 'PresenceChanged', { userIds: [bob.id] });
+    const bobSocket = socketFor(bob);
+    await waitFor(() => watch.results.length >= 1);
+    await bobSocket.dispose();
+    await waitFor(() => watch.results.length >= 2);
+    expect(watch.results[1]!.data!.presenceChanged).toMatchObject({ status: 'OFFLINE', lastSeenAt: null });
+
+    const seenByAlice = (await alice.client.data('FindUser', { username: bob.username })).userByUsername.presence;
+    expect(seenByAlice).toEqual({ status: 'OFFLINE', lastSeenAt: null });
+    const seenByBob = (await bob.client.data('Me')).me.presence;
+    expect(seenByBob.status).toBe('OFFLINE');
+    expect(seenByBob.lastSeenAt).not.toBeNull();
   });
 });
 
