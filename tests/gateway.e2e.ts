@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '@switchboard/core';
+import {
+  DEV_INTERNAL_SECRET,
+  DEV_JWT_SECRET,
+  INTERNAL_IDENTITY_HEADER,
+  refuseDevSecretsInProduction,
+  signInternalIdentity,
+} from '@switchboard/core';
 import type { HealthReport } from '../apps/gateway/src/health.ts';
 import { Client, errorCode, type GraphQLResponse } from './support/client.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -67,5 +73,37 @@ describe('gateway', () => {
   it('rejects a document that does not parse with GRAPHQL_PARSE_FAILED', async () => {
     const result = await anonymous.request('{ me { ');
     expect(errorCode(result)).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('serves Apollo Sandbox and introspection in development', async () => {
+    const page = await fetch(stack.gateway.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('sandbox');
+    const result = await anonymous.request('{ __schema { queryType { name } } }');
+    expect(result.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  it('turns both off in production, and refuses to start there with the development secrets', async () => {
+    const production = await stack.startGateway({ development: false });
+    const page = await fetch(production.url, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toContain('sandbox');
+    const result = await new Client(production.url).request('{ __schema { queryType { name } } }');
+    expect(errorCode(result)).toBe('GRAPHQL_VALIDATION_FAILED');
+
+    const secrets = {
+      INTERNAL_SECRET: DEV_INTERNAL_SECRET,
+      JWT_SECRET: 'a-real-secret-of-at-least-32-characters!',
+    };
+    expect(() => refuseDevSecretsInProduction({ NODE_ENV: 'production', ...secrets })).toThrow(
+      /INTERNAL_SECRET/,
+    );
+    expect(() =>
+      refuseDevSecretsInProduction({
+        NODE_ENV: 'production',
+        INTERNAL_SECRET: secrets.JWT_SECRET,
+        JWT_SECRET: DEV_JWT_SECRET,
+      }),
+    ).toThrow(/JWT_SECRET/);
+    expect(() => refuseDevSecretsInProduction({ NODE_ENV: 'development', ...secrets })).not.toThrow();
   });
 });
