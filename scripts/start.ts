@@ -11,41 +11,46 @@ const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const gatewayPort = Number(process.env['PORT'] ?? 4000);
 
-async function checkPostgres(): Promise<void> {
+async function checkPostgres(): Promise<boolean> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
     await client.end();
+    return true;
   } catch (error) {
     console.error(`PostgreSQL is not reachable at ${databaseUrl}: ${(error as Error).message}`);
-    console.error(`Start it with:  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`);
-    console.error('or point DATABASE_URL at a running server.');
-    process.exit(1);
+    console.error(
+      `  start it with:  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`,
+    );
+    console.error('  or point DATABASE_URL at a running server.');
+    return false;
   }
 }
 
-async function checkRedis(): Promise<void> {
+async function checkRedis(): Promise<boolean> {
   const redis = new Redis(redisUrl, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
+  redis.on('error', () => {}); // reported below
   try {
     await redis.connect();
     await redis.ping();
+    return true;
   } catch (error) {
     console.error(`Redis is not reachable at ${redisUrl}: ${(error as Error).message}`);
     console.error(
-      'Start it with:  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+      '  start it with:  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
     );
-    console.error('or point REDIS_URL at a running server.');
-    process.exit(1);
+    console.error('  or point REDIS_URL at a running server.');
+    return false;
   } finally {
     redis.disconnect();
   }
 }
 
-await Promise.all([checkPostgres(), checkRedis()]);
+if (!(await Promise.all([checkPostgres(), checkRedis()])).every(Boolean)) process.exit(1);
 if (SUBGRAPH_SCHEMAS.some((schema) => !existsSync(`subgraphs/${schema}/src/generated/prisma/client.ts`))) {
   execFileSync('npm', ['run', 'db:generate'], { stdio: 'inherit' });
 }
