@@ -3,3 +3,4 @@ export * from './identity.ts';
 export * from './env.ts';
 export * from './subgraphServer.ts';
 export * from './events.ts';
+export * from './scalars.ts';

@@ -81,6 +81,24 @@ export async function advanceProjection(
   return changed === 1;
 }
 
+type RawExecutor = { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> };
+
+/**
+ * The usual shape of a projection change: in one transaction, `apply` runs only if `sequence` is
+ * the newest seen for `key` (advanceProjection).
+ */
+export async function applyIfNewer<Tx extends RawExecutor>(
+  db: { $transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R> },
+  schema: string,
+  key: string,
+  sequence: bigint,
+  apply: (tx: Tx) => Promise<unknown>,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    if (await advanceProjection(tx, schema, key, sequence)) await apply(tx);
+  });
+}
+
 /** Marks an event handled by `consumer` in the caller's transaction; false if it already was. */
 export async function firstDelivery(
   tx: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> },

@@ -8,7 +8,7 @@ import { membershipResolvers } from './membership.ts';
 import { messageResolvers } from './messages.ts';
 import { reactionResolvers } from './reactions.ts';
 import { receiptResolvers } from './receipts.ts';
-import { DateTime } from './scalars.ts';
+import { DateTime } from '@switchboard/core';
 import { gatewayQueryResolvers, subscriptionResolvers } from './subscriptions.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver types its own parent

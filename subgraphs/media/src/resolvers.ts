@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import type { MediaContext } from './createServer.ts';
 import type { Media } from './generated/prisma/client.ts';
 import { parseUploadInput, type UploadInput } from './mediaInput.ts';
-import { DateTime } from './scalars.ts';
+import { DateTime } from '@switchboard/core';
 
 export const resolvers: GraphQLResolverMap<MediaContext> = {
   DateTime,

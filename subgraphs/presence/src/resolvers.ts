@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { badInput, forbidden, isSignedIn, notFound, unauthenticated } from '@switchboard/core';
+import { DateTime, badInput, forbidden, isSignedIn, notFound, unauthenticated } from '@switchboard/core';
 import type { LiveEvent } from '@switchboard/messaging';
 import type { PresenceContext } from './createServer.ts';
 import { presenceOf } from './status.ts';
@@ -32,6 +32,7 @@ const servedByGateway = () => {
 };
 
 export const resolvers: GraphQLResolverMap<PresenceContext> = {
+  DateTime,
   User: {
     __resolveReference(user: UserRepresentation) {
       return user;

@@ -1,5 +1,5 @@
 import {
-  advanceProjection,
+  applyIfNewer,
   createLivePublisher,
   type EventHandler,
   type LivePublisher,
@@ -22,19 +22,15 @@ export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHa
       case 'UserBlocked':
       case 'UserUnblocked': {
         const { blockerId, blockedId } = event.payload as { blockerId: string; blockedId: string };
-        await db.$transaction(async (tx) => {
-          if (!(await advanceProjection(tx, 'chats', `block:${blockerId}:${blockedId}`, event.sequence)))
-            return;
-          if (event.type === 'UserBlocked') {
-            await tx.blockProjection.upsert({
-              where: { blockerId_blockedId: { blockerId, blockedId } },
-              create: { blockerId, blockedId },
-              update: {},
-            });
-          } else {
-            await tx.blockProjection.deleteMany({ where: { blockerId, blockedId } });
-          }
-        });
+        await applyIfNewer(db, 'chats', `block:${blockerId}:${blockedId}`, event.sequence, (tx) =>
+          event.type === 'UserBlocked'
+            ? tx.blockProjection.upsert({
+                where: { blockerId_blockedId: { blockerId, blockedId } },
+                create: { blockerId, blockedId },
+                update: {},
+              })
+            : tx.blockProjection.deleteMany({ where: { blockerId, blockedId } }),
+        );
         return;
       }
       case 'MediaCreated': {

@@ -1,5 +1,5 @@
 import type { EventPayload } from '@switchboard/core';
-import { advanceProjection, type EventHandler } from '@switchboard/messaging';
+import { applyIfNewer, type EventHandler } from '@switchboard/messaging';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
@@ -14,18 +14,15 @@ export function mediaProjections(db: PrismaClient): EventHandler {
       case 'ChatMemberJoined':
       case 'ChatMemberLeft': {
         const { chatId, userId } = event.payload as { chatId: string; userId: string };
-        await db.$transaction(async (tx) => {
-          if (!(await advanceProjection(tx, 'media', `member:${chatId}:${userId}`, event.sequence))) return;
-          if (event.type === 'ChatMemberJoined') {
-            await tx.chatMembership.upsert({
-              where: { chatId_userId: { chatId, userId } },
-              create: { chatId, userId },
-              update: {},
-            });
-          } else {
-            await tx.chatMembership.deleteMany({ where: { chatId, userId } });
-          }
-        });
+        await applyIfNewer(db, 'media', `member:${chatId}:${userId}`, event.sequence, (tx) =>
+          event.type === 'ChatMemberJoined'
+            ? tx.chatMembership.upsert({
+                where: { chatId_userId: { chatId, userId } },
+                create: { chatId, userId },
+                update: {},
+              })
+            : tx.chatMembership.deleteMany({ where: { chatId, userId } }),
+        );
         return;
       }
       case 'MessageSent': {
@@ -39,20 +36,13 @@ export function mediaProjections(db: PrismaClient): EventHandler {
       }
       case 'UserAvatarChanged': {
         const { userId, mediaId } = event.payload as EventPayload<'UserAvatarChanged'>;
-        await db.$transaction(async (tx) => {
-          if (!(await advanceProjection(tx, 'media', `avatar:${userId}`, event.sequence))) return;
+        await applyIfNewer(db, 'media', `avatar:${userId}`, event.sequence, async (tx) => {
           // Only one's own upload can become public as an avatar (users checks this too).
           const own =
             mediaId !== null && (await tx.media.count({ where: { id: mediaId, ownerId: userId } })) === 1;
-          if (own) {
-            await tx.avatarGrant.upsert({
-              where: { userId },
-              create: { userId, mediaId },
-              update: { mediaId },
-            });
-          } else {
-            await tx.avatarGrant.deleteMany({ where: { userId } });
-          }
+          return own
+            ? tx.avatarGrant.upsert({ where: { userId }, create: { userId, mediaId }, update: { mediaId } })
+            : tx.avatarGrant.deleteMany({ where: { userId } });
         });
         return;
       }

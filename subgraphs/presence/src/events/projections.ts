@@ -1,4 +1,4 @@
-import { advanceProjection, type EventHandler } from '@switchboard/messaging';
+import { applyIfNewer, type EventHandler } from '@switchboard/messaging';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
@@ -10,30 +10,24 @@ export function presenceProjections(db: PrismaClient): EventHandler {
   return async (event) => {
     if (event.type === 'LastSeenVisibilityChanged') {
       const { userId, visibility } = event.payload as { userId: string; visibility: 'EVERYONE' | 'NOBODY' };
-      await db.$transaction(async (tx) => {
-        if (!(await advanceProjection(tx, 'presence', `visibility:${userId}`, event.sequence))) return;
-        if (visibility === 'NOBODY') {
-          await tx.hiddenLastSeen.upsert({ where: { userId }, create: { userId }, update: {} });
-        } else {
-          await tx.hiddenLastSeen.deleteMany({ where: { userId } });
-        }
-      });
+      await applyIfNewer(db, 'presence', `visibility:${userId}`, event.sequence, (tx) =>
+        visibility === 'NOBODY'
+          ? tx.hiddenLastSeen.upsert({ where: { userId }, create: { userId }, update: {} })
+          : tx.hiddenLastSeen.deleteMany({ where: { userId } }),
+      );
       return;
     }
     if (event.type !== 'ChatMemberJoined' && event.type !== 'ChatMemberLeft') return;
     const { chatId, userId } = event.payload as { chatId: string; userId: string };
-    await db.$transaction(async (tx) => {
-      if (!(await advanceProjection(tx, 'presence', `member:${chatId}:${userId}`, event.sequence))) return;
-      if (event.type === 'ChatMemberJoined') {
-        await tx.chatMembership.upsert({
-          where: { chatId_userId: { chatId, userId } },
-          create: { chatId, userId },
-          update: {},
-        });
-      } else {
-        await tx.chatMembership.deleteMany({ where: { chatId, userId } });
-      }
-    });
+    await applyIfNewer(db, 'presence', `member:${chatId}:${userId}`, event.sequence, (tx) =>
+      event.type === 'ChatMemberJoined'
+        ? tx.chatMembership.upsert({
+            where: { chatId_userId: { chatId, userId } },
+            create: { chatId, userId },
+            update: {},
+          })
+        : tx.chatMembership.deleteMany({ where: { chatId, userId } }),
+    );
   };
 }
 

@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind } from 'graphql';
 
-/** ISO-8601 in UTC, from the Date objects Prisma returns. */
+/** ISO-8601 in UTC, from the Date objects Prisma returns. Shared by every subgraph's schema. */
 export const DateTime = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
   description: 'ISO-8601 date and time in UTC.',
