@@ -1,46 +1,16 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  Kind,
-  parse,
-  print,
-  visit,
-  type DefinitionNode,
-  type FragmentDefinitionNode,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { readFileSync } from 'node:fs';
+import type { PersistedQueryManifest } from '../../apps/gateway/src/guards/manifest.ts';
 
-const operationsDir = new URL('../../contract/operations', import.meta.url).pathname;
-
-/** The project's copy of the client contract, parsed once: operation name -> full document text. */
+/**
+ * The client contract as the apps send it: the trusted documents of the persisted-query manifest
+ * (`npm run manifest` builds it from contract/operations; a test checks it is up to date), by
+ * operation name.
+ */
 function loadContract(): Map<string, string> {
-  const definitions: DefinitionNode[] = readdirSync(operationsDir)
-    .filter((file) => file.endsWith('.graphql'))
-    .flatMap((file) => parse(readFileSync(join(operationsDir, file), 'utf8')).definitions);
-  const fragments = new Map(
-    definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d]),
-  );
-  const documents = new Map<string, string>();
-  for (const op of definitions.filter(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-  )) {
-    const needed = new Set<string>();
-    const collect = (node: DefinitionNode) =>
-      visit(node, {
-        FragmentSpread(spread) {
-          if (needed.has(spread.name.value)) return;
-          needed.add(spread.name.value);
-          const fragment = fragments.get(spread.name.value);
-          if (fragment) collect(fragment);
-        },
-      });
-    collect(op);
-    const parts = [op, ...[...needed].map((name) => fragments.get(name)!)];
-    documents.set(op.name!.value, parts.map((part) => print(part)).join('\n\n'));
-  }
-  return documents;
+  const manifest = JSON.parse(
+    readFileSync(new URL('../../contract/persisted-query-manifest.json', import.meta.url), 'utf8'),
+  ) as PersistedQueryManifest;
+  return new Map(manifest.operations.map((operation) => [operation.name, operation.body]));
 }
 
 export const contract = loadContract();
