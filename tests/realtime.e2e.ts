@@ -121,6 +121,16 @@ describe('federated subscriptions over graphql-ws', () => {
     expect(error[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('releases a subscription as soon as the client completes it, without waiting for an event', async () => {
+    const [alice, bob] = await Promise.all([signUp(anonymous), signUp(anonymous)]);
+    const chatId = await group(alice, [bob]);
+    const before = other.activeSubscriptions();
+    const sub = await listen(bob, 'MessageAdded', { chatId });
+    expect(other.activeSubscriptions()).toBe(before + 1);
+    sub.close();
+    await waitFor(() => other.activeSubscriptions() === before, 5_000, 'the subscription to be released');
+  });
+
   it('refuses a non-member with NOT_FOUND and an anonymous socket with UNAUTHENTICATED', async () => {
     const [alice, mallory] = await Promise.all([signUp(anonymous), signUp(anonymous)]);
     const chatId = await group(alice, []);
@@ -247,7 +257,8 @@ describe('last seen', () => {
     await waitFor(() => watch.results.length >= 2);
     expect(watch.results[1]!.data!.presenceChanged).toMatchObject({ status: 'OFFLINE', lastSeenAt: null });
 
-    const seenByAlice = (await alice.client.data('FindUser', { username: bob.username })).userByUsername.presence;
+    const seenByAlice = (await alice.client.data('FindUser', { username: bob.username })).userByUsername
+      .presence;
     expect(seenByAlice).toEqual({ status: 'OFFLINE', lastSeenAt: null });
     const seenByBob = (await bob.client.data('Me')).me.presence;
     expect(seenByBob.status).toBe('OFFLINE');

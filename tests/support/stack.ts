@@ -7,6 +7,7 @@ import { createServer as createChats } from '@switchboard/chats';
 import { createGateway, type GatewayConfig, type RunningGateway } from '@switchboard/gateway';
 import { createServer as createMedia, DEV_MEDIA_URL_SECRET } from '@switchboard/media';
 import { createOutboxRelay, redisConnection, type OutboxRelay } from '@switchboard/messaging';
+import { LOG_LEVELS, createLogger, setDefaultLogger, type Registry } from '@switchboard/observability';
 import { createServer as createPresence } from '@switchboard/presence';
 import { createServer as createUsers } from '@switchboard/users';
 import { createWorker } from '@switchboard/worker';
@@ -32,6 +33,8 @@ export interface StackOptions extends Partial<StackConfig> {
   worker?: boolean;
   /** Extra gateway settings (subscription limits, sharing). */
   gateway?: Partial<GatewayConfig>;
+  /** Registry the worker reports its queue depth to. */
+  workerMetrics?: Registry;
 }
 
 export interface Stack {
@@ -71,7 +74,10 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
  * their outbox relays, the worker, and the gateway in front.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const { worker: withWorker = true, gateway: _gateway, ...overrides } = options;
+  const { worker: withWorker = true, gateway: _gateway, workerMetrics, ...overrides } = options;
+  // Servers log JSON lines; tests show only warnings and errors unless LOG_LEVEL says otherwise.
+  const level = LOG_LEVELS.find((name) => name === process.env['LOG_LEVEL']) ?? 'warn';
+  setDefaultLogger(createLogger({ level }));
   const config = await stackConfig(overrides);
   const common = {
     databaseUrl: config.databaseUrl,
@@ -126,6 +132,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         prefix: config.queuePrefix,
         vapid,
         mediaStorageDir: config.mediaStorageDir,
+        ...(workerMetrics ? { metrics: workerMetrics } : {}),
       })
     : undefined;
   await Promise.all(relays.map((relay) => relay.start()));

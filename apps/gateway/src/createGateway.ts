@@ -9,9 +9,19 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { expressMiddleware } from '@as-integrations/express5';
 import { maskError, signInternalIdentity, type Identity } from '@switchboard/core';
 import { createLiveSubscriber } from '@switchboard/messaging';
+import {
+  logFunction,
+  metricsHandler,
+  observabilityPlugin,
+  serverObservability,
+  subscriptionMetrics,
+  traceRequests,
+  type Observability,
+} from '@switchboard/observability';
 import express from 'express';
 import type { ExecutionResult } from 'graphql';
 import { createContext, type GatewayContext } from './context.ts';
+import { createGuards, type GuardContext, type GuardsConfig } from './guards/createGuards.ts';
 import { checkSubgraphs } from './health.ts';
 import { IdentityDataSource } from './identityDataSource.ts';
 import { createEventResolver, type EventResolver } from './subscriptions/eventResolver.ts';
@@ -21,7 +31,8 @@ import { chatsApi, createSubgraphClient } from './subscriptions/subgraphClient.t
 import { presenceHooks } from './subscriptions/presenceHooks.ts';
 import { createSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 
-export interface GatewayConfig {
+/** Guard rails (APQ, safelist, limits, rate limits) are configured with the fields of GuardsConfig. */
+export interface GatewayConfig extends GuardsConfig {
   /** Composed supergraph SDL (`npm run compose`), or a path to it. */
   supergraphSdl?: string;
   supergraphPath?: string;
@@ -42,6 +53,8 @@ export interface GatewayConfig {
     /** A connection counts as live this long after its last heartbeat to presence. */
     presenceTtlMs?: number;
   };
+  /** Logger, metrics registry (served at `/metrics`) and tracer provider; see `serverObservability`. */
+  observability?: Partial<Observability>;
 }
 
 export interface RunningGateway {
@@ -66,21 +79,30 @@ export async function createGateway(config: GatewayConfig) {
   const subgraphUrls = new Map(
     [...planner.subgraphUrls].map(([name, url]) => [name, config.subgraphUrls?.[name] ?? url]),
   );
+  const { logger, metrics, tracer } = serverObservability('gateway', config.observability);
+  const log = logFunction(logger);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new IdentityDataSource({ url: subgraphUrls.get(name) ?? url }),
   });
 
+  const guards = await createGuards(config, log);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createHttpServer(app);
-  const apollo = new ApolloServer<GatewayContext>({
+  const apollo = new ApolloServer<GatewayContext & GuardContext>({
     gateway,
     introspection: config.development,
     includeStacktraceInErrorResponses: config.development,
-    formatError: (formatted, original) => maskError(formatted, original, config.development),
+    // No "Did you mean…" hints about the schema for clients in production.
+    hideSchemaDetailsFromClientErrors: !config.development,
+    persistedQueries: guards.persistedQueries,
+    parseOptions: guards.parseOptions,
+    formatError: (formatted, original) => maskError(formatted, original, config.development, log),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      guards.plugin,
+      observabilityPlugin({ registry: metrics, logger }),
       config.development
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
@@ -93,7 +115,7 @@ export async function createGateway(config: GatewayConfig) {
   const serviceMap = Object.fromEntries(
     [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource({ url })]),
   );
-  const resolver = createEventResolver({ planner, serviceMap, internalSecret: config.internalSecret });
+  const resolver = createEventResolver({ planner, serviceMap, internalSecret: config.internalSecret, log });
   const presence = presenceHooks(
     createSubgraphClient(subgraphUrls.get('presence')!, config.internalSecret),
     config.subscriptions?.presenceTtlMs ?? 30_000,
@@ -112,6 +134,7 @@ export async function createGateway(config: GatewayConfig) {
     maxBufferedBytes: config.subscriptions?.maxBufferedBytes ?? 4 * 1024 * 1024,
     ...(config.subscriptions?.keepAliveMs ? { keepAliveMs: config.subscriptions.keepAliveMs } : {}),
     hooks: presence,
+    guard: guards.socket,
     executeOperation: async (request, identity: Identity) => {
       const contextValue: GatewayContext = {
         identity,
@@ -124,15 +147,28 @@ export async function createGateway(config: GatewayConfig) {
     },
   });
 
+  subscriptionMetrics(metrics, {
+    openWebSockets: () => subscriptions.wsServer.clients.size,
+    activeSubscriptions: () => subscriptions.activeSubscriptions,
+    deliveries: () => subscriptions.deliveries,
+    resolutions: () => resolver.executions,
+    slowConsumerCloses: () => subscriptions.slowConsumersClosed,
+  });
+  app.get('/metrics', metricsHandler(metrics));
   app.get('/health', async (_req, res) => {
     const report = await checkSubgraphs(subgraphUrls);
     res.status(report.ok ? 200 : 503).json(report);
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    // One trace per operation, continuing the client's `traceparent` if it sent one.
+    traceRequests(tracer, '/graphql'),
+    ...guards.jsonBody,
     expressMiddleware(apollo, {
-      context: ({ req }) => createContext(req.header('authorization'), config),
+      context: async ({ req }) => ({
+        ...(await createContext(req.header('authorization'), config)),
+        clientAddress: guards.clientAddress(req),
+      }),
     }),
   );
 
@@ -158,12 +194,15 @@ export async function createGateway(config: GatewayConfig) {
           await subscriptions.close();
           await apollo.stop();
           await live.close();
+          await guards.close();
         },
         async stop() {
           await subscriptions.close();
+          await presence.settled();
           presence.stop();
           await apollo.stop();
           await live.close();
+          await guards.close();
         },
       };
     },

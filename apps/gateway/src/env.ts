@@ -1,9 +1,26 @@
 import { DEV_JWT_SECRET, parseEnv, sharedEnv } from '@switchboard/core';
+import { observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
+import { DEFAULT_LIMITS } from './guards/limits.ts';
+import { DEFAULT_PERSISTED_QUERY_TTL_SECONDS } from './guards/persistedQueries.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitRule } from './guards/rateLimit.ts';
+
+const limit = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+/** A rate limit as POINTS/SECONDS, e.g. 60/10: 60 mutation fields per 10 seconds. */
+const rateLimit = (fallback: RateLimitRule) =>
+  z
+    .string()
+    .regex(/^[1-9]\d*\/[1-9]\d*$/, 'expected POINTS/SECONDS, e.g. 60/10')
+    .default(`${fallback.points}/${fallback.durationSeconds}`)
+    .transform((value): RateLimitRule => {
+      const [points, durationSeconds] = value.split('/').map(Number) as [number, number];
+      return { points, durationSeconds };
+    });
 
 export const env = parseEnv(
   z.object({
     ...sharedEnv,
+    ...observabilityEnv,
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
     SUPERGRAPH_PATH: z.string().default(new URL('../../../supergraph.graphql', import.meta.url).pathname),
@@ -12,5 +29,20 @@ export const env = parseEnv(
     SUBGRAPH_URL_CHATS: z.string().url().optional(),
     SUBGRAPH_URL_MEDIA: z.string().url().optional(),
     SUBGRAPH_URL_PRESENCE: z.string().url().optional(),
+    /** Run only the persisted query manifest's operations; default on when NODE_ENV=production. */
+    SAFELIST: z.stringbool().optional(),
+    PERSISTED_QUERY_MANIFEST: z.string().optional(),
+    PERSISTED_QUERY_TTL_SECONDS: limit(DEFAULT_PERSISTED_QUERY_TTL_SECONDS),
+    QUERY_MAX_DEPTH: limit(DEFAULT_LIMITS.maxDepth),
+    QUERY_MAX_ALIASES: limit(DEFAULT_LIMITS.maxAliases),
+    QUERY_MAX_ROOT_FIELDS: limit(DEFAULT_LIMITS.maxRootFields),
+    QUERY_MAX_COST: limit(DEFAULT_LIMITS.maxCost),
+    QUERY_DEFAULT_LIST_SIZE: limit(DEFAULT_LIMITS.defaultListSize),
+    QUERY_MAX_TOKENS: limit(DEFAULT_LIMITS.maxTokens),
+    REQUEST_MAX_BYTES: limit(DEFAULT_LIMITS.maxBodyBytes),
+    RATE_LIMIT_MUTATIONS_PER_USER: rateLimit(DEFAULT_RATE_LIMITS.perUser),
+    RATE_LIMIT_ANONYMOUS_PER_ADDRESS: rateLimit(DEFAULT_RATE_LIMITS.anonymousPerAddress),
+    /** Proxies of ours in front of the gateway whose X-Forwarded-For entry names the client. */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
   }),
 );

@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { INTERNAL_IDENTITY_HEADER } from '@switchboard/core';
+import { injectTraceContext } from '@switchboard/observability';
 import type { GatewayContext } from './context.ts';
 
 /**
@@ -13,6 +14,8 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const token = context.internalToken;
     if (token) request.http?.headers.set(INTERNAL_IDENTITY_HEADER, token);
+    // W3C `traceparent` of the gateway's fetch span: the subgraph's spans join the operation's trace.
+    if (request.http) injectTraceContext(request.http.headers);
     // A subscription payload: the owning subgraph answers its primary fetch from this event.
     if (context.liveEvent !== undefined)
       request.extensions = { ...request.extensions, liveEvent: context.liveEvent };

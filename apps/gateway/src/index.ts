@@ -1,8 +1,10 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { setupObservability } from '@switchboard/observability';
 import { createGateway } from './createGateway.ts';
 import { env } from './env.ts';
 
 refuseDevSecretsInProduction(env);
+const observability = setupObservability('gateway', env);
 const subgraphUrls = Object.fromEntries(
   (['users', 'chats', 'media', 'presence'] as const).flatMap((name) => {
     const url = env[`SUBGRAPH_URL_${name.toUpperCase()}` as `SUBGRAPH_URL_${Uppercase<typeof name>}`];
@@ -16,6 +18,24 @@ const gateway = await createGateway({
   internalSecret: env.INTERNAL_SECRET,
   development: env.NODE_ENV !== 'production',
   redisUrl: env.REDIS_URL,
+  safelist: env.SAFELIST ?? env.NODE_ENV === 'production',
+  ...(env.PERSISTED_QUERY_MANIFEST ? { persistedQueryManifestPath: env.PERSISTED_QUERY_MANIFEST } : {}),
+  persistedQueryTtlSeconds: env.PERSISTED_QUERY_TTL_SECONDS,
+  limits: {
+    maxDepth: env.QUERY_MAX_DEPTH,
+    maxAliases: env.QUERY_MAX_ALIASES,
+    maxRootFields: env.QUERY_MAX_ROOT_FIELDS,
+    maxCost: env.QUERY_MAX_COST,
+    defaultListSize: env.QUERY_DEFAULT_LIST_SIZE,
+    maxTokens: env.QUERY_MAX_TOKENS,
+    maxBodyBytes: env.REQUEST_MAX_BYTES,
+  },
+  rateLimits: {
+    perUser: env.RATE_LIMIT_MUTATIONS_PER_USER,
+    anonymousPerAddress: env.RATE_LIMIT_ANONYMOUS_PER_ADDRESS,
+    trustedProxyHops: env.TRUSTED_PROXY_HOPS,
+  },
+  observability,
 });
 const running = await gateway.listen(env.PORT, '0.0.0.0');
 console.log(`Gateway ready at ${running.url}`);
@@ -23,6 +43,9 @@ if (env.NODE_ENV !== 'production') console.log(`Apollo Sandbox: open ${running.u
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void running.stop().finally(() => process.exit(0));
+    void running
+      .stop()
+      .then(() => observability.shutdown())
+      .finally(() => process.exit(0));
   });
 }

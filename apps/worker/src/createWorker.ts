@@ -8,11 +8,12 @@ import {
   type ConsumerQueue,
   type EventHandler,
 } from '@switchboard/messaging';
+import { queueMetrics, type Registry } from '@switchboard/observability';
 import { openPresenceProjections } from '@switchboard/presence/events';
 import { createPresenceStore } from '@switchboard/presence/store';
 import { openUsersProjections } from '@switchboard/users/events';
 import { openPushNotifications, type VapidConfig } from '@switchboard/users/jobs';
-import type { Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 
 export interface WorkerConfig {
   databaseUrl: string;
@@ -28,6 +29,8 @@ export interface WorkerConfig {
   /** How long a job's lock lasts before BullMQ considers its worker dead and retries it. */
   lockDurationMs?: number;
   log?: (message: string, error?: unknown) => void;
+  /** Gets the depth of every queue this worker consumes (`queue_jobs`), read at scrape time. */
+  metrics?: Registry;
 }
 
 /**
@@ -74,6 +77,10 @@ export function createWorker(config: WorkerConfig) {
     }
     return worker;
   });
+  const queues = config.metrics
+    ? Object.keys(handlers).map((name) => new Queue(name, { connection: redis, prefix: config.prefix }))
+    : [];
+  if (config.metrics) queueMetrics(config.metrics, queues);
 
   return {
     workers,
@@ -84,7 +91,7 @@ export function createWorker(config: WorkerConfig) {
     },
     /** Graceful: waits for in-flight jobs to finish (BullMQ returns unfinished ones on restart). */
     async stop() {
-      await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all([...workers, ...queues].map((closable) => closable.close()));
       await Promise.all(Object.values(handlers).map((handler) => handler.close()));
       redis.disconnect();
     },

@@ -1,5 +1,6 @@
 import { parseEnv, sharedEnv } from '@switchboard/core';
 import { DEV_MEDIA_STORAGE_DIR } from '@switchboard/media/jobs';
+import { observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 
 /**
@@ -13,6 +14,9 @@ export const DEV_VAPID_PRIVATE_KEY = '_B7Qk9NuoXJeK1MADl5RoCQM5G3F6ByYnOAgWnmImD
 export const env = parseEnv(
   z.object({
     ...sharedEnv,
+    ...observabilityEnv,
+    /** `/metrics` (queue depth, process) is served on this port. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
     VAPID_SUBJECT: z.string().default('mailto:dev@localhost'),
     VAPID_PUBLIC_KEY: z.string().default(DEV_VAPID_PUBLIC_KEY),
     VAPID_PRIVATE_KEY: z.string().default(DEV_VAPID_PRIVATE_KEY),

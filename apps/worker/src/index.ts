@@ -1,4 +1,10 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
+import {
+  createMetricsRegistry,
+  logFunction,
+  serveMetrics,
+  setupObservability,
+} from '@switchboard/observability';
 import { createWorker } from './createWorker.ts';
 import { DEV_VAPID_PRIVATE_KEY, env } from './env.ts';
 
@@ -6,6 +12,8 @@ refuseDevSecretsInProduction(env);
 if (env.NODE_ENV === 'production' && env.VAPID_PRIVATE_KEY === DEV_VAPID_PRIVATE_KEY)
   throw new Error('VAPID_PRIVATE_KEY is the development default; set real VAPID keys in production');
 
+const { logger } = setupObservability('worker', env);
+const metrics = createMetricsRegistry({ service: 'worker' });
 const worker = createWorker({
   databaseUrl: env.DATABASE_URL,
   redisUrl: env.REDIS_URL,
@@ -15,13 +23,16 @@ const worker = createWorker({
   mediaStorageDir: env.MEDIA_STORAGE_DIR,
   mediaConcurrency: env.MEDIA_WORKER_CONCURRENCY,
   ...(env.WORKER_LOCK_DURATION_MS ? { lockDurationMs: env.WORKER_LOCK_DURATION_MS } : {}),
+  log: logFunction(logger.child({ service: 'worker' })),
+  metrics,
 });
 await worker.start();
-console.log('worker ready');
+const metricsServer = await serveMetrics(metrics, env.METRICS_PORT, '0.0.0.0');
+console.log(`worker ready; metrics at ${metricsServer.url}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.log(`worker: ${signal}, finishing in-flight jobs`);
-    void worker.stop().finally(() => process.exit(0));
+    void Promise.all([worker.stop(), metricsServer.close()]).finally(() => process.exit(0));
   });
 }

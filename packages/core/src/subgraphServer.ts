@@ -5,6 +5,14 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import {
+  logFunction,
+  metricsHandler,
+  observabilityPlugin,
+  serverObservability,
+  traceRequests,
+  type Observability,
+} from '@switchboard/observability';
 import express, { type Express } from 'express';
 import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { ErrorCode, isClientCode } from './errors.ts';
@@ -31,6 +39,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** Background work that runs while the server listens (e.g. presence's expiry sweeper). */
   background?: { start(): void; stop(): Promise<void> };
   log?: (message: string, error?: unknown) => void;
+  /** Logger, metrics registry (served at `/metrics`) and tracer provider; see `serverObservability`. */
+  observability?: Partial<Observability>;
 }
 
 export interface RunningServer {
@@ -50,8 +60,15 @@ export function maskError(
   development: boolean,
   log: (message: string, error?: unknown) => void = console.error,
 ): GraphQLFormattedError {
-  const code = formatted.extensions?.['code'];
+  // Apollo Server refuses some malformed requests (a hash that does not match its query) with a
+  // 4xx status and no code: the client's mistake, not an internal error.
+  const status = (original as { extensions?: { http?: { status?: number } } } | null)?.extensions?.http
+    ?.status;
+  const code =
+    formatted.extensions?.['code'] ??
+    (status && status >= 400 && status < 500 ? ErrorCode.BAD_REQUEST : undefined);
   if (isClientCode(code)) {
+    formatted = { ...formatted, extensions: { ...formatted.extensions, code } };
     if (development) return formatted;
     const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
@@ -69,7 +86,8 @@ export function maskError(
 export async function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<{ app: Express; listen(port: number, host?: string): Promise<RunningServer> }> {
-  const log = options.log ?? ((message, error) => console.error(`[${options.name}] ${message}`, error ?? ''));
+  const { logger, metrics, tracer } = serverObservability(options.name, options.observability);
+  const log = options.log ?? logFunction(logger);
   const apollo = new ApolloServer<TContext>({
     // buildSubgraphSchema types resolvers with an unknown context; ours are typed per subgraph.
     schema: buildSubgraphSchema({
@@ -80,7 +98,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: options.development,
     formatError: (formatted, original) => maskError(formatted, original, options.development, log),
     // Inline traces feed Apollo Studio, which we do not use; they cost time on every request.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), observabilityPlugin({ registry: metrics, logger })],
   });
   await apollo.start();
 
@@ -95,9 +113,12 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       res.status(503).json({ status: 'unavailable', subgraph: options.name });
     }
   });
+  app.get('/metrics', metricsHandler(metrics));
   options.routes?.(app);
   app.use(
     '/graphql',
+    // The gateway's `traceparent` makes this request's span a child of its fetch span.
+    traceRequests(tracer, '/graphql', { 'graphql.subgraph': options.name }),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {

@@ -1,9 +1,12 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
 import { serveSubgraph } from '@switchboard/messaging';
+import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
 import { env } from './env.ts';
 
 refuseDevSecretsInProduction(env);
+// Sets the logger and (with OTEL_EXPORTER_OTLP_ENDPOINT) the tracer provider this process's server uses.
+setupObservability('chats', env);
 const server = await createServer({
   databaseUrl: env.DATABASE_URL,
   redisUrl: env.REDIS_URL,

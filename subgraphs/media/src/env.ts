@@ -1,4 +1,5 @@
 import { parseEnv, sharedEnv } from '@switchboard/core';
+import { observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 import { DEV_MEDIA_URL_SECRET } from './signedUrls.ts';
 import { DEV_MEDIA_STORAGE_DIR } from './storage/localStorage.ts';
@@ -6,6 +7,7 @@ import { DEV_MEDIA_STORAGE_DIR } from './storage/localStorage.ts';
 export const env = parseEnv(
   z.object({
     ...sharedEnv,
+    ...observabilityEnv,
     PORT: z.coerce.number().int().min(0).max(65535).default(4003),
     MEDIA_URL_SECRET: z.string().min(32).default(DEV_MEDIA_URL_SECRET),
     /** Public base URL of this service, as clients reach it (behind a proxy or CDN). */

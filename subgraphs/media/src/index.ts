@@ -1,10 +1,13 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
 import { serveSubgraph } from '@switchboard/messaging';
+import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
 import { env } from './env.ts';
 import { DEV_MEDIA_URL_SECRET } from './signedUrls.ts';
 
 refuseDevSecretsInProduction(env);
+// Sets the logger and (with OTEL_EXPORTER_OTLP_ENDPOINT) the tracer provider this process's server uses.
+setupObservability('media', env);
 if (env.NODE_ENV === 'production' && env.MEDIA_URL_SECRET === DEV_MEDIA_URL_SECRET)
   throw new Error('MEDIA_URL_SECRET is the development default; set a real secret in production');
 // Without it, URLs would name the address the server listens on, which clients cannot reach.

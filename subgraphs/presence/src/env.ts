@@ -1,9 +1,11 @@
 import { parseEnv, sharedEnv } from '@switchboard/core';
+import { observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 
 export const env = parseEnv(
   z.object({
     ...sharedEnv,
+    ...observabilityEnv,
     AWAY_AFTER_MS: z.coerce
       .number()
       .int()

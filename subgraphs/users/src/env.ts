@@ -1,9 +1,11 @@
 import { DEV_JWT_SECRET, parseEnv, sharedEnv } from '@switchboard/core';
+import { observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 
 export const env = parseEnv(
   z.object({
     ...sharedEnv,
+    ...observabilityEnv,
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
     TOKEN_TTL_SECONDS: z.coerce
       .number()

@@ -10,8 +10,10 @@ export function presenceHooks(
   request: SubgraphRequest,
   ttlMs: number,
   log: (message: string, error?: unknown) => void = console.error,
-): ConnectionHooks & { stop(): void } {
+): ConnectionHooks & { stop(): void; settled(): Promise<void> } {
   const connections = new Map<string, { timer: NodeJS.Timeout; active: boolean }>();
+  /** Close reports still on their way: a graceful stop waits for them. */
+  const closing = new Set<Promise<unknown>>();
   const alive = (userId: string, connectionId: string, active: boolean) =>
     request(
       { userId },
@@ -47,6 +49,9 @@ export function presenceHooks(
       void request({ userId }, 'mutation ($id: ID!) { _connectionClosed(connectionId: $id) }', {
         id: connectionId,
       }).catch((error) => log('presence close failed', error));
+    },
+    async settled() {
+      await Promise.all(closing);
     },
     /** Stops heartbeats without closing: what a crash looks like to presence (tests use it). */
     stop() {

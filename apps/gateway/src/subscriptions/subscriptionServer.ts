@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import {
   ErrorCode,
   appError,
@@ -23,12 +23,18 @@ import { getArgumentValues, getVariableValues } from 'graphql/execution/values.j
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { authenticate, type AuthConfig } from '../context.ts';
+import type { SocketGuard } from '../guards/createGuards.ts';
 import type { EventResolver } from './eventResolver.ts';
 import type { LiveBus } from './liveBus.ts';
 import type { SubscriptionPlanner } from './planner.ts';
 import { PushQueue } from './pushQueue.ts';
 import type { ChatsApi } from './subgraphClient.ts';
 import { topics, type TopicContext } from './topics.ts';
+
+const AsyncGeneratorPrototypeReturn = Object.getPrototypeOf(async function* () {}).prototype.return as (
+  this: AsyncGenerator,
+  value?: unknown,
+) => Promise<IteratorResult<unknown>>;
 
 /** Close code for a subscriber that cannot keep up (RFC 6455 "Try Again Later"). */
 export const SLOW_CONSUMER_CLOSE = 1013;
@@ -63,10 +69,13 @@ export interface SubscriptionServerOptions {
   ): Promise<ExecutionResult>;
   hooks?: ConnectionHooks;
   keepAliveMs?: number;
+  /** Persisted queries, safelist, limits and mutation rate limits, as over HTTP (guards/). */
+  guard?: SocketGuard;
 }
 
 interface ConnectionExtra {
   socket: WebSocket;
+  request: IncomingMessage;
   identity?: Identity;
   connectionId?: string;
 }
@@ -93,6 +102,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
   let active = 0;
   /** Sockets closed because their subscriber could not keep up. */
   let slowClosed = 0;
+  /** Subscription payloads handed to sockets (metrics). */
+  let delivered = 0;
   const format = (error: GraphQLFormattedError) => maskError(error, error, options.development);
 
   const server = useServer<Record<string, unknown>, { identity?: Identity; connectionId?: string }>(
@@ -130,9 +141,11 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
         const extra = ctx.extra as ConnectionExtra;
         const identity = extra.identity ?? { userId: null };
         if (identity.userId && extra.connectionId) options.hooks?.active(identity.userId, extra.connectionId);
+        const source = options.guard ? await options.guard.source(payload) : payload.query;
+        if (source instanceof GraphQLError) return [source];
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(source, options.guard?.parseOptions);
         } catch (error) {
           return [appError(ErrorCode.GRAPHQL_PARSE_FAILED, (error as Error).message)];
         }
@@ -141,6 +154,16 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
           return invalid.map((error) => appError(ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message));
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [appError(ErrorCode.BAD_USER_INPUT, 'Unable to identify the operation')];
+        const refused = await options.guard?.check({
+          schema: options.planner.schema,
+          document,
+          operation,
+          source,
+          variables: payload.variables,
+          userId: identity.userId,
+          request: extra.request,
+        });
+        if (refused) return [refused];
 
         const prepared: Prepared = { identity };
         if (operation.operation === 'subscription') {
@@ -172,8 +195,9 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
           (args.contextValue as Prepared).identity,
         ),
 
-      onNext(ctx, _id, _payload, _args, result) {
+      onNext(ctx, _id, _payload, args, result) {
         const socket = (ctx.extra as ConnectionExtra).socket;
+        if ((args.contextValue as Prepared).iterator) delivered += 1;
         if (socket.bufferedAmount > options.maxBufferedBytes) tooSlow(socket);
         return result.errors
           ? {
@@ -278,7 +302,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
       throw error;
     }
     active += 1;
-    return (async function* () {
+    const payloads = (async function* () {
       try {
         yield* queue.drain();
       } finally {
@@ -286,6 +310,15 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
         end();
       }
     })();
+    // graphql-ws ends a subscription (client complete, socket closed) with `return()`. An async
+    // generator waiting for its next payload would only see that after one more event, so end
+    // the queue first: the generator finishes at once and its listeners go.
+    return Object.assign(payloads, {
+      return(value?: unknown) {
+        queue.end();
+        return AsyncGeneratorPrototypeReturn.call(payloads, value);
+      },
+    });
   }
 
   return {
@@ -295,6 +328,9 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
     },
     get slowConsumersClosed() {
       return slowClosed;
+    },
+    get deliveries() {
+      return delivered;
     },
     async close() {
       await server.dispose();

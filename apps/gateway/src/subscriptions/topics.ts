@@ -199,4 +199,3 @@ export const topics: Record<string, Topic> = {
   typing: chatEvents('typing', { chatRequired: true }),
   presenceChanged,
 };
-

@@ -1,0 +1,5 @@
+export * from './graphqlPlugin.ts';
+export * from './logger.ts';
+export * from './metrics.ts';
+export * from './setup.ts';
+export * from './tracing.ts';

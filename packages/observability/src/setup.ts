@@ -1,0 +1,57 @@
+import { trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { z } from 'zod';
+import { LOG_LEVELS, createLogger, defaultLogger, setDefaultLogger, type Logger } from './logger.ts';
+import { createMetricsRegistry, type Registry } from './metrics.ts';
+import { createTracerProvider, registerTracing } from './tracing.ts';
+
+/** What a server takes from its config; each part defaults as `serverObservability` says. */
+export interface Observability {
+  logger: Logger;
+  metrics: Registry;
+  tracerProvider: TracerProvider;
+}
+
+/** Environment variables every process reads (spread into each app's `env.ts`). */
+export const observabilityEnv = {
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** OTLP/HTTP collector, e.g. http://otel-collector:4318; no tracing without it. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+};
+
+export type ObservabilityEnv = z.infer<z.ZodObject<typeof observabilityEnv>>;
+
+/**
+ * For a process's `index.ts`: the process's logger (also the default for servers built without
+ * one) and, when an OTLP endpoint is set, a registered tracer provider that exports to it.
+ */
+export function setupObservability(service: string, env: ObservabilityEnv) {
+  const logger = createLogger({ level: env.LOG_LEVEL });
+  setDefaultLogger(logger);
+  const provider = env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? createTracerProvider({ serviceName: service, otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT })
+    : undefined;
+  if (provider) registerTracing(provider);
+  return {
+    logger,
+    tracerProvider: provider ?? trace.getTracerProvider(),
+    /** Exports the spans still buffered. */
+    shutdown: async () => {
+      await provider?.shutdown();
+    },
+  };
+}
+
+/**
+ * What one server uses: its own logger child (`service` field), its own metrics registry unless
+ * given one, and a tracer from its provider (the process's global one unless given).
+ */
+export function serverObservability(
+  service: string,
+  given: Partial<Observability> = {},
+): { logger: Logger; metrics: Registry; tracer: Tracer } {
+  return {
+    logger: (given.logger ?? defaultLogger()).child({ service }),
+    metrics: given.metrics ?? createMetricsRegistry({ service }),
+    tracer: (given.tracerProvider ?? trace.getTracerProvider()).getTracer(`@switchboard/${service}`),
+  };
+}
