@@ -56,20 +56,27 @@ if (SUBGRAPH_SCHEMAS.some((schema) => !existsSync(`subgraphs/${schema}/src/gener
 }
 await migrateAll(databaseUrl, 'prisma', (message) => console.log(`[migrate] ${message}`));
 
-const processes: [name: string, entry: string][] = [
+const webPort = Number(process.env['WEB_PORT'] ?? 5173);
+const processes: [name: string, entry: string, env?: Record<string, string>][] = [
   ['users', 'subgraphs/users/src/index.ts'],
   ['chats', 'subgraphs/chats/src/index.ts'],
   ['media', 'subgraphs/media/src/index.ts'],
   ['presence', 'subgraphs/presence/src/index.ts'],
   ['worker', 'apps/worker/src/index.ts'],
   ['gateway', 'apps/gateway/src/index.ts'],
+  // The web client's dev server; it proxies /graphql to the gateway and /media/ to media.
+  [
+    'web',
+    'apps/web/server/index.ts',
+    { PORT: String(webPort), GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` },
+  ],
 ];
 const children: ChildProcess[] = [];
 let stopping = false;
 
-for (const [name, entry] of processes) {
+for (const [name, entry, env] of processes) {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
+    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = `[${name}]`.padEnd(11);
@@ -117,6 +124,7 @@ for (;;) {
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
 console.log(`\nReady: GraphQL at http://localhost:${gatewayPort}/graphql (HTTP and WebSocket).`);
+console.log(`Web client: open http://localhost:${webPort} in a browser.`);
 console.log(
   `Apollo Sandbox: open http://localhost:${gatewayPort}/graphql in a browser. Ctrl-C stops everything.\n`,
 );

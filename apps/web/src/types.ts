@@ -1,0 +1,63 @@
+// The shapes the contract's documents select (contract/operations), as the page uses them.
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export type MessageStatus = 'SENT' | 'DELIVERED' | 'READ';
+export type MediaStatus = 'PENDING_UPLOAD' | 'PROCESSING' | 'READY' | 'FAILED';
+
+export interface Media {
+  id: string;
+  kind: string;
+  status: MediaStatus;
+  mimeType: string;
+  byteSize: number;
+  width: number | null;
+  height: number | null;
+  url: string | null;
+  thumbnailUrl: string | null;
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+}
+
+/** `MessageFields`, the parts the page shows. */
+export interface Message {
+  id: string;
+  seq: number;
+  body: string | null;
+  status: MessageStatus;
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  sender: { id: string; displayName: string };
+  attachments: Media[];
+  reactions: Reaction[];
+}
+
+/** `MessageUpdated`'s payload. */
+export type MessageUpdate = Pick<
+  Message,
+  'id' | 'body' | 'status' | 'editedAt' | 'deletedAt' | 'reactions'
+> & {
+  chat: { id: string };
+};
+
+/** A node of `ChatList`. */
+export interface ChatSummary {
+  id: string;
+  title: string | null;
+  unreadCount: number;
+  lastMessage: {
+    id: string;
+    seq: number;
+    body: string | null;
+    createdAt: string;
+    sender: { id: string; displayName: string };
+  } | null;
+}
