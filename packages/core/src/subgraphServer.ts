@@ -64,9 +64,13 @@ export function maskError(
   // 4xx status and no code: the client's mistake, not an internal error.
   const status = (original as { extensions?: { http?: { status?: number } } } | null)?.extensions?.http
     ?.status;
+  // (Apollo labels errors without a code INTERNAL_SERVER_ERROR before they get here.)
+  const given = formatted.extensions?.['code'];
+  const clientMistake = status !== undefined && status >= 400 && status < 500;
   const code =
-    formatted.extensions?.['code'] ??
-    (status && status >= 400 && status < 500 ? ErrorCode.BAD_REQUEST : undefined);
+    clientMistake && (given === undefined || given === ErrorCode.INTERNAL_SERVER_ERROR)
+      ? ErrorCode.BAD_REQUEST
+      : given;
   if (isClientCode(code)) {
     formatted = { ...formatted, extensions: { ...formatted.extensions, code } };
     if (development) return formatted;

@@ -99,6 +99,31 @@ export async function applyIfNewer<Tx extends RawExecutor>(
   });
 }
 
+/**
+ * chats' ChatMemberJoined/ChatMemberLeft, applied to a subgraph's own `ChatMembership` projection
+ * (presence and media each keep one, of the same shape).
+ */
+export async function projectChatMembership<Tx extends RawExecutor>(
+  db: { $transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R> },
+  schema: string,
+  event: ReceivedEvent,
+): Promise<void> {
+  const { chatId, userId } = event.payload as { chatId: string; userId: string };
+  await applyIfNewer(db, schema, `member:${chatId}:${userId}`, event.sequence, (tx) =>
+    event.type === 'ChatMemberJoined'
+      ? tx.$executeRawUnsafe(
+          `INSERT INTO "${schema}"."ChatMembership" ("chatId", "userId") VALUES ($1::uuid, $2::uuid) ON CONFLICT DO NOTHING`,
+          chatId,
+          userId,
+        )
+      : tx.$executeRawUnsafe(
+          `DELETE FROM "${schema}"."ChatMembership" WHERE "chatId" = $1::uuid AND "userId" = $2::uuid`,
+          chatId,
+          userId,
+        ),
+  );
+}
+
 /** Marks an event handled by `consumer` in the caller's transaction; false if it already was. */
 export async function firstDelivery(
   tx: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> },

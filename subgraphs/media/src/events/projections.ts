@@ -1,5 +1,5 @@
 import type { EventPayload } from '@switchboard/core';
-import { applyIfNewer, type EventHandler } from '@switchboard/messaging';
+import { applyIfNewer, projectChatMembership, type EventHandler } from '@switchboard/messaging';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
@@ -12,19 +12,8 @@ export function mediaProjections(db: PrismaClient): EventHandler {
   return async (event) => {
     switch (event.type) {
       case 'ChatMemberJoined':
-      case 'ChatMemberLeft': {
-        const { chatId, userId } = event.payload as { chatId: string; userId: string };
-        await applyIfNewer(db, 'media', `member:${chatId}:${userId}`, event.sequence, (tx) =>
-          event.type === 'ChatMemberJoined'
-            ? tx.chatMembership.upsert({
-                where: { chatId_userId: { chatId, userId } },
-                create: { chatId, userId },
-                update: {},
-              })
-            : tx.chatMembership.deleteMany({ where: { chatId, userId } }),
-        );
-        return;
-      }
+      case 'ChatMemberLeft':
+        return projectChatMembership(db, 'media', event);
       case 'MessageSent': {
         const { chatId, attachmentIds } = event.payload as { chatId: string; attachmentIds: string[] };
         if (attachmentIds.length === 0) return;

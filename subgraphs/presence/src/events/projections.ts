@@ -1,4 +1,4 @@
-import { applyIfNewer, type EventHandler } from '@switchboard/messaging';
+import { applyIfNewer, projectChatMembership, type EventHandler } from '@switchboard/messaging';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
@@ -17,17 +17,8 @@ export function presenceProjections(db: PrismaClient): EventHandler {
       );
       return;
     }
-    if (event.type !== 'ChatMemberJoined' && event.type !== 'ChatMemberLeft') return;
-    const { chatId, userId } = event.payload as { chatId: string; userId: string };
-    await applyIfNewer(db, 'presence', `member:${chatId}:${userId}`, event.sequence, (tx) =>
-      event.type === 'ChatMemberJoined'
-        ? tx.chatMembership.upsert({
-            where: { chatId_userId: { chatId, userId } },
-            create: { chatId, userId },
-            update: {},
-          })
-        : tx.chatMembership.deleteMany({ where: { chatId, userId } }),
-    );
+    if (event.type === 'ChatMemberJoined' || event.type === 'ChatMemberLeft')
+      await projectChatMembership(db, 'presence', event);
   };
 }
 
