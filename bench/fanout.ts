@@ -13,7 +13,7 @@ import { Client, contract } from '../tests/support/client.ts';
 import { startStack } from '../tests/support/stack.ts';
 
 const SIZES = (process.env['FANOUT_SIZES'] ?? '100,1000').split(',').map(Number);
-const MESSAGES = Number(process.env['FANOUT_MESSAGES'] ?? 20);
+const MESSAGES = Number(process.env['FANOUT_MESSAGES'] ?? 10);
 const admin = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 const percentile = (sorted: number[], p: number) =>
