@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { signUserToken } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import type { RunningGateway } from '@switchboard/gateway';
 import WebSocket from 'ws';
@@ -145,6 +146,17 @@ describe('federated subscriptions over graphql-ws', () => {
     expect(((await anonymousSub.ended) as { extensions: { code: string } }[])[0]!.extensions.code).toBe(
       'UNAUTHENTICATED',
     );
+  });
+
+  it('ends a subscription with UNAUTHENTICATED when its token expires', async () => {
+    const [alice, bob] = await Promise.all([signUp(anonymous), signUp(anonymous)]);
+    const chatId = await group(alice, [bob]);
+    const shortLived = await signUserToken(bob.id, stack.config.jwtSecret, 2);
+    const client = wsClient(other.url, shortLived);
+    sockets.push(client);
+    const sub = subscribe(client, 'MessageAdded', { chatId });
+    const error = (await sub.ended) as { extensions?: { code?: string } }[];
+    expect(error[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('closes a socket whose token is bad with 4403', async () => {

@@ -24,21 +24,29 @@ export interface AuthConfig {
  * Verifies the caller's bearer token once, at the door. No header: anonymous (signUp and signIn
  * need that). A header with a bad or expired token: UNAUTHENTICATED, never silently anonymous.
  */
+export const sessionExpired = () =>
+  appError(ErrorCode.UNAUTHENTICATED, 'Your session has expired; sign in again', { http: { status: 401 } });
+
+/** Like `authenticate`, and also says when the token runs out (null when anonymous). */
+export async function authenticateSession(
+  authorization: string | undefined | null,
+  config: AuthConfig,
+): Promise<{ identity: Identity; expiresAt: number | null }> {
+  const token = bearerToken(authorization);
+  if (token === undefined) return { identity: { userId: null }, expiresAt: null };
+  const result = token ? await verifyUserToken(token, config.jwtSecret) : ({ problem: 'invalid' } as const);
+  if ('problem' in result) {
+    if (result.problem === 'expired') throw sessionExpired();
+    throw appError(ErrorCode.UNAUTHENTICATED, 'Invalid token', { http: { status: 401 } });
+  }
+  return { identity: { userId: result.userId }, expiresAt: result.expiresAt };
+}
+
 export async function authenticate(
   authorization: string | undefined | null,
   config: AuthConfig,
 ): Promise<Identity> {
-  const token = bearerToken(authorization);
-  if (token === undefined) return { userId: null };
-  const result = token ? await verifyUserToken(token, config.jwtSecret) : ({ problem: 'invalid' } as const);
-  if ('problem' in result) {
-    throw appError(
-      ErrorCode.UNAUTHENTICATED,
-      result.problem === 'expired' ? 'Your session has expired; sign in again' : 'Invalid token',
-      { http: { status: 401 } },
-    );
-  }
-  return { userId: result.userId };
+  return (await authenticateSession(authorization, config)).identity;
 }
 
 export async function createContext(

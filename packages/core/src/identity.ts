@@ -48,15 +48,16 @@ export type TokenProblem = 'expired' | 'invalid';
 export async function verifyUserToken(
   token: string,
   secret: string,
-): Promise<{ userId: string } | { problem: TokenProblem }> {
+): Promise<{ userId: string; expiresAt: number } | { problem: TokenProblem }> {
   try {
     const { payload } = await jwtVerify(token, key(secret), {
       issuer: ISSUER,
       audience: USER_AUDIENCE,
       algorithms: ['HS256'],
     });
-    if (typeof payload.sub !== 'string' || payload.sub === '') return { problem: 'invalid' };
-    return { userId: payload.sub };
+    if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number')
+      return { problem: 'invalid' };
+    return { userId: payload.sub, expiresAt: payload.exp * 1000 };
   } catch (error) {
     return { problem: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
   }

@@ -22,7 +22,7 @@ import {
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { authenticate, type AuthConfig } from '../context.ts';
+import { authenticateSession, sessionExpired, type AuthConfig } from '../context.ts';
 import type { SocketGuard } from '../guards/createGuards.ts';
 import type { EventResolver } from './eventResolver.ts';
 import type { LiveBus } from './liveBus.ts';
@@ -78,7 +78,12 @@ interface ConnectionExtra {
   request: IncomingMessage;
   identity?: Identity;
   connectionId?: string;
+  /** When the connection's token runs out (ms since the epoch); null when anonymous. */
+  expiresAt?: number | null;
 }
+
+/** setTimeout's longest delay; a later expiry is re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Prepared {
   iterator?: AsyncGenerator<ExecutionResult>;
@@ -106,7 +111,10 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
   let delivered = 0;
   const format = (error: GraphQLFormattedError) => maskError(error, error, options.development);
 
-  const server = useServer<Record<string, unknown>, { identity?: Identity; connectionId?: string }>(
+  const server = useServer<
+    Record<string, unknown>,
+    { identity?: Identity; connectionId?: string; expiresAt?: number | null }
+  >(
     {
       schema: options.planner.schema,
       connectionInitWaitTimeout: 5_000,
@@ -116,10 +124,12 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
       async onConnect(ctx) {
         const header = ctx.connectionParams?.['authorization'];
         try {
-          ctx.extra.identity = await authenticate(
+          const session = await authenticateSession(
             typeof header === 'string' ? header : undefined,
             options.auth,
           );
+          ctx.extra.identity = session.identity;
+          ctx.extra.expiresAt = session.expiresAt;
         } catch {
           return false;
         }
@@ -168,8 +178,15 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
         const prepared: Prepared = { identity };
         if (operation.operation === 'subscription') {
           if (!identity.userId) return [unauthenticated()];
+          if (extra.expiresAt && extra.expiresAt <= Date.now()) return [sessionExpired()];
           try {
-            prepared.iterator = await startSubscription(document, payload, identity.userId, extra.socket);
+            prepared.iterator = await startSubscription(
+              document,
+              payload,
+              identity.userId,
+              extra.socket,
+              extra.expiresAt ?? null,
+            );
           } catch (error) {
             return toErrors(error);
           }
@@ -240,6 +257,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
     payload: { operationName?: string | null; variables?: Record<string, unknown> | null },
     userId: string,
     socket: WebSocket,
+    expiresAt: number | null,
   ): Promise<AsyncGenerator<ExecutionResult>> {
     const planned = options.planner.plan(document, payload.operationName);
     const operation = getOperationAST(document, payload.operationName)!;
@@ -300,6 +318,18 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
     } catch (error) {
       end();
       throw error;
+    }
+    // A subscription lives no longer than the token it was opened with: it ends with an error.
+    if (expiresAt !== null) {
+      let timer: NodeJS.Timeout;
+      const arm = () => {
+        timer = setTimeout(
+          () => (Date.now() >= expiresAt ? queue.fail(sessionExpired()) : arm()),
+          Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS),
+        );
+      };
+      arm();
+      cleanups.push(() => clearTimeout(timer));
     }
     active += 1;
     const payloads = (async function* () {
