@@ -254,6 +254,35 @@ describe('federated subscriptions over graphql-ws', () => {
   });
 });
 
+describe('away', () => {
+  it('announces AWAY when a connected user is idle, and ONLINE when they are active again', async () => {
+    const idle = await startStack({ awayAfterMs: 800, gateway: { subscriptions: { presenceTtlMs: 1500 } } });
+    try {
+      const idleAnonymous = new Client(idle.gateway.url);
+      const [alice, bob] = await Promise.all([signUp(idleAnonymous), signUp(idleAnonymous)]);
+      const aliceSocket = wsClient(idle.gateway.url, alice.client.token);
+      const bobSocket = wsClient(idle.gateway.url, bob.client.token);
+      sockets.push(aliceSocket, bobSocket);
+      const watch = subscribe(aliceSocket, 'PresenceChanged', { userIds: [bob.id] });
+      await waitFor(() => idle.gateway.activeSubscriptions() === 1);
+      const statuses = () => watch.results.map((r) => r.data!.presenceChanged.status);
+
+      subscribe(bobSocket, 'PresenceChanged', { userIds: [alice.id] }); // bob connects (and acts)
+      await waitFor(() => statuses().includes('AWAY'), 10_000, 'bob to be announced AWAY');
+      expect(statuses().slice(0, 2)).toEqual(['ONLINE', 'AWAY']);
+      expect(
+        (await alice.client.data('FindUser', { username: bob.username })).userByUsername.presence.status,
+      ).toBe('AWAY');
+
+      subscribe(bobSocket, 'PresenceChanged', { userIds: [alice.id] }); // bob does something again
+      await waitFor(() => statuses().length >= 3, 10_000, 'bob to be announced ONLINE again');
+      expect(statuses()[2]).toBe('ONLINE');
+    } finally {
+      await idle.stop();
+    }
+  });
+});
+
 describe('last seen', () => {
   it('is hidden from everybody else when lastSeenVisibility is NOBODY, also in presence events', async () => {
     const [alice, bob] = await Promise.all([signUp(anonymous), signUp(anonymous)]);

@@ -33,6 +33,8 @@ export interface StackOptions extends Partial<StackConfig> {
   worker?: boolean;
   /** Extra gateway settings (subscription limits, sharing). */
   gateway?: Partial<GatewayConfig>;
+  /** Presence's idle time before a user counts as AWAY (default 60 s). */
+  awayAfterMs?: number;
   /** Registry the worker reports its queue depth to. */
   workerMetrics?: Registry;
 }
@@ -74,7 +76,13 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
  * their outbox relays, the worker, and the gateway in front.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const { worker: withWorker = true, gateway: _gateway, workerMetrics, ...overrides } = options;
+  const {
+    worker: withWorker = true,
+    gateway: _gateway,
+    workerMetrics,
+    awayAfterMs = 60_000,
+    ...overrides
+  } = options;
   // Servers log JSON lines; tests show only warnings and errors unless LOG_LEVEL says otherwise.
   const level = LOG_LEVELS.find((name) => name === process.env['LOG_LEVEL']) ?? 'warn';
   setDefaultLogger(createLogger({ level }));
@@ -93,7 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     createPresence({
       ...common,
       redisUrl: config.redisUrl,
-      awayAfterMs: 60_000,
+      awayAfterMs,
       typingTtlMs: 1_000,
       sweepIntervalMs: 200,
     }).then((s) => s.listen(0)),

@@ -4,11 +4,17 @@ import type { PresenceStore } from './presenceStore.ts';
 
 /**
  * Live connections as gateways report them (heartbeats with expiry, not trust): a user is online
- * while any connection is renewed in time. Going online or offline is announced as a
- * presenceChanged live event; going offline also records lastSeenAt.
+ * while any connection is renewed in time, AWAY once idle for `awayAfterMs`. Every change of
+ * status is announced as a presenceChanged live event; going offline also records lastSeenAt.
  */
-export function createConnections(db: PrismaClient, store: PresenceStore, live: LivePublisher) {
+export function createConnections(
+  db: PrismaClient,
+  store: PresenceStore,
+  live: LivePublisher,
+  awayAfterMs: number,
+) {
   const wentOffline = async (userId: string, at: Date) => {
+    await store.clearAway(userId);
     await db.lastSeen.upsert({
       where: { userId },
       create: { userId, lastSeenAt: at },
@@ -22,15 +28,22 @@ export function createConnections(db: PrismaClient, store: PresenceStore, live: 
       const wasOnline = (await store.onlineAmong([userId])).has(userId);
       if (active || !wasOnline) await store.markActive(userId);
       await store.touch(userId, connectionId, ttlMs);
-      if (!wasOnline) await live.publish({ type: 'presenceChanged', userId });
+      // Online again, or active again after being announced AWAY.
+      const cameBack = active && (await store.clearAway(userId));
+      if (!wasOnline || cameBack) await live.publish({ type: 'presenceChanged', userId });
     },
     async closed(userId: string, connectionId: string) {
       if (await store.drop(userId, connectionId)) await wentOffline(userId, new Date());
     },
-    /** Announces users whose connections all expired: their gateway died without saying so. */
+    /**
+     * Announces users whose connections all expired (their gateway died without saying so), and
+     * users who went idle (AWAY).
+     */
     async sweep() {
       for (const { userId, expiredAt } of await store.claimExpired())
         await wentOffline(userId, new Date(expiredAt));
+      for (const userId of await store.claimIdle(Date.now() - awayAfterMs))
+        await live.publish({ type: 'presenceChanged', userId });
     },
   };
 }

@@ -43,7 +43,7 @@ export async function createServer(config: PresenceConfig) {
   const store = createPresenceStore(redis);
   const live = createLivePublisher(config.redisUrl);
   const typing = createTypingTimers(redis, live, config.typingTtlMs);
-  const connections = createConnections(db, store, live);
+  const connections = createConnections(db, store, live, config.awayAfterMs);
   return createSubgraphServer<PresenceContext>({
     name: 'presence',
     typeDefs,

@@ -9,6 +9,8 @@ const connectionsKey = (userId: string) => `presence:conns:${userId}`;
 const activeKey = (userId: string) => `presence:active:${userId}`;
 /** Every online user, scored by when their newest connection expires: the sweeper's index. */
 const ONLINE = 'presence:online';
+/** Online users already announced AWAY. */
+const AWAY = 'presence:away';
 
 export interface PresenceStore {
   /** Registers or renews a live connection for `ttlMs`. */
@@ -25,6 +27,10 @@ export interface PresenceStore {
    * exactly one caller: the sweeper that gets a user announces them OFFLINE.
    */
   claimExpired(now?: number): Promise<{ userId: string; expiredAt: number }[]>;
+  /** Online users idle since before `idleSince` and not yet announced AWAY, each claimed once. */
+  claimIdle(idleSince: number): Promise<string[]>;
+  /** Forgets that a user was announced AWAY; true if they had been (they are back, or gone). */
+  clearAway(userId: string): Promise<boolean>;
 }
 
 export function createPresenceStore(redis: Redis): PresenceStore {
@@ -79,6 +85,19 @@ export function createPresenceStore(redis: Redis): PresenceStore {
         if (removed === 1) claimed.push({ userId, expiredAt: Number(expired[i + 1]) });
       }
       return claimed;
+    },
+    async claimIdle(idleSince) {
+      const online = await redis.zrangebyscore(ONLINE, Date.now(), '+inf', 'LIMIT', 0, 5000);
+      if (online.length === 0) return [];
+      const active = await redis.mget(online.map(activeKey));
+      const idle = online.filter((_, i) => active[i] === null || Number(active[i]) < idleSince);
+      const claimed: string[] = [];
+      // SADD answers 1 to one caller only: one AWAY announcement per idle spell.
+      for (const userId of idle) if ((await redis.sadd(AWAY, userId)) === 1) claimed.push(userId);
+      return claimed;
+    },
+    async clearAway(userId) {
+      return (await redis.srem(AWAY, userId)) === 1;
     },
     async lastActiveAt(userId) {
       const value = await redis.get(activeKey(userId));
