@@ -49,10 +49,14 @@ export async function authenticate(
   return (await authenticateSession(authorization, config)).identity;
 }
 
+/** The context of one operation for an identity: it and the internal token sent to subgraphs. */
+export async function contextFor(identity: Identity, config: AuthConfig): Promise<GatewayContext> {
+  return { identity, internalToken: await signInternalIdentity(identity, config.internalSecret) };
+}
+
 export async function createContext(
   authorization: string | undefined | null,
   config: AuthConfig,
 ): Promise<GatewayContext> {
-  const identity = await authenticate(authorization, config);
-  return { identity, internalToken: await signInternalIdentity(identity, config.internalSecret) };
+  return contextFor(await authenticate(authorization, config), config);
 }

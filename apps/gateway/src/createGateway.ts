@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { maskError, signInternalIdentity, type Identity } from '@switchboard/core';
+import { maskError, type Identity } from '@switchboard/core';
 import { createLiveSubscriber } from '@switchboard/messaging';
 import {
   logFunction,
@@ -20,7 +20,7 @@ import {
 } from '@switchboard/observability';
 import express from 'express';
 import type { ExecutionResult } from 'graphql';
-import { createContext, type GatewayContext } from './context.ts';
+import { contextFor, createContext, type GatewayContext } from './context.ts';
 import { createGuards, type GuardContext, type GuardsConfig } from './guards/createGuards.ts';
 import { checkSubgraphs } from './health.ts';
 import { IdentityDataSource } from './identityDataSource.ts';
@@ -81,9 +81,13 @@ export async function createGateway(config: GatewayConfig) {
   );
   const { logger, metrics, tracer } = serverObservability('gateway', config.observability);
   const log = logFunction(logger);
+  // One data source per subgraph, for query plans and subscription payloads alike.
+  const serviceMap = Object.fromEntries(
+    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource({ url })]),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new IdentityDataSource({ url: subgraphUrls.get(name) ?? url }),
+    buildService: ({ name, url }) => serviceMap[name] ?? new IdentityDataSource({ url }),
   });
 
   const guards = await createGuards(config, log);
@@ -112,9 +116,6 @@ export async function createGateway(config: GatewayConfig) {
 
   // Federated subscriptions over graphql-ws on the same port and path (design.md, principle 4).
   const live = createLiveSubscriber(config.redisUrl);
-  const serviceMap = Object.fromEntries(
-    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource({ url })]),
-  );
   const resolver = createEventResolver({ planner, serviceMap, internalSecret: config.internalSecret, log });
   const presence = presenceHooks(
     createSubgraphClient(subgraphUrls.get('presence')!, config.internalSecret),
@@ -136,11 +137,9 @@ export async function createGateway(config: GatewayConfig) {
     hooks: presence,
     guard: guards.socket,
     executeOperation: async (request, identity: Identity) => {
-      const contextValue: GatewayContext = {
-        identity,
-        internalToken: await signInternalIdentity(identity, config.internalSecret),
-      };
-      const response = await apollo.executeOperation(request, { contextValue });
+      const response = await apollo.executeOperation(request, {
+        contextValue: await contextFor(identity, config),
+      });
       if (response.body.kind !== 'single')
         throw new Error('Incremental delivery is not supported over WebSocket');
       return response.body.singleResult as ExecutionResult;
@@ -172,6 +171,12 @@ export async function createGateway(config: GatewayConfig) {
     }),
   );
 
+  const release = async () => {
+    await apollo.stop();
+    await live.close();
+    await guards.close();
+  };
+
   return {
     app,
     httpServer,
@@ -192,17 +197,13 @@ export async function createGateway(config: GatewayConfig) {
           httpServer.closeAllConnections();
           for (const client of subscriptions.wsServer.clients) client.terminate();
           await subscriptions.close();
-          await apollo.stop();
-          await live.close();
-          await guards.close();
+          await release();
         },
         async stop() {
           await subscriptions.close();
           await presence.settled();
           presence.stop();
-          await apollo.stop();
-          await live.close();
-          await guards.close();
+          await release();
         },
       };
     },

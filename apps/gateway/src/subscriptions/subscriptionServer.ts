@@ -109,7 +109,11 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
   let slowClosed = 0;
   /** Subscription payloads handed to sockets (metrics). */
   let delivered = 0;
-  const format = (error: GraphQLFormattedError) => maskError(error, error, options.development);
+  /** Errors leave the socket masked exactly as over HTTP (codes pass, internals do not). */
+  const format = (error: GraphQLError | GraphQLFormattedError) =>
+    error instanceof GraphQLError
+      ? maskError(error.toJSON(), error, options.development)
+      : maskError(error, error, options.development);
 
   const server = useServer<
     Record<string, unknown>,
@@ -219,22 +223,14 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
         return result.errors
           ? {
               ...result,
-              errors: result.errors.map((error) =>
-                format(error instanceof GraphQLError ? error.toJSON() : error),
-              ),
+              errors: result.errors.map(format),
             }
           : undefined;
       },
 
-      onError(_ctx, _id, _payload, errors) {
-        return errors.map((error) => {
-          const formatted = error.toJSON();
-          const code = error.extensions?.['code'] ?? error.originalError?.['extensions' as keyof Error];
-          return format(
-            isClientCode(code) ? { ...formatted, extensions: { ...formatted.extensions, code } } : formatted,
-          );
-        });
-      },
+      // graphql-ws wraps an error thrown by a subscription's stream in a GraphQLError that keeps
+      // the original's extensions, so its code is there to pass through.
+      onError: (_ctx, _id, _payload, errors) => errors.map(format),
     },
     wsServer,
     options.keepAliveMs ?? 12_000,
