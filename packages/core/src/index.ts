@@ -1,6 +1,6 @@
 export * from './errors.ts';
 export * from './identity.ts';
 export * from './env.ts';
-export * from './subgraphServer.ts';
+export * from './maskError.ts';
 export * from './events.ts';
 export * from './scalars.ts';

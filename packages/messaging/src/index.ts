@@ -3,6 +3,5 @@ export * from './jobOptions.ts';
 export * from './outboxRelay.ts';
 export * from './redis.ts';
 export * from './routes.ts';
-export * from './serveSubgraph.ts';
 export * from './live.ts';
 export * from './replay.ts';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createSubgraphServer, type Identity } from '@switchboard/core';
+import type { Identity } from '@switchboard/core';
+import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher } from '@switchboard/messaging';
 import { parse } from 'graphql';

@@ -9,6 +9,7 @@ import { messageResolvers } from './messages.ts';
 import { reactionResolvers } from './reactions.ts';
 import { receiptResolvers } from './receipts.ts';
 import { DateTime } from '@switchboard/core';
+import { mergeResolvers } from '@switchboard/subgraph';
 import { gatewayQueryResolvers, subscriptionResolvers } from './subscriptions.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver types its own parent
@@ -38,26 +39,21 @@ function asMutation(resolve: FieldResolver): FieldResolver {
   };
 }
 
-function merge(modules: ResolverModule[]): ResolverModule {
-  const merged: ResolverModule = {};
-  for (const module of modules)
-    for (const [type, fields] of Object.entries(module)) merged[type] = { ...merged[type], ...fields };
-  merged['Mutation'] = Object.fromEntries(
-    Object.entries(merged['Mutation'] ?? {}).map(([name, resolve]) => [name, asMutation(resolve)]),
-  );
-  return merged;
-}
+const merged: ResolverModule = mergeResolvers<ResolverModule>([
+  chatResolvers,
+  membershipResolvers,
+  messageResolvers,
+  historyResolvers,
+  reactionResolvers,
+  receiptResolvers,
+  gatewayQueryResolvers,
+]);
 
 export const resolvers: GraphQLResolverMap<ChatsContext> = {
   DateTime,
-  ...merge([
-    chatResolvers,
-    membershipResolvers,
-    messageResolvers,
-    historyResolvers,
-    reactionResolvers,
-    receiptResolvers,
-    gatewayQueryResolvers,
-  ]),
+  ...merged,
+  Mutation: Object.fromEntries(
+    Object.entries(merged['Mutation'] ?? {}).map(([name, resolve]) => [name, asMutation(resolve)]),
+  ),
   Subscription: subscriptionResolvers,
 };

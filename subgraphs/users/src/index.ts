@@ -1,5 +1,5 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
-import { serveSubgraph } from '@switchboard/messaging';
+import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
 import { env } from './env.ts';

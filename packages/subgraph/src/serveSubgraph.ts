@@ -1,6 +1,5 @@
-import type { RunningServer } from '@switchboard/core';
-import { createOutboxRelay } from './outboxRelay.ts';
-import { redisConnection } from './redis.ts';
+import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
+import type { RunningServer } from './createSubgraphServer.ts';
 
 export interface SubgraphProcessEnv {
   PORT: number;

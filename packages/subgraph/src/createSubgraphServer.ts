@@ -14,10 +14,15 @@ import {
   type Observability,
 } from '@switchboard/observability';
 import express, { type Express } from 'express';
-import type { DocumentNode, GraphQLFormattedError } from 'graphql';
-import { ErrorCode, isClientCode } from './errors.ts';
-import { INTERNAL_IDENTITY_HEADER, verifyInternalIdentity, type Identity } from './identity.ts';
-import { appError } from './errors.ts';
+import type { DocumentNode } from 'graphql';
+import {
+  appError,
+  ErrorCode,
+  INTERNAL_IDENTITY_HEADER,
+  maskError,
+  verifyInternalIdentity,
+  type Identity,
+} from '@switchboard/core';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   name: string;
@@ -48,42 +53,6 @@ export interface RunningServer {
   port: number;
   httpServer: Server;
   stop(): Promise<void>;
-}
-
-/**
- * Internal details never reach a client (contract: "Errors"); codes from the registry do.
- * Shared by the subgraphs and the gateway.
- */
-export function maskError(
-  formatted: GraphQLFormattedError,
-  original: unknown,
-  development: boolean,
-  log: (message: string, error?: unknown) => void = console.error,
-): GraphQLFormattedError {
-  // Apollo Server refuses some malformed requests (a hash that does not match its query) with a
-  // 4xx status and no code: the client's mistake, not an internal error.
-  const status = (original as { extensions?: { http?: { status?: number } } } | null)?.extensions?.http
-    ?.status;
-  // (Apollo labels errors without a code INTERNAL_SERVER_ERROR before they get here.)
-  const given = formatted.extensions?.['code'];
-  const clientMistake = status !== undefined && status >= 400 && status < 500;
-  const code =
-    clientMistake && (given === undefined || given === ErrorCode.INTERNAL_SERVER_ERROR)
-      ? ErrorCode.BAD_REQUEST
-      : given;
-  if (isClientCode(code)) {
-    formatted = { ...formatted, extensions: { ...formatted.extensions, code } };
-    if (development) return formatted;
-    const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
-  }
-  log('internal error', original);
-  if (development) return formatted;
-  return {
-    message: 'Internal server error',
-    ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-  };
 }
 
 /** Builds (without listening) one subgraph: `/graphql` for the gateway and `/health`. */

@@ -1,0 +1,3 @@
+export * from './createSubgraphServer.ts';
+export * from './mergeResolvers.ts';
+export * from './serveSubgraph.ts';
