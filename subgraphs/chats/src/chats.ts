@@ -1,12 +1,13 @@
 import { badInput, forbidden, recordEvent } from '@switchboard/core';
-import { chatAccess, requireUser, uuidInput } from './access.ts';
+import { chatAccess, requireUser } from './access.ts';
 import { blockedBetween } from './blocks.ts';
-import type { ChatsContext } from './createServer.ts';
+import type { ChatsContext } from './context.ts';
 import { chatCursor, pageSize, parseChatCursor } from './cursors.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Chat, ChatMember, Prisma } from './generated/prisma/client.ts';
 import { announceJoined, MAX_MEMBERS } from './membership.ts';
-import type { ResolverModule } from './resolvers.ts';
+import type { ResolverModule } from './resolverModule.ts';
+import { uuidInput } from './uuid.ts';
 
 const MAX_TITLE = 100;
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { Identity } from '@switchboard/core';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher } from '@switchboard/messaging';
 import { parse } from 'graphql';
+import type { ChatsContext } from './context.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { createLiveQueue, type LiveQueue } from './liveEvents.ts';
-import { createLoaders, type Loaders } from './loaders.ts';
+import { createLiveQueue } from './liveEvents.ts';
+import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 
 export interface ChatsConfig {
@@ -15,17 +15,6 @@ export interface ChatsConfig {
   redisUrl: string;
   internalSecret: string;
   development: boolean;
-}
-
-export interface ChatsContext {
-  identity: Identity;
-  db: PrismaClient;
-  /** Per-request batching of reads (loaders.ts). */
-  loaders: Loaders;
-  /** Live events of the running mutation, published once it succeeded (resolvers.ts). */
-  live: LiveQueue;
-  /** The live event the gateway is resolving a subscription payload for (subscriptions.ts). */
-  liveEvent: unknown;
 }
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));

@@ -1,8 +1,8 @@
 import { badInput } from '@switchboard/core';
-import type { ChatsContext } from './createServer.ts';
+import type { ChatsContext } from './context.ts';
 import { messageCursor, pageSize, parseMessageCursor } from './cursors.ts';
 import type { Chat, Prisma } from './generated/prisma/client.ts';
-import type { ResolverModule } from './resolvers.ts';
+import type { ResolverModule } from './resolverModule.ts';
 
 interface MessagesArgs {
   first?: number | null;

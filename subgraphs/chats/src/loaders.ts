@@ -1,6 +1,6 @@
 import type { Identity } from '@switchboard/core';
 import DataLoader from 'dataloader';
-import { asUuid } from './access.ts';
+import { asUuid } from './uuid.ts';
 import type { Chat, ChatMember, Message, PrismaClient, Reaction } from './generated/prisma/client.ts';
 
 /**

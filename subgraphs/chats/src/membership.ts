@@ -1,9 +1,10 @@
 import { badInput, forbidden, notFound, recordEvent } from '@switchboard/core';
-import { chatAccess, requireManager, requireUser, uuidInput } from './access.ts';
-import type { ChatsContext } from './createServer.ts';
+import { chatAccess, requireManager, requireUser } from './access.ts';
+import type { ChatsContext } from './context.ts';
 import { lockChat, transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember } from './generated/prisma/client.ts';
-import type { ResolverModule } from './resolvers.ts';
+import type { ResolverModule } from './resolverModule.ts';
+import { uuidInput } from './uuid.ts';
 
 // WhatsApp allows groups of up to 1,024.
 export const MAX_MEMBERS = 1024;

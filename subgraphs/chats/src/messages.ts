@@ -1,11 +1,12 @@
 import { badInput, forbidden, notFound, recordEvent } from '@switchboard/core';
-import { asUuid, chatAccess, messageAccess, requireSender, requireUser, uuidInput } from './access.ts';
+import { chatAccess, messageAccess, requireSender, requireUser } from './access.ts';
 import { blockedBetween, directPair } from './blocks.ts';
-import type { ChatsContext } from './createServer.ts';
+import type { ChatsContext } from './context.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Chat, Message, PrismaClient } from './generated/prisma/client.ts';
 import { messageUpdated } from './liveEvents.ts';
-import type { ResolverModule } from './resolvers.ts';
+import type { ResolverModule } from './resolverModule.ts';
+import { asUuid, uuidInput } from './uuid.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_CLIENT_ID = 64;

@@ -1,9 +1,9 @@
 import { badInput } from '@switchboard/core';
 import { messageAccess, requireUser } from './access.ts';
-import type { ChatsContext } from './createServer.ts';
+import type { ChatsContext } from './context.ts';
 import type { Message } from './generated/prisma/client.ts';
 import { messageUpdated } from './liveEvents.ts';
-import type { ResolverModule } from './resolvers.ts';
+import type { ResolverModule } from './resolverModule.ts';
 
 const MAX_EMOJI = 16;
 

@@ -1,10 +1,10 @@
 import { badInput } from '@switchboard/core';
 import { chatAccess, requireUser } from './access.ts';
-import type { ChatsContext } from './createServer.ts';
+import type { ChatsContext } from './context.ts';
 import { transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember, Message } from './generated/prisma/client.ts';
 import { messageUpdated } from './liveEvents.ts';
-import type { ResolverModule } from './resolvers.ts';
+import type { ResolverModule } from './resolverModule.ts';
 
 type Mark = 'delivered' | 'read';
 type Marks = Pick<ChatMember, 'userId' | 'deliveredSeq' | 'readSeq'>;

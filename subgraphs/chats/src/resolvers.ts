@@ -1,8 +1,8 @@
-import type { GraphQLFieldResolver } from 'graphql';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { requireUser } from './access.ts';
 import { chatResolvers } from './chats.ts';
-import type { ChatsContext } from './createServer.ts';
+import type { ChatsContext } from './context.ts';
+import type { FieldResolver, ResolverModule } from './resolverModule.ts';
 import { historyResolvers } from './history.ts';
 import { membershipResolvers } from './membership.ts';
 import { messageResolvers } from './messages.ts';
@@ -11,11 +11,6 @@ import { receiptResolvers } from './receipts.ts';
 import { DateTime } from '@switchboard/core';
 import { mergeResolvers } from '@switchboard/subgraph';
 import { gatewayQueryResolvers, subscriptionResolvers } from './subscriptions.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each resolver types its own parent
-type FieldResolver = GraphQLFieldResolver<any, ChatsContext>;
-/** What each concern's file exports: type name -> field name -> resolver. */
-export type ResolverModule = Record<string, Record<string, FieldResolver>>;
 
 /**
  * Every mutation:

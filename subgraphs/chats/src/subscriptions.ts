@@ -1,10 +1,11 @@
 import { badInput, forbidden } from '@switchboard/core';
 import type { LiveEvent } from '@switchboard/messaging';
 import type { GraphQLFieldResolver } from 'graphql';
-import { asUuid, chatAccess, messageAccess, requireUser } from './access.ts';
-import type { ChatsContext } from './createServer.ts';
+import { chatAccess, messageAccess, requireUser } from './access.ts';
+import type { ChatsContext } from './context.ts';
 import type { Message } from './generated/prisma/client.ts';
-import type { ResolverModule } from './resolvers.ts';
+import type { ResolverModule } from './resolverModule.ts';
+import { asUuid } from './uuid.ts';
 
 /**
  * The chats side of federated subscriptions (design.md, principle 4). The gateway holds the

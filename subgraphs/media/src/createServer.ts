@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import type { Identity } from '@switchboard/core';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { parse } from 'graphql';
+import type { MediaContext } from './context.ts';
 import { downloadRoute } from './downloadRoute.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { catchErrors } from './httpErrors.ts';
-import { createMediaLoader, type MediaLoader } from './mediaLoader.ts';
+import { createMediaLoader } from './mediaLoader.ts';
 import { resolvers } from './resolvers.ts';
-import { createSignedUrls, type SignedUrls } from './signedUrls.ts';
+import { createSignedUrls } from './signedUrls.ts';
 import { createLocalStorage } from './storage/localStorage.ts';
 import type { Storage } from './storage/storage.ts';
 import { uploadRoute } from './uploadRoute.ts';
@@ -30,14 +30,6 @@ export interface MediaConfig {
   downloadUrlTtlSeconds?: number;
   /** Another storage (S3-compatible) instead of the local directory. */
   storage?: Storage;
-}
-
-export interface MediaContext {
-  identity: Identity;
-  db: PrismaClient;
-  urls: SignedUrls;
-  /** Batches and authorizes media lookups of one request. */
-  media: MediaLoader;
 }
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));

@@ -1,6 +1,6 @@
 import { isSignedIn, notFound, recordEvent, unauthenticated } from '@switchboard/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { MediaContext } from './createServer.ts';
+import type { MediaContext } from './context.ts';
 import type { Media } from './generated/prisma/client.ts';
 import { parseUploadInput, type UploadInput } from './mediaInput.ts';
 import { DateTime } from '@switchboard/core';

@@ -1,39 +1,17 @@
 import { readFileSync } from 'node:fs';
-import type { Identity } from '@switchboard/core';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
-import { createLivePublisher, redisConnection, type LivePublisher } from '@switchboard/messaging';
+import { createLivePublisher, redisConnection } from '@switchboard/messaging';
 import { parse } from 'graphql';
+import type { PresenceConfig } from './config.ts';
+import type { PresenceContext } from './context.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { createConnections, sweeper, type Connections } from './connections.ts';
-import { createPresenceStore, type PresenceStore } from './presenceStore.ts';
+import { createConnections, sweeper } from './connections.ts';
+import { createPresenceStore } from './presenceStore.ts';
 import { resolvers } from './resolvers.ts';
-import { createTypingTimers, type TypingTimers } from './typing.ts';
+import { createTypingTimers } from './typing.ts';
 
-export interface PresenceConfig {
-  databaseUrl: string;
-  redisUrl: string;
-  internalSecret: string;
-  development: boolean;
-  /** A user online but idle this long is AWAY. */
-  awayAfterMs: number;
-  /** A typing indicator not renewed within this time ends by itself. */
-  typingTtlMs: number;
-  /** How often expired connections are looked for (and their users announced offline). */
-  sweepIntervalMs?: number;
-}
-
-export interface PresenceContext {
-  identity: Identity;
-  db: PrismaClient;
-  store: PresenceStore;
-  live: LivePublisher;
-  typing: TypingTimers;
-  connections: Connections;
-  config: PresenceConfig;
-  /** The live event a subscription payload is being resolved for (from the gateway). */
-  liveEvent: unknown;
-}
+export type { PresenceConfig } from './config.ts';
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 

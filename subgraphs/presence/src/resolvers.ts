@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { DateTime, badInput, forbidden, isSignedIn, notFound, unauthenticated } from '@switchboard/core';
 import type { LiveEvent } from '@switchboard/messaging';
-import type { PresenceContext } from './createServer.ts';
+import type { PresenceContext } from './context.ts';
 import { presenceOf } from './status.ts';
 
 interface UserRepresentation {

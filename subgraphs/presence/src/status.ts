@@ -1,4 +1,4 @@
-import type { PresenceContext } from './createServer.ts';
+import type { PresenceContext } from './context.ts';
 
 export type PresenceStatus = 'ONLINE' | 'AWAY' | 'OFFLINE';
 

@@ -1,6 +1,6 @@
 import { badInput, signUserToken, unauthenticated } from '@switchboard/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { UsersContext } from './createServer.ts';
+import type { UsersContext } from './context.ts';
 import { Prisma } from './generated/prisma/client.ts';
 import { charLength, isValidUsername, normalizeUsername, parseDisplayName } from './input.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';

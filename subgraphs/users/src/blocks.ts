@@ -1,6 +1,6 @@
 import { badInput, notFound, recordEvent } from '@switchboard/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { UsersContext } from './createServer.ts';
+import type { UsersContext } from './context.ts';
 import type { Prisma } from './generated/prisma/client.ts';
 import { isUuid } from './input.ts';
 import { requireUser } from './requireUser.ts';

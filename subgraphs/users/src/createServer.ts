@@ -1,28 +1,14 @@
 import { readFileSync } from 'node:fs';
-import type { Identity } from '@switchboard/core';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { parse } from 'graphql';
+import type { UsersConfig } from './config.ts';
+import type { UsersContext } from './context.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { resolvers } from './resolvers.ts';
-import { createUserLoader, type UserLoader } from './userLoader.ts';
+import { createUserLoader } from './userLoader.ts';
 
-export interface UsersConfig {
-  databaseUrl: string;
-  internalSecret: string;
-  development: boolean;
-  /** Signs the user tokens handed out by signUp/signIn (the gateway verifies them). */
-  jwtSecret: string;
-  tokenTtlSeconds: number;
-}
-
-export interface UsersContext {
-  identity: Identity;
-  db: PrismaClient;
-  config: UsersConfig;
-  /** Batches user lookups of one request (entity references, me). */
-  users: UserLoader;
-}
+export type { UsersConfig } from './config.ts';
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 

@@ -1,7 +1,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { badInput, notFound } from '@switchboard/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { UsersContext } from './createServer.ts';
+import type { UsersContext } from './context.ts';
 import { decodeBase64, isUuid } from './input.ts';
 import { requireUser } from './requireUser.ts';
 

@@ -1,6 +1,6 @@
 import { badInput, isSignedIn, recordEvent, unauthenticated } from '@switchboard/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { UsersContext } from './createServer.ts';
+import type { UsersContext } from './context.ts';
 import type { Prisma } from './generated/prisma/client.ts';
 import { type LastSeenVisibility } from './generated/prisma/client.ts';
 import { charLength, isUuid, isValidUsername, normalizeUsername, parseDisplayName } from './input.ts';

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { badInput } from '@switchboard/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { UsersContext } from './createServer.ts';
+import type { UsersContext } from './context.ts';
 import { decodeBase64Url } from './input.ts';
 import { requireUser } from './requireUser.ts';
 

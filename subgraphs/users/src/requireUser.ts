@@ -1,5 +1,5 @@
 import { unauthenticated } from '@switchboard/core';
-import type { UsersContext } from './createServer.ts';
+import type { UsersContext } from './context.ts';
 
 /** The caller's user id; UNAUTHENTICATED for an anonymous caller. */
 export function requireUser(context: UsersContext): string {

@@ -1,0 +1,20 @@
+import type { Identity } from '@switchboard/core';
+import type { LivePublisher } from '@switchboard/messaging';
+import type { PresenceConfig } from './config.ts';
+import type { Connections } from './connections.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import type { PresenceStore } from './presenceStore.ts';
+import type { TypingTimers } from './typing.ts';
+
+/** What every presence resolver receives, built per request by createServer.ts. */
+export interface PresenceContext {
+  identity: Identity;
+  db: PrismaClient;
+  store: PresenceStore;
+  live: LivePublisher;
+  typing: TypingTimers;
+  connections: Connections;
+  config: PresenceConfig;
+  /** The live event a subscription payload is being resolved for (from the gateway). */
+  liveEvent: unknown;
+}

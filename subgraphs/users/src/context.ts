@@ -1,0 +1,13 @@
+import type { Identity } from '@switchboard/core';
+import type { UsersConfig } from './config.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import type { UserLoader } from './userLoader.ts';
+
+/** What every users resolver receives, built per request by createServer.ts. */
+export interface UsersContext {
+  identity: Identity;
+  db: PrismaClient;
+  config: UsersConfig;
+  /** Batches user lookups of one request (entity references, me). */
+  users: UserLoader;
+}
