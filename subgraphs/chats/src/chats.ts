@@ -1,4 +1,10 @@
 import { badInput, forbidden, recordEvent } from '@switchboard/core';
+import type {
+  MutationCreateDirectChatArgs,
+  MutationCreateGroupArgs,
+  QueryChatsArgs,
+  Resolvers,
+} from './__generated__/resolvers-types.ts';
 import { chatAccess, requireUser } from './access.ts';
 import { blockedBetween } from './blocks.ts';
 import type { ChatsContext } from './context.ts';
@@ -6,7 +12,6 @@ import { chatCursor, pageSize, parseChatCursor } from './cursors.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Chat, ChatMember, Prisma } from './generated/prisma/client.ts';
 import { announceJoined, MAX_MEMBERS } from './membership.ts';
-import type { ResolverModule } from './resolverModule.ts';
 import { uuidInput } from './uuid.ts';
 
 const MAX_TITLE = 100;
@@ -19,7 +24,7 @@ function groupTitle(raw: string): string {
 }
 
 /** The caller's chats, most recently active first (ties by id, so the order is total). */
-async function chats(_: unknown, args: { first?: number | null; after?: string | null }, ctx: ChatsContext) {
+async function chats(_: unknown, args: QueryChatsArgs, ctx: ChatsContext) {
   const userId = requireUser(ctx);
   const first = pageSize(args.first, 'first');
   const after = args.after == null ? null : parseChatCursor(args.after, 'after');
@@ -48,7 +53,11 @@ async function chats(_: unknown, args: { first?: number | null; after?: string |
 }
 
 /** One direct chat per pair: `directKey` is unique, so concurrent creates race safely. */
-async function createDirectChat(_: unknown, args: { userId: string }, ctx: ChatsContext): Promise<Chat> {
+async function createDirectChat(
+  _: unknown,
+  args: MutationCreateDirectChatArgs,
+  ctx: ChatsContext,
+): Promise<Chat> {
   const me = requireUser(ctx);
   const other = uuidInput(args.userId, 'userId');
   if (other === me) throw badInput('A direct chat needs another user', 'userId');
@@ -74,11 +83,7 @@ async function createDirectChat(_: unknown, args: { userId: string }, ctx: Chats
   }
 }
 
-async function createGroup(
-  _: unknown,
-  { input }: { input: { title: string; memberIds: string[] } },
-  ctx: ChatsContext,
-): Promise<Chat> {
+async function createGroup(_: unknown, { input }: MutationCreateGroupArgs, ctx: ChatsContext): Promise<Chat> {
   const me = requireUser(ctx);
   const title = groupTitle(input.title);
   const others = [...new Set(input.memberIds.map((id) => uuidInput(id, 'memberIds')))].filter(
@@ -105,8 +110,7 @@ async function createGroup(
 export const chatResolvers = {
   Query: {
     chats,
-    chat: async (_: unknown, args: { id: string }, ctx: ChatsContext) =>
-      (await chatAccess(ctx, args.id)).chat,
+    chat: async (_, args, ctx) => (await chatAccess(ctx, args.id)).chat,
   },
   Mutation: { createDirectChat, createGroup },
   Chat: {
@@ -120,4 +124,4 @@ export const chatResolvers = {
   ChatMember: {
     user: (member: ChatMember) => ({ __typename: 'User', id: member.userId }),
   },
-} satisfies ResolverModule;
+} satisfies Resolvers;

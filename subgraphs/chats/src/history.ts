@@ -1,21 +1,14 @@
 import { badInput } from '@switchboard/core';
+import type { ChatMessagesArgs, Resolvers } from './__generated__/resolvers-types.ts';
 import type { ChatsContext } from './context.ts';
 import { messageCursor, pageSize, parseMessageCursor } from './cursors.ts';
 import type { Chat, Prisma } from './generated/prisma/client.ts';
-import type { ResolverModule } from './resolverModule.ts';
-
-interface MessagesArgs {
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-}
 
 /**
  * A Relay connection over `seq`. first/after pages forward (catch-up), last/before pages back
  * (history); edges are oldest first either way. `after`/`before` bound the range exclusively.
  */
-async function messages(chat: Chat, args: MessagesArgs, ctx: ChatsContext) {
+async function messages(chat: Chat, args: ChatMessagesArgs, ctx: ChatsContext) {
   if (args.first != null && args.last != null) throw badInput('Give first or last, not both', 'last');
   const after = args.after == null ? null : parseMessageCursor(args.after, 'after');
   const before = args.before == null ? null : parseMessageCursor(args.before, 'before');
@@ -53,4 +46,4 @@ async function messages(chat: Chat, args: MessagesArgs, ctx: ChatsContext) {
 
 export const historyResolvers = {
   Chat: { messages },
-} satisfies ResolverModule;
+} satisfies Resolvers;

@@ -1,9 +1,14 @@
 import { badInput, forbidden, notFound, recordEvent } from '@switchboard/core';
+import type {
+  MutationAddMembersArgs,
+  MutationLeaveChatArgs,
+  MutationRemoveMemberArgs,
+  Resolvers,
+} from './__generated__/resolvers-types.ts';
 import { chatAccess, requireManager, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
 import { lockChat, transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember } from './generated/prisma/client.ts';
-import type { ResolverModule } from './resolverModule.ts';
 import { uuidInput } from './uuid.ts';
 
 // WhatsApp allows groups of up to 1,024.
@@ -38,11 +43,7 @@ async function lockManagedGroup(tx: Tx, chatId: string, userId: string): Promise
 }
 
 /** OWNER/ADMIN only; users already in the group are ignored. */
-async function addMembers(
-  _: unknown,
-  args: { chatId: string; userIds: string[] },
-  ctx: ChatsContext,
-): Promise<Chat> {
+async function addMembers(_: unknown, args: MutationAddMembersArgs, ctx: ChatsContext): Promise<Chat> {
   const me = requireUser(ctx);
   const { chat } = await chatAccess(ctx, args.chatId);
   const userIds = [...new Set(args.userIds.map((id) => uuidInput(id, 'userIds')))];
@@ -62,11 +63,7 @@ async function addMembers(
 }
 
 /** OWNER/ADMIN only; never the owner; removing someone already gone changes nothing. */
-async function removeMember(
-  _: unknown,
-  args: { chatId: string; userId: string },
-  ctx: ChatsContext,
-): Promise<Chat> {
+async function removeMember(_: unknown, args: MutationRemoveMemberArgs, ctx: ChatsContext): Promise<Chat> {
   const me = requireUser(ctx);
   const { chat } = await chatAccess(ctx, args.chatId);
   const userId = uuidInput(args.userId, 'userId');
@@ -90,7 +87,7 @@ async function removeMember(
  * becomes owner. A direct chat cannot be left: it is the one chat between two people, and
  * createDirectChat must keep returning it to both.
  */
-async function leaveChat(_: unknown, args: { chatId: string }, ctx: ChatsContext): Promise<boolean> {
+async function leaveChat(_: unknown, args: MutationLeaveChatArgs, ctx: ChatsContext): Promise<boolean> {
   const me = requireUser(ctx);
   const { chat } = await chatAccess(ctx, args.chatId);
   if (chat.kind === 'DIRECT') throw badInput('A direct chat cannot be left', 'chatId');
@@ -121,4 +118,4 @@ async function leaveChat(_: unknown, args: { chatId: string }, ctx: ChatsContext
 
 export const membershipResolvers = {
   Mutation: { addMembers, removeMember, leaveChat },
-} satisfies ResolverModule;
+} satisfies Resolvers;

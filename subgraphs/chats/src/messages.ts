@@ -1,25 +1,21 @@
 import { badInput, forbidden, notFound, recordEvent } from '@switchboard/core';
+import type {
+  MutationDeleteMessageArgs,
+  MutationEditMessageArgs,
+  MutationSendMessageArgs,
+  Resolvers,
+} from './__generated__/resolvers-types.ts';
 import { chatAccess, messageAccess, requireSender, requireUser } from './access.ts';
 import { blockedBetween, directPair } from './blocks.ts';
 import type { ChatsContext } from './context.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Chat, Message, PrismaClient } from './generated/prisma/client.ts';
 import { messageUpdated } from './liveEvents.ts';
-import type { ResolverModule } from './resolverModule.ts';
 import { asUuid, uuidInput } from './uuid.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_CLIENT_ID = 64;
 const MAX_ATTACHMENTS = 10;
-
-interface SendMessageInput {
-  chatId: string;
-  clientId: string;
-  body?: string | null;
-  encrypted?: boolean | null;
-  replyToId?: string | null;
-  attachmentIds?: string[] | null;
-}
 
 /** At most 64 KiB of UTF-8; an empty body counts as none, and a message needs a body or media. */
 function messageBody(body: string | null | undefined, hasAttachments: boolean): string | null {
@@ -66,7 +62,7 @@ async function refuseBlockedDirectChat(db: PrismaClient, chat: Chat, senderId: s
  */
 async function sendMessage(
   _: unknown,
-  { input }: { input: SendMessageInput },
+  { input }: MutationSendMessageArgs,
   ctx: ChatsContext,
 ): Promise<Message> {
   const me = requireUser(ctx);
@@ -140,11 +136,7 @@ async function sendMessage(
   }
 }
 
-async function editMessage(
-  _: unknown,
-  args: { id: string; body: string },
-  ctx: ChatsContext,
-): Promise<Message> {
+async function editMessage(_: unknown, args: MutationEditMessageArgs, ctx: ChatsContext): Promise<Message> {
   const { message } = await messageAccess(ctx, args.id);
   requireSender(ctx, message);
   if (message.deletedAt) throw badInput('A deleted message cannot be edited', 'id');
@@ -163,7 +155,11 @@ async function editMessage(
  * Keeps the row, its id and seq (history stays gap-free) and removes what it said: body,
  * attachments and reactions. Deleting again changes nothing.
  */
-async function deleteMessage(_: unknown, args: { id: string }, ctx: ChatsContext): Promise<Message> {
+async function deleteMessage(
+  _: unknown,
+  args: MutationDeleteMessageArgs,
+  ctx: ChatsContext,
+): Promise<Message> {
   const { message } = await messageAccess(ctx, args.id);
   requireSender(ctx, message);
   if (message.deletedAt) return message;
@@ -192,4 +188,4 @@ export const messageResolvers = {
       message.replyToId ? ctx.loaders.message.load(message.replyToId) : null,
     attachments: (message: Message) => message.attachmentIds.map((id) => ({ __typename: 'Media', id })),
   },
-} satisfies ResolverModule;
+} satisfies Resolvers;

@@ -1,18 +1,14 @@
 import { badInput } from '@switchboard/core';
+import type { MutationReactArgs, Resolvers } from './__generated__/resolvers-types.ts';
 import { messageAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
 import type { Message } from './generated/prisma/client.ts';
 import { messageUpdated } from './liveEvents.ts';
-import type { ResolverModule } from './resolverModule.ts';
 
 const MAX_EMOJI = 16;
 
 /** One reaction per user per message; an empty emoji removes the caller's. */
-async function react(
-  _: unknown,
-  args: { messageId: string; emoji: string },
-  ctx: ChatsContext,
-): Promise<Message> {
+async function react(_: unknown, args: MutationReactArgs, ctx: ChatsContext): Promise<Message> {
   const me = requireUser(ctx);
   const { message } = await messageAccess(ctx, args.messageId);
   const where = { messageId_userId: { messageId: message.id, userId: me } };
@@ -49,4 +45,4 @@ async function reactions(message: Message, _: unknown, ctx: ChatsContext) {
 export const reactionResolvers = {
   Mutation: { react },
   Message: { reactions },
-} satisfies ResolverModule;
+} satisfies Resolvers;

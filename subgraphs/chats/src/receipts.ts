@@ -1,10 +1,10 @@
 import { badInput } from '@switchboard/core';
+import type { Resolvers } from './__generated__/resolvers-types.ts';
 import { chatAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
 import { transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember, Message } from './generated/prisma/client.ts';
 import { messageUpdated } from './liveEvents.ts';
-import type { ResolverModule } from './resolverModule.ts';
 
 type Mark = 'delivered' | 'read';
 type Marks = Pick<ChatMember, 'userId' | 'deliveredSeq' | 'readSeq'>;
@@ -140,13 +140,11 @@ async function status(message: Message, _: unknown, ctx: ChatsContext): Promise<
 
 export const receiptResolvers = {
   Mutation: {
-    markDelivered: (_: unknown, args: { chatId: string; seq: number }, ctx: ChatsContext) =>
-      moveMark(ctx, 'delivered', args.chatId, args.seq),
-    markRead: (_: unknown, args: { chatId: string; seq: number }, ctx: ChatsContext) =>
-      moveMark(ctx, 'read', args.chatId, args.seq),
+    markDelivered: (_, args, ctx) => moveMark(ctx, 'delivered', args.chatId, args.seq),
+    markRead: (_, args, ctx) => moveMark(ctx, 'read', args.chatId, args.seq),
   },
   Chat: {
     unreadCount: (chat: Chat, _: unknown, ctx: ChatsContext) => ctx.loaders.unreadCount.load(chat.id),
   },
   Message: { status },
-} satisfies ResolverModule;
+} satisfies Resolvers;

@@ -1,16 +1,17 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { DateTime } from '@switchboard/core';
+import { mergeResolvers } from '@switchboard/subgraph';
+import type { ResolverFn, Resolvers } from './__generated__/resolvers-types.ts';
 import { requireUser } from './access.ts';
 import { chatResolvers } from './chats.ts';
 import type { ChatsContext } from './context.ts';
-import type { FieldResolver, ResolverModule } from './resolverModule.ts';
 import { historyResolvers } from './history.ts';
 import { membershipResolvers } from './membership.ts';
 import { messageResolvers } from './messages.ts';
 import { reactionResolvers } from './reactions.ts';
 import { receiptResolvers } from './receipts.ts';
-import { DateTime } from '@switchboard/core';
-import { mergeResolvers } from '@switchboard/subgraph';
 import { gatewayQueryResolvers, subscriptionResolvers } from './subscriptions.ts';
+
+type MutationResolver = ResolverFn<unknown, unknown, ChatsContext, unknown>;
 
 /**
  * Every mutation:
@@ -19,7 +20,7 @@ import { gatewayQueryResolvers, subscriptionResolvers } from './subscriptions.ts
  *   check included) may answer for it;
  * - publishes the live events it queued only once it succeeded, never for a failed one.
  */
-function asMutation(resolve: FieldResolver): FieldResolver {
+function asMutation(resolve: MutationResolver): MutationResolver {
   return async (source, args, ctx, info) => {
     requireUser(ctx);
     ctx.loaders.clear();
@@ -34,7 +35,8 @@ function asMutation(resolve: FieldResolver): FieldResolver {
   };
 }
 
-const merged: ResolverModule = mergeResolvers<ResolverModule>([
+const merged = mergeResolvers<Resolvers>([
+  { DateTime },
   chatResolvers,
   membershipResolvers,
   messageResolvers,
@@ -42,13 +44,12 @@ const merged: ResolverModule = mergeResolvers<ResolverModule>([
   reactionResolvers,
   receiptResolvers,
   gatewayQueryResolvers,
+  { Subscription: subscriptionResolvers },
 ]);
 
-export const resolvers: GraphQLResolverMap<ChatsContext> = {
-  DateTime,
+export const resolvers: Resolvers = {
   ...merged,
   Mutation: Object.fromEntries(
-    Object.entries(merged['Mutation'] ?? {}).map(([name, resolve]) => [name, asMutation(resolve)]),
+    Object.entries(merged.Mutation ?? {}).map(([name, resolve]) => [name, asMutation(resolve)]),
   ),
-  Subscription: subscriptionResolvers,
 };

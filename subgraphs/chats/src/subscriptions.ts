@@ -1,10 +1,16 @@
 import { badInput, forbidden } from '@switchboard/core';
 import type { LiveEvent } from '@switchboard/messaging';
-import type { GraphQLFieldResolver } from 'graphql';
+import type {
+  Query_MessagesAfterArgs,
+  Resolvers,
+  SubscriptionMessageAddedArgs,
+  SubscriptionMessageUpdatedArgs,
+  SubscriptionReceiptUpdatedArgs,
+  SubscriptionResolvers,
+} from './__generated__/resolvers-types.ts';
 import { chatAccess, messageAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
 import type { Message } from './generated/prisma/client.ts';
-import type { ResolverModule } from './resolverModule.ts';
 import { asUuid } from './uuid.ts';
 
 /**
@@ -61,28 +67,23 @@ const servedByGateway = () => {
   throw forbidden('Subscriptions are served by the gateway over WebSocket');
 };
 
-type SubscriptionField = {
-  subscribe: GraphQLFieldResolver<unknown, ChatsContext>;
-  resolve: GraphQLFieldResolver<unknown, ChatsContext>;
-};
-
-export const subscriptionResolvers: Record<string, SubscriptionField> = {
+export const subscriptionResolvers: SubscriptionResolvers = {
   messageAdded: {
     subscribe: servedByGateway,
-    resolve: (_: unknown, args: { chatId?: string | null }, ctx: ChatsContext) =>
+    resolve: (_: unknown, args: SubscriptionMessageAddedArgs, ctx: ChatsContext) =>
       eventMessage(ctx, 'messageAdded', args),
   },
   messageUpdated: {
     subscribe: servedByGateway,
-    resolve: (_: unknown, args: { chatId?: string | null }, ctx: ChatsContext) =>
+    resolve: (_: unknown, args: SubscriptionMessageUpdatedArgs, ctx: ChatsContext) =>
       eventMessage(ctx, 'messageUpdated', args),
   },
   receiptUpdated: {
     subscribe: servedByGateway,
-    resolve: async (_: unknown, args: { chatId: string }, ctx: ChatsContext) => {
+    resolve: async (_: unknown, args: SubscriptionReceiptUpdatedArgs, ctx: ChatsContext) => {
       const { chatId, userId, deliveredSeq, readSeq } = liveEventOf(ctx, 'receiptUpdated', args.chatId);
       const { chat } = await chatAccess(ctx, chatId);
-      return { chat, user: { __typename: 'User', id: userId }, deliveredSeq, readSeq };
+      return { chat, user: { __typename: 'User' as const, id: userId }, deliveredSeq, readSeq };
     },
   },
 };
@@ -96,7 +97,7 @@ const MAX_REPLAY = 500;
  */
 async function messagesAfter(
   _: unknown,
-  args: { chatId: string; afterSeq: number; first: number },
+  args: Query_MessagesAfterArgs,
   ctx: ChatsContext,
 ): Promise<Message[]> {
   requireUser(ctx);
@@ -121,4 +122,4 @@ async function myChatIds(_: unknown, __: unknown, ctx: ChatsContext): Promise<st
 /** Queries only the gateway sends (`@inaccessible`: not part of the client API). */
 export const gatewayQueryResolvers = {
   Query: { _messagesAfter: messagesAfter, _myChatIds: myChatIds },
-} satisfies ResolverModule;
+} satisfies Resolvers;

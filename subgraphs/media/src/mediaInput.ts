@@ -1,4 +1,5 @@
 import { badInput } from '@switchboard/core';
+import type { CreateUploadInput } from './__generated__/resolvers-types.ts';
 import type { MediaKind } from './generated/prisma/client.ts';
 
 /** contract: createUpload limits, 1 B - 100 MiB. */
@@ -10,14 +11,8 @@ const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_IN_FILE_NAME = /[/\\\u0000-\u001f\u007f-\u009f]/;
 
-export interface UploadInput {
-  fileName: string;
-  mimeType: string;
-  byteSize: number;
-}
-
 /** The normalized input, or BAD_USER_INPUT naming the field, before anything is written. */
-export function parseUploadInput(input: UploadInput): UploadInput & { kind: MediaKind } {
+export function parseUploadInput(input: CreateUploadInput): CreateUploadInput & { kind: MediaKind } {
   const { fileName, byteSize } = input;
   if (
     fileName.length < 1 ||

@@ -1,14 +1,11 @@
-import { isSignedIn, notFound, recordEvent, unauthenticated } from '@switchboard/core';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { MediaContext } from './context.ts';
-import type { Media } from './generated/prisma/client.ts';
-import { parseUploadInput, type UploadInput } from './mediaInput.ts';
-import { DateTime } from '@switchboard/core';
+import { DateTime, isSignedIn, notFound, recordEvent, unauthenticated } from '@switchboard/core';
+import type { Resolvers } from './__generated__/resolvers-types.ts';
+import { parseUploadInput } from './mediaInput.ts';
 
-export const resolvers: GraphQLResolverMap<MediaContext> = {
+export const resolvers: Resolvers = {
   DateTime,
   Query: {
-    async media(_source, { id }: { id: string }, ctx: MediaContext) {
+    async media(_source, { id }, ctx) {
       if (!isSignedIn(ctx.identity)) throw unauthenticated();
       // Someone else's media and media that does not exist look the same.
       const media = await ctx.media.load(id);
@@ -17,7 +14,7 @@ export const resolvers: GraphQLResolverMap<MediaContext> = {
     },
   },
   Mutation: {
-    async createUpload(_source, { input }: { input: UploadInput }, ctx: MediaContext) {
+    async createUpload(_source, { input }, ctx) {
       const ownerId = ctx.identity.userId;
       if (!ownerId) throw unauthenticated();
       const data = parseUploadInput(input);
@@ -32,9 +29,8 @@ export const resolvers: GraphQLResolverMap<MediaContext> = {
   },
   Media: {
     // Reached through User.avatar and Message.attachments: the same rule as Query.media, batched.
-    __resolveReference: (reference: { id: string }, ctx: MediaContext) => ctx.media.load(reference.id),
-    url: (media: Media, _args, ctx: MediaContext) => (media.storageKey ? ctx.urls.original(media.id) : null),
-    thumbnailUrl: (media: Media, _args, ctx: MediaContext) =>
-      media.thumbnailKey ? ctx.urls.thumbnail(media.id) : null,
+    __resolveReference: (reference, ctx) => ctx.media.load(reference.id),
+    url: (media, _args, ctx) => (media.storageKey ? ctx.urls.original(media.id) : null),
+    thumbnailUrl: (media, _args, ctx) => (media.thumbnailKey ? ctx.urls.thumbnail(media.id) : null),
   },
 };

@@ -1,13 +1,14 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { DateTime, badInput, forbidden, isSignedIn, notFound, unauthenticated } from '@switchboard/core';
 import type { LiveEvent } from '@switchboard/messaging';
+import type {
+  Mutation_ConnectionAliveArgs,
+  Mutation_ConnectionClosedArgs,
+  MutationSetTypingArgs,
+  Resolvers,
+} from './__generated__/resolvers-types.ts';
 import type { PresenceContext } from './context.ts';
 import { presenceOf } from './status.ts';
-
-interface UserRepresentation {
-  id: string;
-  lastSeenVisibility?: 'EVERYONE' | 'NOBODY';
-}
+import type { UserRepresentation } from './userRepresentation.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TTL_MS = 5 * 60_000;
@@ -31,7 +32,7 @@ const servedByGateway = () => {
   throw forbidden('Subscriptions are served by the gateway over WebSocket');
 };
 
-export const resolvers: GraphQLResolverMap<PresenceContext> = {
+export const resolvers: Resolvers = {
   DateTime,
   User: {
     __resolveReference(user: UserRepresentation) {
@@ -44,7 +45,7 @@ export const resolvers: GraphQLResolverMap<PresenceContext> = {
         : { status: 'OFFLINE', lastSeenAt: null },
   },
   Mutation: {
-    async setTyping(_root: unknown, args: { chatId: string; isTyping: boolean }, context: PresenceContext) {
+    async setTyping(_root: unknown, args: MutationSetTypingArgs, context: PresenceContext) {
       const userId = requireUser(context);
       if (!UUID.test(args.chatId)) throw notFound('Chat');
       // Membership comes from presence's projection of chats' membership events.
@@ -55,17 +56,13 @@ export const resolvers: GraphQLResolverMap<PresenceContext> = {
       await context.typing.set(member.chatId, userId, args.isTyping);
       return true;
     },
-    async _connectionAlive(
-      _root: unknown,
-      args: { connectionId: string; ttlMs: number; active: boolean },
-      context: PresenceContext,
-    ) {
+    async _connectionAlive(_root: unknown, args: Mutation_ConnectionAliveArgs, context: PresenceContext) {
       const userId = requireUser(context);
       if (args.ttlMs < 1000 || args.ttlMs > MAX_TTL_MS) throw badInput('ttlMs out of range', 'ttlMs');
       await context.connections.alive(userId, args.connectionId, args.ttlMs, args.active);
       return true;
     },
-    async _connectionClosed(_root: unknown, args: { connectionId: string }, context: PresenceContext) {
+    async _connectionClosed(_root: unknown, args: Mutation_ConnectionClosedArgs, context: PresenceContext) {
       await context.connections.closed(requireUser(context), args.connectionId);
       return true;
     },

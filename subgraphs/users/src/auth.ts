@@ -1,21 +1,10 @@
 import { badInput, signUserToken, unauthenticated } from '@switchboard/core';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { MutationSignInArgs, MutationSignUpArgs, Resolvers } from './__generated__/resolvers-types.ts';
 import type { UsersContext } from './context.ts';
 import { Prisma } from './generated/prisma/client.ts';
 import { charLength, isValidUsername, normalizeUsername, parseDisplayName } from './input.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 import { publicUserSelect, type PublicUser } from './userLoader.ts';
-
-interface SignUpInput {
-  username: string;
-  password: string;
-  displayName: string;
-}
-
-interface SignInInput {
-  username: string;
-  password: string;
-}
 
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = 256;
@@ -28,7 +17,7 @@ async function authPayload(user: PublicUser, context: UsersContext) {
   return { token, user };
 }
 
-async function signUp(_: unknown, { input }: { input: SignUpInput }, context: UsersContext) {
+async function signUp(_: unknown, { input }: MutationSignUpArgs, context: UsersContext) {
   const username = normalizeUsername(input.username);
   if (!isValidUsername(username))
     throw badInput('Username must be 3-32 characters of a-z, 0-9 and _', 'username');
@@ -52,7 +41,7 @@ async function signUp(_: unknown, { input }: { input: SignUpInput }, context: Us
   }
 }
 
-async function signIn(_: unknown, { input }: { input: SignInInput }, context: UsersContext) {
+async function signIn(_: unknown, { input }: MutationSignInArgs, context: UsersContext) {
   const username = normalizeUsername(input.username);
   const user = isValidUsername(username)
     ? await context.db.user.findUnique({
@@ -72,6 +61,6 @@ async function signIn(_: unknown, { input }: { input: SignInInput }, context: Us
   return authPayload(publicUser, context);
 }
 
-export const authResolvers: GraphQLResolverMap<UsersContext> = {
+export const authResolvers: Resolvers = {
   Mutation: { signUp, signIn },
 };

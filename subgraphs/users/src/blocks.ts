@@ -1,5 +1,9 @@
 import { badInput, notFound, recordEvent } from '@switchboard/core';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type {
+  MutationBlockUserArgs,
+  MutationUnblockUserArgs,
+  Resolvers,
+} from './__generated__/resolvers-types.ts';
 import type { UsersContext } from './context.ts';
 import type { Prisma } from './generated/prisma/client.ts';
 import { isUuid } from './input.ts';
@@ -19,7 +23,7 @@ async function blockPair(tx: Prisma.TransactionClient, blockerId: string, userId
  * Idempotent: blocking twice is fine. The event is written in the transaction of the change
  * and only when something changed, so chats' projection sees each change exactly once.
  */
-async function blockUser(_: unknown, { userId }: { userId: string }, context: UsersContext) {
+async function blockUser(_: unknown, { userId }: MutationBlockUserArgs, context: UsersContext) {
   const blockerId = requireUser(context);
   await context.db.$transaction(async (tx) => {
     const pair = await blockPair(tx, blockerId, userId);
@@ -30,7 +34,7 @@ async function blockUser(_: unknown, { userId }: { userId: string }, context: Us
   return true;
 }
 
-async function unblockUser(_: unknown, { userId }: { userId: string }, context: UsersContext) {
+async function unblockUser(_: unknown, { userId }: MutationUnblockUserArgs, context: UsersContext) {
   const blockerId = requireUser(context);
   await context.db.$transaction(async (tx) => {
     const pair = await blockPair(tx, blockerId, userId);
@@ -40,6 +44,6 @@ async function unblockUser(_: unknown, { userId }: { userId: string }, context: 
   return true;
 }
 
-export const blockResolvers: GraphQLResolverMap<UsersContext> = {
+export const blockResolvers: Resolvers = {
   Mutation: { blockUser, unblockUser },
 };

@@ -1,6 +1,11 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { badInput, notFound } from '@switchboard/core';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type {
+  MutationClaimPreKeyBundleArgs,
+  MutationPublishKeysArgs,
+  PublishKeysInput,
+  Resolvers,
+} from './__generated__/resolvers-types.ts';
 import type { UsersContext } from './context.ts';
 import { decodeBase64, isUuid } from './input.ts';
 import { requireUser } from './requireUser.ts';
@@ -10,12 +15,6 @@ import { requireUser } from './requireUser.ts';
  * prekey and a batch of one-time prekeys; whoever starts a session claims a bundle, which uses
  * up one one-time prekey. The server only stores public keys and checks the prekey signature.
  */
-
-interface PublishKeysInput {
-  identityKey: string;
-  signedPreKey: { keyId: number; publicKey: string; signature: string };
-  oneTimePreKeys: { keyId: number; publicKey: string }[];
-}
 
 const MAX_ONE_TIME_PREKEYS = 200;
 const ED25519_KEY_BYTES = 32;
@@ -90,7 +89,7 @@ function parsePublishKeys(input: PublishKeysInput) {
  * means a reinstalled client whose old private prekeys are gone, so its unclaimed one-time
  * prekeys are dropped rather than handed out.
  */
-async function publishKeys(_: unknown, { input }: { input: PublishKeysInput }, context: UsersContext) {
+async function publishKeys(_: unknown, { input }: MutationPublishKeysArgs, context: UsersContext) {
   const userId = requireUser(context);
   const { identity, oneTimePreKeys } = parsePublishKeys(input);
   const oneTimePreKeyCount = await context.db.$transaction(async (tx) => {
@@ -117,7 +116,11 @@ async function publishKeys(_: unknown, { input }: { input: PublishKeysInput }, c
  * returned together, and concurrent claims skip rows another claim holds, so each key goes to
  * at most one caller.
  */
-async function claimPreKeyBundle(_: unknown, { userId }: { userId: string }, context: UsersContext) {
+async function claimPreKeyBundle(
+  _: unknown,
+  { userId }: MutationClaimPreKeyBundleArgs,
+  context: UsersContext,
+) {
   requireUser(context);
   if (!isUuid(userId)) throw notFound('Key bundle');
   const owner = userId.toLowerCase();
@@ -144,6 +147,6 @@ async function claimPreKeyBundle(_: unknown, { userId }: { userId: string }, con
   };
 }
 
-export const keyResolvers: GraphQLResolverMap<UsersContext> = {
+export const keyResolvers: Resolvers = {
   Mutation: { publishKeys, claimPreKeyBundle },
 };

@@ -1,18 +1,15 @@
 import { badInput, isSignedIn, recordEvent, unauthenticated } from '@switchboard/core';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type {
+  MutationUpdateProfileArgs,
+  QueryUserByUsernameArgs,
+  Resolvers,
+  UpdateProfileInput,
+} from './__generated__/resolvers-types.ts';
 import type { UsersContext } from './context.ts';
 import type { Prisma } from './generated/prisma/client.ts';
-import { type LastSeenVisibility } from './generated/prisma/client.ts';
 import { charLength, isUuid, isValidUsername, normalizeUsername, parseDisplayName } from './input.ts';
 import { requireUser } from './requireUser.ts';
 import { publicUserSelect, type PublicUser } from './userLoader.ts';
-
-interface UpdateProfileInput {
-  displayName?: string | null;
-  about?: string | null;
-  avatarId?: string | null;
-  lastSeenVisibility?: LastSeenVisibility | null;
-}
 
 const MAX_ABOUT = 500;
 
@@ -21,7 +18,7 @@ function me(_: unknown, __: unknown, context: UsersContext) {
   return userId ? context.users.load(userId) : null;
 }
 
-function userByUsername(_: unknown, { username }: { username: string }, context: UsersContext) {
+function userByUsername(_: unknown, { username }: QueryUserByUsernameArgs, context: UsersContext) {
   requireUser(context);
   const normalized = normalizeUsername(username);
   if (!isValidUsername(normalized)) return null;
@@ -54,7 +51,7 @@ function profileChanges(input: UpdateProfileInput): Prisma.UserUpdateInput {
  * One transaction: the change, and the events that announce what changed (media lets everyone
  * read the new avatar; presence hides or shows lastSeenAt in presence events).
  */
-async function updateProfile(_: unknown, { input }: { input: UpdateProfileInput }, context: UsersContext) {
+async function updateProfile(_: unknown, { input }: MutationUpdateProfileArgs, context: UsersContext) {
   const userId = requireUser(context);
   const data = profileChanges(input);
   const user = await context.db.$transaction(async (tx) => {
@@ -81,7 +78,7 @@ async function updateProfile(_: unknown, { input }: { input: UpdateProfileInput 
   return user;
 }
 
-export const profileResolvers: GraphQLResolverMap<UsersContext> = {
+export const profileResolvers: Resolvers = {
   Query: { me, userByUsername },
   Mutation: { updateProfile },
   User: {

@@ -1,16 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import { badInput } from '@switchboard/core';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { MutationRegisterPushSubscriptionArgs, Resolvers } from './__generated__/resolvers-types.ts';
 import type { UsersContext } from './context.ts';
 import { decodeBase64Url } from './input.ts';
 import { requireUser } from './requireUser.ts';
-
-/** A browser's Web Push subscription (RFC 8030), encrypted to with RFC 8291 by the worker. */
-interface PushSubscriptionInput {
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-}
 
 const MAX_ENDPOINT = 2048;
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -46,7 +39,7 @@ function isP256Point(bytes: Buffer | null): boolean {
 
 async function registerPushSubscription(
   _: unknown,
-  { input }: { input: PushSubscriptionInput },
+  { input }: MutationRegisterPushSubscriptionArgs,
   context: UsersContext,
 ) {
   const userId = requireUser(context);
@@ -65,6 +58,6 @@ async function registerPushSubscription(
   return true;
 }
 
-export const pushResolvers: GraphQLResolverMap<UsersContext> = {
+export const pushResolvers: Resolvers = {
   Mutation: { registerPushSubscription },
 };

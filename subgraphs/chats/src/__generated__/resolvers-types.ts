@@ -1,0 +1,727 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type {
+  Chat as ChatModel,
+  ChatMember as ChatMemberModel,
+  Message as MessageModel,
+} from '../generated/prisma/client.ts';
+import type { ChatsContext } from '../context.ts';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string };
+  String: { input: string; output: string };
+  Boolean: { input: boolean; output: boolean };
+  Int: { input: number; output: number };
+  Float: { input: number; output: number };
+  /** ISO-8601 date and time in UTC. */
+  DateTime: { input: Date; output: Date };
+  _FieldSet: { input: unknown; output: unknown };
+};
+
+export type Chat = {
+  __typename?: 'Chat';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: ChatKind;
+  lastMessage?: Maybe<Message>;
+  members: Array<ChatMember>;
+  /** Oldest first within a page; first/after pages forward, last/before pages back. */
+  messages: MessageConnection;
+  /** Null for direct chats. */
+  title?: Maybe<Scalars['String']['output']>;
+  /** Others' messages above the caller's read mark. */
+  unreadCount: Scalars['Int']['output'];
+};
+
+export type ChatMessagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ChatConnection = {
+  __typename?: 'ChatConnection';
+  edges: Array<ChatEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ChatEdge = {
+  __typename?: 'ChatEdge';
+  cursor: Scalars['String']['output'];
+  node: Chat;
+};
+
+export type ChatKind = 'DIRECT' | 'GROUP';
+
+export type ChatMember = {
+  __typename?: 'ChatMember';
+  deliveredSeq: Scalars['Int']['output'];
+  joinedAt: Scalars['DateTime']['output'];
+  readSeq: Scalars['Int']['output'];
+  role: ChatRole;
+  user: User;
+};
+
+export type ChatRole = 'ADMIN' | 'MEMBER' | 'OWNER';
+
+export type CreateGroupInput = {
+  memberIds: Array<Scalars['ID']['input']>;
+  title: Scalars['String']['input'];
+};
+
+/** Owned by the media subgraph. */
+export type Media = {
+  __typename?: 'Media';
+  id: Scalars['ID']['output'];
+};
+
+export type Message = {
+  __typename?: 'Message';
+  attachments: Array<Media>;
+  /** Null once deleted. */
+  body?: Maybe<Scalars['String']['output']>;
+  chat: Chat;
+  clientId: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  editedAt?: Maybe<Scalars['DateTime']['output']>;
+  encrypted: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  reactions: Array<Reaction>;
+  replyTo?: Maybe<Message>;
+  sender: User;
+  /** 1, 2, 3, ... per chat, with no gap, in the order stored. */
+  seq: Scalars['Int']['output'];
+  status: MessageStatus;
+};
+
+export type MessageConnection = {
+  __typename?: 'MessageConnection';
+  edges: Array<MessageEdge>;
+  pageInfo: PageInfo;
+};
+
+export type MessageEdge = {
+  __typename?: 'MessageEdge';
+  cursor: Scalars['String']['output'];
+  node: Message;
+};
+
+/** As the sender sees it. */
+export type MessageStatus =
+  /** Every other member marked it delivered. */
+  | 'DELIVERED'
+  /** Every other member marked it read. */
+  | 'READ'
+  /** Stored. */
+  | 'SENT';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** OWNER or ADMIN only. */
+  addMembers: Chat;
+  /** Returns the existing direct chat with that user when there is one. */
+  createDirectChat: Chat;
+  createGroup: Chat;
+  deleteMessage: Message;
+  editMessage: Message;
+  leaveChat: Scalars['Boolean']['output'];
+  /** Moves the caller's delivered mark forward (never back). */
+  markDelivered: Chat;
+  /** Moves the caller's read mark forward (never back); implies delivered. */
+  markRead: Chat;
+  /** Sets the caller's reaction; an empty emoji removes it. */
+  react: Message;
+  /** OWNER or ADMIN only. */
+  removeMember: Chat;
+  /** Idempotent per (sender, clientId): a retry returns the stored message. */
+  sendMessage: Message;
+};
+
+export type MutationAddMembersArgs = {
+  chatId: Scalars['ID']['input'];
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+export type MutationCreateDirectChatArgs = {
+  userId: Scalars['ID']['input'];
+};
+
+export type MutationCreateGroupArgs = {
+  input: CreateGroupInput;
+};
+
+export type MutationDeleteMessageArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type MutationEditMessageArgs = {
+  body: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+};
+
+export type MutationLeaveChatArgs = {
+  chatId: Scalars['ID']['input'];
+};
+
+export type MutationMarkDeliveredArgs = {
+  chatId: Scalars['ID']['input'];
+  seq: Scalars['Int']['input'];
+};
+
+export type MutationMarkReadArgs = {
+  chatId: Scalars['ID']['input'];
+  seq: Scalars['Int']['input'];
+};
+
+export type MutationReactArgs = {
+  emoji: Scalars['String']['input'];
+  messageId: Scalars['ID']['input'];
+};
+
+export type MutationRemoveMemberArgs = {
+  chatId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+};
+
+export type MutationSendMessageArgs = {
+  input: SendMessageInput;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * For the gateway's subscriptions: the caller's messages of a chat with seq > afterSeq, oldest
+   * first, at most `first` (1-500): the replay before switching to live events.
+   */
+  _messagesAfter: Array<Message>;
+  /** For the gateway's subscriptions: every chat the caller is a member of. */
+  _myChatIds: Array<Scalars['ID']['output']>;
+  /** A chat the caller is a member of; NOT_FOUND otherwise. */
+  chat?: Maybe<Chat>;
+  /** The caller's chats, most recently active first. */
+  chats: ChatConnection;
+};
+
+export type Query_MessagesAfterArgs = {
+  afterSeq: Scalars['Int']['input'];
+  chatId: Scalars['ID']['input'];
+  first: Scalars['Int']['input'];
+};
+
+export type QueryChatArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type QueryChatsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type Reaction = {
+  __typename?: 'Reaction';
+  count: Scalars['Int']['output'];
+  emoji: Scalars['String']['output'];
+  reactedByMe: Scalars['Boolean']['output'];
+};
+
+export type ReceiptUpdate = {
+  __typename?: 'ReceiptUpdate';
+  chat: Chat;
+  deliveredSeq: Scalars['Int']['output'];
+  readSeq: Scalars['Int']['output'];
+  user: User;
+};
+
+export type SendMessageInput = {
+  attachmentIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  body?: InputMaybe<Scalars['String']['input']>;
+  chatId: Scalars['ID']['input'];
+  /** Chosen by the client; a retry with the same clientId returns the stored message. */
+  clientId: Scalars['String']['input'];
+  encrypted?: InputMaybe<Scalars['Boolean']['input']>;
+  replyToId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * chatId given: that chat; with afterSeq, first every message with seq > afterSeq, then live ones.
+   * chatId null: every chat the caller is a member of (afterSeq must then be null).
+   */
+  messageAdded: Message;
+  /** Edits, deletions, reactions and status changes. */
+  messageUpdated: Message;
+  receiptUpdated: ReceiptUpdate;
+};
+
+export type SubscriptionMessageAddedArgs = {
+  afterSeq?: InputMaybe<Scalars['Int']['input']>;
+  chatId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type SubscriptionMessageUpdatedArgs = {
+  chatId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type SubscriptionReceiptUpdatedArgs = {
+  chatId: Scalars['ID']['input'];
+};
+
+/** Owned by the users subgraph. */
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+  reference: TReference,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Promise<TResult> | TResult;
+
+type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+
+export type Resolver<
+  TResult,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> = ResolverFn<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<
+  TResult,
+  TKey extends string,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<
+  TTypes,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+> = (parent: TParent, context: TContext, info: GraphQLResolveInfo) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  obj: T,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<
+  TResult = Record<PropertyKey, never>,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Chat: Chat;
+  Message: Message;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Chat: { __typename: 'Chat' } & GraphQLRecursivePick<FederationTypes['Chat'], { id: true }>;
+  Message: { __typename: 'Message' } & GraphQLRecursivePick<FederationTypes['Message'], { id: true }>;
+}>;
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  Chat: ResolverTypeWrapper<ChatModel>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ChatConnection: ResolverTypeWrapper<
+    Omit<ChatConnection, 'edges'> & { edges: Array<ResolversTypes['ChatEdge']> }
+  >;
+  ChatEdge: ResolverTypeWrapper<Omit<ChatEdge, 'node'> & { node: ResolversTypes['Chat'] }>;
+  ChatKind: ChatKind;
+  ChatMember: ResolverTypeWrapper<ChatMemberModel>;
+  ChatRole: ChatRole;
+  CreateGroupInput: CreateGroupInput;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Media: ResolverTypeWrapper<Media>;
+  Message: ResolverTypeWrapper<MessageModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  MessageConnection: ResolverTypeWrapper<
+    Omit<MessageConnection, 'edges'> & { edges: Array<ResolversTypes['MessageEdge']> }
+  >;
+  MessageEdge: ResolverTypeWrapper<Omit<MessageEdge, 'node'> & { node: ResolversTypes['Message'] }>;
+  MessageStatus: MessageStatus;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Reaction: ResolverTypeWrapper<Reaction>;
+  ReceiptUpdate: ResolverTypeWrapper<Omit<ReceiptUpdate, 'chat'> & { chat: ResolversTypes['Chat'] }>;
+  SendMessageInput: SendMessageInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  User: ResolverTypeWrapper<User>;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  Chat: ChatModel;
+  ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
+  ChatConnection: Omit<ChatConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChatEdge']> };
+  ChatEdge: Omit<ChatEdge, 'node'> & { node: ResolversParentTypes['Chat'] };
+  ChatMember: ChatMemberModel;
+  CreateGroupInput: CreateGroupInput;
+  DateTime: Scalars['DateTime']['output'];
+  Media: Media;
+  Message: MessageModel;
+  Boolean: Scalars['Boolean']['output'];
+  MessageConnection: Omit<MessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['MessageEdge']> };
+  MessageEdge: Omit<MessageEdge, 'node'> & { node: ResolversParentTypes['Message'] };
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  Reaction: Reaction;
+  ReceiptUpdate: Omit<ReceiptUpdate, 'chat'> & { chat: ResolversParentTypes['Chat'] };
+  SendMessageInput: SendMessageInput;
+  Subscription: Record<PropertyKey, never>;
+  User: User;
+}>;
+
+export type ChatResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['Chat'] = ResolversParentTypes['Chat'],
+  FederationReferenceType extends FederationReferenceTypes['Chat'] = FederationReferenceTypes['Chat'],
+> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<
+    Maybe<ResolversTypes['Chat']> | FederationReferenceType,
+    FederationReferenceType,
+    ContextType
+  >;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ChatKind'], ParentType, ContextType>;
+  lastMessage?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType>;
+  members?: Resolver<Array<ResolversTypes['ChatMember']>, ParentType, ContextType>;
+  messages?: Resolver<
+    ResolversTypes['MessageConnection'],
+    ParentType,
+    ContextType,
+    Partial<ChatMessagesArgs>
+  >;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ChatConnectionResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['ChatConnection'] = ResolversParentTypes['ChatConnection'],
+> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ChatEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ChatEdgeResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['ChatEdge'] = ResolversParentTypes['ChatEdge'],
+> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Chat'], ParentType, ContextType>;
+}>;
+
+export type ChatMemberResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['ChatMember'] = ResolversParentTypes['ChatMember'],
+> = ResolversObject<{
+  deliveredSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  readSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['ChatRole'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type MediaResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['Media'] = ResolversParentTypes['Media'],
+> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type MessageResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message'],
+  FederationReferenceType extends FederationReferenceTypes['Message'] = FederationReferenceTypes['Message'],
+> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<
+    Maybe<ResolversTypes['Message']> | FederationReferenceType,
+    FederationReferenceType,
+    ContextType
+  >;
+  attachments?: Resolver<Array<ResolversTypes['Media']>, ParentType, ContextType>;
+  body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  chat?: Resolver<ResolversTypes['Chat'], ParentType, ContextType>;
+  clientId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deletedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  editedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  encrypted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reactions?: Resolver<Array<ResolversTypes['Reaction']>, ParentType, ContextType>;
+  replyTo?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType>;
+  sender?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MessageStatus'], ParentType, ContextType>;
+}>;
+
+export type MessageConnectionResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['MessageConnection'] = ResolversParentTypes['MessageConnection'],
+> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['MessageEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type MessageEdgeResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['MessageEdge'] = ResolversParentTypes['MessageEdge'],
+> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
+> = ResolversObject<{
+  addMembers?: Resolver<
+    ResolversTypes['Chat'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAddMembersArgs, 'chatId' | 'userIds'>
+  >;
+  createDirectChat?: Resolver<
+    ResolversTypes['Chat'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreateDirectChatArgs, 'userId'>
+  >;
+  createGroup?: Resolver<
+    ResolversTypes['Chat'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreateGroupArgs, 'input'>
+  >;
+  deleteMessage?: Resolver<
+    ResolversTypes['Message'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationDeleteMessageArgs, 'id'>
+  >;
+  editMessage?: Resolver<
+    ResolversTypes['Message'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationEditMessageArgs, 'body' | 'id'>
+  >;
+  leaveChat?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationLeaveChatArgs, 'chatId'>
+  >;
+  markDelivered?: Resolver<
+    ResolversTypes['Chat'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationMarkDeliveredArgs, 'chatId' | 'seq'>
+  >;
+  markRead?: Resolver<
+    ResolversTypes['Chat'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationMarkReadArgs, 'chatId' | 'seq'>
+  >;
+  react?: Resolver<
+    ResolversTypes['Message'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationReactArgs, 'emoji' | 'messageId'>
+  >;
+  removeMember?: Resolver<
+    ResolversTypes['Chat'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRemoveMemberArgs, 'chatId' | 'userId'>
+  >;
+  sendMessage?: Resolver<
+    ResolversTypes['Message'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationSendMessageArgs, 'input'>
+  >;
+}>;
+
+export type PageInfoResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo'],
+> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
+> = ResolversObject<{
+  _messagesAfter?: Resolver<
+    Array<ResolversTypes['Message']>,
+    ParentType,
+    ContextType,
+    RequireFields<Query_MessagesAfterArgs, 'afterSeq' | 'chatId' | 'first'>
+  >;
+  _myChatIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  chat?: Resolver<Maybe<ResolversTypes['Chat']>, ParentType, ContextType, RequireFields<QueryChatArgs, 'id'>>;
+  chats?: Resolver<ResolversTypes['ChatConnection'], ParentType, ContextType, Partial<QueryChatsArgs>>;
+}>;
+
+export type ReactionResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['Reaction'] = ResolversParentTypes['Reaction'],
+> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  emoji?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reactedByMe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ReceiptUpdateResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['ReceiptUpdate'] = ResolversParentTypes['ReceiptUpdate'],
+> = ResolversObject<{
+  chat?: Resolver<ResolversTypes['Chat'], ParentType, ContextType>;
+  deliveredSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  readSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription'],
+> = ResolversObject<{
+  messageAdded?: SubscriptionResolver<
+    ResolversTypes['Message'],
+    'messageAdded',
+    ParentType,
+    ContextType,
+    Partial<SubscriptionMessageAddedArgs>
+  >;
+  messageUpdated?: SubscriptionResolver<
+    ResolversTypes['Message'],
+    'messageUpdated',
+    ParentType,
+    ContextType,
+    Partial<SubscriptionMessageUpdatedArgs>
+  >;
+  receiptUpdated?: SubscriptionResolver<
+    ResolversTypes['ReceiptUpdate'],
+    'receiptUpdated',
+    ParentType,
+    ContextType,
+    RequireFields<SubscriptionReceiptUpdatedArgs, 'chatId'>
+  >;
+}>;
+
+export type UserResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'],
+> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = ChatsContext> = ResolversObject<{
+  Chat?: ChatResolvers<ContextType>;
+  ChatConnection?: ChatConnectionResolvers<ContextType>;
+  ChatEdge?: ChatEdgeResolvers<ContextType>;
+  ChatMember?: ChatMemberResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Media?: MediaResolvers<ContextType>;
+  Message?: MessageResolvers<ContextType>;
+  MessageConnection?: MessageConnectionResolvers<ContextType>;
+  MessageEdge?: MessageEdgeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Reaction?: ReactionResolvers<ContextType>;
+  ReceiptUpdate?: ReceiptUpdateResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+}>;

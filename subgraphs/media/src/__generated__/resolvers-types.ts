@@ -1,0 +1,274 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { Media as MediaModel } from '../generated/prisma/client.ts';
+import type { MediaContext } from '../context.ts';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string };
+  String: { input: string; output: string };
+  Boolean: { input: boolean; output: boolean };
+  Int: { input: number; output: number };
+  Float: { input: number; output: number };
+  /** ISO-8601 date and time in UTC. */
+  DateTime: { input: Date; output: Date };
+  _FieldSet: { input: unknown; output: unknown };
+};
+
+export type CreateUploadInput = {
+  /** 1 B - 100 MiB. */
+  byteSize: Scalars['Int']['input'];
+  fileName: Scalars['String']['input'];
+  mimeType: Scalars['String']['input'];
+};
+
+export type Media = {
+  __typename?: 'Media';
+  byteSize: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  fileName: Scalars['String']['output'];
+  height?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['ID']['output'];
+  kind: MediaKind;
+  mimeType: Scalars['String']['output'];
+  status: MediaStatus;
+  /** Signed, expiring URL of a thumbnail, for images once processed. */
+  thumbnailUrl?: Maybe<Scalars['String']['output']>;
+  /** Signed, expiring URL of the bytes (HTTP Range supported); null until uploaded. */
+  url?: Maybe<Scalars['String']['output']>;
+  width?: Maybe<Scalars['Int']['output']>;
+};
+
+export type MediaKind = 'AUDIO' | 'FILE' | 'IMAGE' | 'VIDEO';
+
+export type MediaStatus = 'FAILED' | 'PENDING_UPLOAD' | 'PROCESSING' | 'READY';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Reserves an upload; the bytes go by HTTP PUT to uploadUrl (signed, expiring). */
+  createUpload: Upload;
+};
+
+export type MutationCreateUploadArgs = {
+  input: CreateUploadInput;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** Media the caller uploaded or that is attached in one of their chats. */
+  media?: Maybe<Media>;
+};
+
+export type QueryMediaArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type Upload = {
+  __typename?: 'Upload';
+  media: Media;
+  uploadUrl: Scalars['String']['output'];
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+  reference: TReference,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Promise<TResult> | TResult;
+
+type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+
+export type Resolver<
+  TResult,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> = ResolverFn<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<
+  TResult,
+  TKey extends string,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<
+  TTypes,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+> = (parent: TParent, context: TContext, info: GraphQLResolveInfo) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  obj: T,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<
+  TResult = Record<PropertyKey, never>,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Media: Media;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Media: { __typename: 'Media' } & GraphQLRecursivePick<FederationTypes['Media'], { id: true }>;
+}>;
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  CreateUploadInput: CreateUploadInput;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Media: ResolverTypeWrapper<MediaModel>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  MediaKind: MediaKind;
+  MediaStatus: MediaStatus;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Upload: ResolverTypeWrapper<Omit<Upload, 'media'> & { media: ResolversTypes['Media'] }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  CreateUploadInput: CreateUploadInput;
+  Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Media: MediaModel;
+  ID: Scalars['ID']['output'];
+  Mutation: Record<PropertyKey, never>;
+  Query: Record<PropertyKey, never>;
+  Upload: Omit<Upload, 'media'> & { media: ResolversParentTypes['Media'] };
+  Boolean: Scalars['Boolean']['output'];
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type MediaResolvers<
+  ContextType = MediaContext,
+  ParentType extends ResolversParentTypes['Media'] = ResolversParentTypes['Media'],
+  FederationReferenceType extends FederationReferenceTypes['Media'] = FederationReferenceTypes['Media'],
+> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<
+    Maybe<ResolversTypes['Media']> | FederationReferenceType,
+    FederationReferenceType,
+    ContextType
+  >;
+  byteSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['MediaKind'], ParentType, ContextType>;
+  mimeType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MediaStatus'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  width?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<
+  ContextType = MediaContext,
+  ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
+> = ResolversObject<{
+  createUpload?: Resolver<
+    ResolversTypes['Upload'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCreateUploadArgs, 'input'>
+  >;
+}>;
+
+export type QueryResolvers<
+  ContextType = MediaContext,
+  ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
+> = ResolversObject<{
+  media?: Resolver<
+    Maybe<ResolversTypes['Media']>,
+    ParentType,
+    ContextType,
+    RequireFields<QueryMediaArgs, 'id'>
+  >;
+}>;
+
+export type UploadResolvers<
+  ContextType = MediaContext,
+  ParentType extends ResolversParentTypes['Upload'] = ResolversParentTypes['Upload'],
+> = ResolversObject<{
+  media?: Resolver<ResolversTypes['Media'], ParentType, ContextType>;
+  uploadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = MediaContext> = ResolversObject<{
+  DateTime?: GraphQLScalarType;
+  Media?: MediaResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Upload?: UploadResolvers<ContextType>;
+}>;
