@@ -61,7 +61,7 @@ export const eventCatalogue = {
 export type EventType = keyof typeof eventCatalogue;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventCatalogue)[T]['payload']>;
 
-export interface DomainEvent<T extends EventType = EventType> {
+interface EventOf<T extends EventType> {
   eventId: string;
   type: T;
   version: number;
@@ -69,6 +69,12 @@ export interface DomainEvent<T extends EventType = EventType> {
   /** The subgraph whose outbox it came from. */
   source: string;
 }
+
+/**
+ * An event of the catalogue: a union over its types, so `switch (event.type)` (or an `if`) narrows
+ * `event.payload` to that type's payload, with no cast at the consumer.
+ */
+export type DomainEvent<T extends EventType = EventType> = { [K in T]: EventOf<K> }[T];
 
 /** What a producer's transaction needs: any Prisma client (or transaction) with an outbox. */
 export interface OutboxWriter {
@@ -107,11 +113,12 @@ export function parseEvent(raw: {
     throw new InvalidEventError(`Unsupported version ${raw.version} of ${raw.type}`);
   const result = entry.payload.safeParse(raw.payload);
   if (!result.success) throw new InvalidEventError(`Invalid ${raw.type} payload: ${result.error.message}`);
+  // The payload was just checked against the schema of `type`, which TypeScript cannot follow.
   return {
     eventId: raw.eventId,
-    type: raw.type as EventType,
+    type: raw.type,
     version: raw.version,
     payload: result.data,
     source: raw.source,
-  };
+  } as DomainEvent;
 }

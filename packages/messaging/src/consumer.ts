@@ -1,15 +1,16 @@
-import { InvalidEventError, parseEvent, type DomainEvent } from '@switchboard/core';
+import { InvalidEventError, parseEvent, type DomainEvent, type EventType } from '@switchboard/core';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventJobData } from './jobOptions.ts';
 import type { ConsumerQueue } from './routes.ts';
 
-export interface ReceivedEvent extends DomainEvent {
+/** A domain event as a consumer receives it; narrows by `type` like DomainEvent. */
+export type ReceivedEvent<T extends EventType = EventType> = DomainEvent<T> & {
   /** Outbox row id in the source: larger means later, for the same source. */
   sequence: bigint;
   /** How many times this job was tried before (0 on the first run). */
   attemptsMade: number;
-}
+};
 
 export type EventHandler = (event: ReceivedEvent) => Promise<void>;
 
@@ -106,9 +107,9 @@ export async function applyIfNewer<Tx extends RawExecutor>(
 export async function projectChatMembership<Tx extends RawExecutor>(
   db: { $transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R> },
   schema: string,
-  event: ReceivedEvent,
+  event: ReceivedEvent<'ChatMemberJoined' | 'ChatMemberLeft'>,
 ): Promise<void> {
-  const { chatId, userId } = event.payload as { chatId: string; userId: string };
+  const { chatId, userId } = event.payload;
   await applyIfNewer(db, schema, `member:${chatId}:${userId}`, event.sequence, (tx) =>
     event.type === 'ChatMemberJoined'
       ? tx.$executeRawUnsafe(

@@ -21,7 +21,7 @@ export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHa
     switch (event.type) {
       case 'UserBlocked':
       case 'UserUnblocked': {
-        const { blockerId, blockedId } = event.payload as { blockerId: string; blockedId: string };
+        const { blockerId, blockedId } = event.payload;
         await applyIfNewer(db, 'chats', `block:${blockerId}:${blockedId}`, event.sequence, (tx) =>
           event.type === 'UserBlocked'
             ? tx.blockProjection.upsert({
@@ -34,12 +34,12 @@ export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHa
         return;
       }
       case 'MediaCreated': {
-        const { mediaId, ownerId } = event.payload as { mediaId: string; ownerId: string };
+        const { mediaId, ownerId } = event.payload;
         await db.attachableMedia.upsert({ where: { mediaId }, create: { mediaId, ownerId }, update: {} });
         return;
       }
       case 'MediaProcessed': {
-        const { mediaId } = event.payload as { mediaId: string };
+        const { mediaId } = event.payload;
         // Live events only: nothing is stored, so a retry at most repeats an announcement.
         const messages = await db.$queryRaw<{ id: string; chatId: string }[]>`
           SELECT "id"::text AS "id", "chatId"::text AS "chatId" FROM "chats"."Message"

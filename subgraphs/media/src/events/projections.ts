@@ -1,4 +1,3 @@
-import type { EventPayload } from '@switchboard/core';
 import { applyIfNewer, projectChatMembership, type EventHandler } from '@switchboard/messaging';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
@@ -15,7 +14,7 @@ export function mediaProjections(db: PrismaClient): EventHandler {
       case 'ChatMemberLeft':
         return projectChatMembership(db, 'media', event);
       case 'MessageSent': {
-        const { chatId, attachmentIds } = event.payload as { chatId: string; attachmentIds: string[] };
+        const { chatId, attachmentIds } = event.payload;
         if (attachmentIds.length === 0) return;
         await db.mediaGrant.createMany({
           data: attachmentIds.map((mediaId) => ({ mediaId, chatId })),
@@ -24,7 +23,7 @@ export function mediaProjections(db: PrismaClient): EventHandler {
         return;
       }
       case 'UserAvatarChanged': {
-        const { userId, mediaId } = event.payload as EventPayload<'UserAvatarChanged'>;
+        const { userId, mediaId } = event.payload;
         await applyIfNewer(db, 'media', `avatar:${userId}`, event.sequence, async (tx) => {
           // Only one's own upload can become public as an avatar (users checks this too).
           const own =

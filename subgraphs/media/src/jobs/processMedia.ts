@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { recordEvent, type EventPayload } from '@switchboard/core';
+import { recordEvent } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { eventJobOptions, type EventHandler, type ReceivedEvent } from '@switchboard/messaging';
 import { PrismaClient, type Media } from '../generated/prisma/client.ts';
@@ -32,7 +32,7 @@ export function processMedia(
 ): EventHandler {
   return async (event) => {
     if (event.type !== 'MediaUploaded') return;
-    const { mediaId } = event.payload as EventPayload<'MediaUploaded'>;
+    const { mediaId } = event.payload;
     const media = await db.media.findUnique({ where: { id: mediaId } });
     if (!media || media.status !== 'PROCESSING' || !media.storageKey) return;
 

@@ -9,7 +9,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 export function presenceProjections(db: PrismaClient): EventHandler {
   return async (event) => {
     if (event.type === 'LastSeenVisibilityChanged') {
-      const { userId, visibility } = event.payload as { userId: string; visibility: 'EVERYONE' | 'NOBODY' };
+      const { userId, visibility } = event.payload;
       await applyIfNewer(db, 'presence', `visibility:${userId}`, event.sequence, (tx) =>
         visibility === 'NOBODY'
           ? tx.hiddenLastSeen.upsert({ where: { userId }, create: { userId }, update: {} })

@@ -6,7 +6,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 export function usersProjections(db: PrismaClient): EventHandler {
   return async (event) => {
     if (event.type !== 'MediaCreated') return;
-    const { mediaId, ownerId } = event.payload as { mediaId: string; ownerId: string };
+    const { mediaId, ownerId } = event.payload;
     await db.ownedMedia.upsert({ where: { mediaId }, create: { mediaId, ownerId }, update: {} });
   };
 }

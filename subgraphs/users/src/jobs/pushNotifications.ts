@@ -1,5 +1,4 @@
 import { firstDelivery, type EventHandler } from '@switchboard/messaging';
-import type { EventPayload } from '@switchboard/core';
 import webPush from 'web-push';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
@@ -42,7 +41,7 @@ export function pushNotifications(options: PushNotificationsOptions): EventHandl
   const log = options.log ?? ((message, error) => console.error(`[push] ${message}`, error ?? ''));
   return async (event) => {
     if (event.type !== 'MessageSent') return;
-    const message = event.payload as EventPayload<'MessageSent'>;
+    const message = event.payload;
     const online = await options.onlineAmong(message.recipientIds);
     const offline = message.recipientIds.filter((id) => !online.has(id));
     if (offline.length === 0) return;
