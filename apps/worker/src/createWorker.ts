@@ -8,7 +8,7 @@ import {
   type ConsumerQueue,
   type EventHandler,
 } from '@switchboard/messaging';
-import { queueMetrics, type Registry } from '@switchboard/observability';
+import { defaultLog, queueMetrics, type Registry } from '@switchboard/observability';
 import { openPresenceProjections } from '@switchboard/presence/events';
 import { createPresenceStore } from '@switchboard/presence/store';
 import { openUsersProjections } from '@switchboard/users/events';
@@ -38,7 +38,7 @@ export interface WorkerConfig {
  * subgraph wrote (projections, push). Nothing starts until `start()`.
  */
 export function createWorker(config: WorkerConfig) {
-  const log = config.log ?? ((message, error) => console.error(`[worker] ${message}`, error ?? ''));
+  const log = config.log ?? defaultLog({ service: 'worker' });
   const redis = redisConnection(config.redisUrl);
   const presence = createPresenceStore(redis);
   const handlers: Record<

@@ -1,3 +1,4 @@
+import { defaultLog } from '@switchboard/observability';
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode, isClientCode } from './errors.ts';
 
@@ -9,7 +10,7 @@ export function maskError(
   formatted: GraphQLFormattedError,
   original: unknown,
   development: boolean,
-  log: (message: string, error?: unknown) => void = console.error,
+  log: (message: string, error?: unknown) => void = defaultLog(),
 ): GraphQLFormattedError {
   // Apollo Server refuses some malformed requests (a hash that does not match its query) with a
   // 4xx status and no code: the client's mistake, not an internal error.

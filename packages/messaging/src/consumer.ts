@@ -1,4 +1,5 @@
 import { InvalidEventError, parseEvent, type DomainEvent, type EventType } from '@switchboard/core';
+import { defaultLog } from '@switchboard/observability';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventJobData } from './jobOptions.ts';
@@ -29,8 +30,7 @@ export interface ConsumerOptions {
  * the failed set where an operator can see and replay it. Handler errors retry with backoff.
  */
 export function createConsumer(options: ConsumerOptions): Worker<EventJobData> {
-  const log =
-    options.log ?? ((message, error) => console.error(`[${options.queue}] ${message}`, error ?? ''));
+  const log = options.log ?? defaultLog({ component: 'consumer', queue: options.queue });
   const worker = new Worker<EventJobData>(
     options.queue,
     async (job: Job<EventJobData>) => {

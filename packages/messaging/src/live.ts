@@ -1,3 +1,4 @@
+import { defaultLog } from '@switchboard/observability';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { Redis } from 'ioredis';
 import { redisConnection } from './redis.ts';
@@ -45,7 +46,7 @@ export interface LivePublisher {
  */
 export function createLivePublisher(
   redisUrl: string,
-  log: (message: string, error?: unknown) => void = console.error,
+  log: (message: string, error?: unknown) => void = defaultLog({ component: 'live-publisher' }),
 ): LivePublisher {
   const publisher = redisConnection(redisUrl, { maxRetriesPerRequest: 1 });
   const pubsub = new RedisPubSub({ publisher, subscriber: publisher });

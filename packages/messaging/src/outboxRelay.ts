@@ -1,3 +1,4 @@
+import { defaultLog } from '@switchboard/observability';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
@@ -41,8 +42,7 @@ interface OutboxRow {
  * only re-adds jobs that BullMQ already holds: nothing is lost and nothing runs twice.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const log =
-    options.log ?? ((message, error) => console.error(`[relay:${options.schema}] ${message}`, error ?? ''));
+  const log = options.log ?? defaultLog({ component: 'outbox-relay', schema: options.schema });
   const table = `"${options.schema}"."OutboxEvent"`;
   const channel = `outbox_${options.schema}`;
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });

@@ -1,3 +1,4 @@
+import { defaultLogger } from '@switchboard/observability';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /**
@@ -21,7 +22,7 @@ export function redisConnection(url: string, options: RedisOptions = {}): Redis 
  */
 export async function checkEvictionPolicy(
   redis: Redis,
-  log: (message: string) => void = console.error,
+  log: (message: string) => void = (message) => defaultLogger().warn(message),
 ): Promise<string | null> {
   try {
     const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];

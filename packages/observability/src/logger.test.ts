@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.ts';
+import { createLogger, defaultLog, defaultLogger, setDefaultLogger } from './logger.ts';
 import { InMemorySpanExporter, createTracerProvider, registerTracing } from './tracing.ts';
 
 describe('logger', () => {
@@ -37,5 +37,25 @@ describe('logger', () => {
     logger.info('quiet');
     logger.error('loud');
     expect(lines).toHaveLength(1);
+  });
+
+  it("logs the parts of a process that were given no log to the process's logger, with their bindings", () => {
+    const previous = defaultLogger();
+    const lines: string[] = [];
+    setDefaultLogger(createLogger({ destination: { write: (line) => void lines.push(line) } }));
+    try {
+      defaultLog({ component: 'outbox-relay', schema: 'chats' })('relay failed; retrying', new Error('down'));
+    } finally {
+      setDefaultLogger(previous);
+    }
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        component: 'outbox-relay',
+        schema: 'chats',
+        msg: 'relay failed; retrying',
+        err: expect.objectContaining({ message: 'down' }),
+      }),
+    ]);
   });
 });

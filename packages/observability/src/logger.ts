@@ -49,3 +49,13 @@ export function logFunction(logger: Logger): (message: string, error?: unknown) 
     else logger.error({ err: error }, message);
   };
 }
+
+/**
+ * The `log(message, error?)` of a part of this process that was given none: the process's logger
+ * with `bindings` (e.g. `{ component: 'outbox-relay' }`) on each line.
+ */
+export function defaultLog(
+  bindings: Record<string, unknown> = {},
+): (message: string, error?: unknown) => void {
+  return logFunction(defaultLogger().child(bindings));
+}

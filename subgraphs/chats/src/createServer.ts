@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher } from '@switchboard/messaging';
+import { defaultLog } from '@switchboard/observability';
 import { parse } from 'graphql';
 import type { ChatsContext } from './context.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
@@ -22,9 +23,7 @@ const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url)
 /** Builds the chats subgraph without listening (style.md: no side effects). */
 export async function createServer(config: ChatsConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl) });
-  const publisher = createLivePublisher(config.redisUrl, (message, error) =>
-    console.error(`[chats] ${message}`, error ?? ''),
-  );
+  const publisher = createLivePublisher(config.redisUrl, defaultLog({ service: 'chats' }));
   return createSubgraphServer<ChatsContext>({
     name: 'chats',
     typeDefs,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
+import { defaultLog } from '@switchboard/observability';
 import { parse } from 'graphql';
 import type { MediaContext } from './context.ts';
 import { downloadRoute } from './downloadRoute.ts';
@@ -48,7 +49,7 @@ export async function createServer(config: MediaConfig) {
     uploadTtlSeconds: config.uploadUrlTtlSeconds ?? 15 * 60,
     downloadTtlSeconds: config.downloadUrlTtlSeconds ?? 3600,
   });
-  const log = (message: string, error?: unknown) => console.error(`[media] ${message}`, error ?? '');
+  const log = defaultLog({ service: 'media' });
   const dependencies = { db, storage, urls, log };
 
   const server = await createSubgraphServer<MediaContext>({

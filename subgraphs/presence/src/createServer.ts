@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher, redisConnection } from '@switchboard/messaging';
+import { defaultLog } from '@switchboard/observability';
 import { parse } from 'graphql';
 import type { PresenceConfig } from './config.ts';
 import type { PresenceContext } from './context.ts';
@@ -30,9 +31,7 @@ export async function createServer(config: PresenceConfig) {
     internalSecret: config.internalSecret,
     development: config.development,
     context: (identity, liveEvent) => ({ identity, db, store, live, typing, connections, config, liveEvent }),
-    background: sweeper(connections, config.sweepIntervalMs ?? 1000, (message, error) =>
-      console.error(`[presence] ${message}`, error ?? ''),
-    ),
+    background: sweeper(connections, config.sweepIntervalMs ?? 1000, defaultLog({ service: 'presence' })),
     healthCheck: async () => {
       await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
     },

@@ -5,6 +5,7 @@ import {
   type LivePublisher,
 } from '@switchboard/messaging';
 import { pgAdapter } from '@switchboard/db';
+import { defaultLog } from '@switchboard/observability';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { messageUpdated } from '../liveEvents.ts';
 
@@ -58,9 +59,7 @@ export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHa
 /** For the worker: the handler with its own connection to the chats schema and live events. */
 export function openChatsProjections(databaseUrl: string, redisUrl: string) {
   const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 16) });
-  const live = createLivePublisher(redisUrl, (message, error) =>
-    console.error(`[chats-projections] ${message}`, error ?? ''),
-  );
+  const live = createLivePublisher(redisUrl, defaultLog({ component: 'chats-projections' }));
   return {
     handle: chatsProjections(db, live),
     close: async () => {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { recordEvent } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
+import { defaultLog } from '@switchboard/observability';
 import { eventJobOptions, type EventHandler, type ReceivedEvent } from '@switchboard/messaging';
 import { PrismaClient, type Media } from '../generated/prisma/client.ts';
 import { createLocalStorage } from '../storage/localStorage.ts';
@@ -28,7 +29,7 @@ type Outcome =
 export function processMedia(
   db: PrismaClient,
   storage: Storage,
-  log: (message: string, error?: unknown) => void = console.error,
+  log: (message: string, error?: unknown) => void = defaultLog({ component: 'media-processing' }),
 ): EventHandler {
   return async (event) => {
     if (event.type !== 'MediaUploaded') return;

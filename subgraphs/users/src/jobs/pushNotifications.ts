@@ -1,6 +1,7 @@
 import { firstDelivery, type EventHandler } from '@switchboard/messaging';
 import webPush from 'web-push';
 import { pgAdapter } from '@switchboard/db';
+import { defaultLog } from '@switchboard/observability';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 export interface VapidConfig {
@@ -38,7 +39,7 @@ export interface PushPayload {
  * retried job skips it. Subscriptions the service reports gone (404/410) are deleted.
  */
 export function pushNotifications(options: PushNotificationsOptions): EventHandler {
-  const log = options.log ?? ((message, error) => console.error(`[push] ${message}`, error ?? ''));
+  const log = options.log ?? defaultLog({ component: 'push' });
   return async (event) => {
     if (event.type !== 'MessageSent') return;
     const message = event.payload;
