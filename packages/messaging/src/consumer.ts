@@ -55,7 +55,10 @@ export function createConsumer(options: ConsumerOptions): Worker<EventJobData> {
   );
   worker.on('failed', (job, error) => {
     if (job && (error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {
-      log(`job ${job.id} (${job.name}) failed for good; replay with npm run events:replay`, error);
+      log(
+        `job ${job.id} (${job.name}) failed for good; retry with npm run events -- replay ${options.queue}`,
+        error,
+      );
     }
   });
   worker.on('error', (error) => log('worker error', error));

@@ -3,7 +3,7 @@ import type { JobsOptions } from 'bullmq';
 /**
  * Retries with exponential backoff; completed jobs are kept a day so a re-relayed event (same
  * jobId) is recognised and not run twice; failed jobs are kept for an operator to inspect and
- * replay (`npm run events:replay`).
+ * retry (`npm run events -- replay <queue>`).
  */
 export const eventJobOptions: JobsOptions = {
   attempts: 8,
