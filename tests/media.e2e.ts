@@ -549,8 +549,12 @@ describe('who may see media', () => {
       mimeType: 'text/plain',
       byteSize: 1,
     });
-    expect(await entities({ userId: null, delivery: { chatId } }, [id, private_.id])).toEqual([id, null]);
-    expect(await entities({ userId: null, delivery: { chatId: randomUUID() } }, [id])).toEqual([null]);
+    expect(
+      await entities({ userId: null, delivery: { channel: `chat:${chatId}` } }, [id, private_.id]),
+    ).toEqual([id, null]);
+    expect(await entities({ userId: null, delivery: { channel: `chat:${randomUUID()}` } }, [id])).toEqual([
+      null,
+    ]);
     expect(await entities({ userId: outsider.id }, [id, private_.id])).toEqual([null, private_.id]);
   });
 

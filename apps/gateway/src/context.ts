@@ -6,13 +6,18 @@ import {
   verifyUserToken,
   type Identity,
 } from '@switchboard/core';
+import type { LiveEvent } from './live/liveEvent.ts';
+import type { PrimaryProjection } from './live/primaryProjection.ts';
 
 export interface GatewayContext {
   identity: Identity;
   /** Minted once per operation and sent to every subgraph it touches. */
   internalToken?: string;
-  /** Set when resolving a subscription payload: the live event it is for. */
-  liveEvent?: unknown;
+  /** Set when resolving a subscription payload: the live event it is for, and its primary fetch. */
+  live?: {
+    event: LiveEvent;
+    primary: { operation: string; project: PrimaryProjection };
+  };
 }
 
 export interface AuthConfig {

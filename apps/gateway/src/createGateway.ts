@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -21,15 +20,18 @@ import {
 import express from 'express';
 import type { ExecutionResult } from 'graphql';
 import { contextFor, createContext, type GatewayContext } from './context.ts';
+import { createFederation } from './federation/federation.ts';
+import { internalRequest } from './federation/internalRequest.ts';
+import { createInternalTokens } from './federation/internalTokens.ts';
+import { loadSupergraph } from './federation/supergraph.ts';
 import { createGuards, type GuardContext, type GuardsConfig } from './guards/createGuards.ts';
 import { checkSubgraphs } from './health.ts';
 import { IdentityDataSource } from './identityDataSource.ts';
-import { createEventResolver, type EventResolver } from './subscriptions/eventResolver.ts';
-import { liveBus } from './subscriptions/liveBus.ts';
-import { createSubscriptionPlanner } from './subscriptions/planner.ts';
-import { chatsApi, createSubgraphClient } from './subscriptions/subgraphClient.ts';
+import { liveBus } from './live/liveBus.ts';
+import type { PayloadResolver } from './live/payloadResolver.ts';
+import { createSubscriptionExecutor } from './live/subscriptionExecutor.ts';
 import { presenceHooks } from './subscriptions/presenceHooks.ts';
-import { createSubscriptionServer } from './subscriptions/subscriptionServer.ts';
+import { createSocketServer } from './socket/socketServer.ts';
 
 /** Guard rails (APQ, safelist, limits, rate limits) are configured with the fields of GuardsConfig. */
 export interface GatewayConfig extends GuardsConfig {
@@ -68,34 +70,32 @@ export interface RunningGateway {
   /** Sockets closed because their subscriber could not keep up. */
   slowConsumersClosed(): number;
   /** Resolves live events into payloads (its execution count shows the sharing). */
-  resolver: EventResolver;
+  resolver: PayloadResolver;
 }
 
 /** Builds the public gateway without listening (style.md: no side effects until `listen`). */
 export async function createGateway(config: GatewayConfig) {
-  const supergraphSdl =
-    config.supergraphSdl ?? (await readFile(config.supergraphPath ?? 'supergraph.graphql', 'utf8'));
-  const planner = createSubscriptionPlanner(supergraphSdl);
+  const supergraph = loadSupergraph(
+    config.supergraphSdl ?? (await readFile(config.supergraphPath ?? 'supergraph.graphql', 'utf8')),
+  );
   const subgraphUrls = new Map(
-    [...planner.subgraphUrls].map(([name, url]) => [name, config.subgraphUrls?.[name] ?? url]),
+    [...supergraph.subgraphUrls].map(([name, url]) => [name, config.subgraphUrls?.[name] ?? url]),
   );
   const { logger, metrics, tracer } = serverObservability('gateway', config.observability);
   const log = logFunction(logger);
-  // One data source per subgraph, for query plans and subscription payloads alike.
+  // One data source per subgraph: query plans, subscription payloads and internal operations.
   const serviceMap = Object.fromEntries(
     [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource({ url })]),
   );
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) => serviceMap[name] ?? new IdentityDataSource({ url }),
-  });
+  const federation = createFederation({ supergraph, serviceMap, log });
+  const tokenFor = createInternalTokens(config.internalSecret);
 
   const guards = await createGuards(config, log);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createHttpServer(app);
   const apollo = new ApolloServer<GatewayContext & GuardContext>({
-    gateway,
+    gateway: federation.gateway,
     introspection: config.development,
     includeStacktraceInErrorResponses: config.development,
     // No "Did you mean…" hints about the schema for clients in production.
@@ -116,22 +116,26 @@ export async function createGateway(config: GatewayConfig) {
 
   // Federated subscriptions over graphql-ws on the same port and path (design.md, principle 4).
   const live = createLiveSubscriber(config.redisUrl);
-  const resolver = createEventResolver({ planner, serviceMap, internalSecret: config.internalSecret, log });
-  const presence = presenceHooks(
-    createSubgraphClient(subgraphUrls.get('presence')!, config.internalSecret),
-    config.subscriptions?.presenceTtlMs ?? 30_000,
-  );
-  const subscriptions = createSubscriptionServer({
-    httpServer,
-    path: '/graphql',
-    planner,
-    resolver,
-    chats: chatsApi(createSubgraphClient(subgraphUrls.get('chats')!, config.internalSecret)),
+  const executor = createSubscriptionExecutor({
+    federation,
     bus: liveBus(live.pubsub),
-    auth: config,
-    development: config.development,
+    tokenFor,
     shareResolution: config.subscriptions?.shareResolution ?? true,
     maxQueuedPayloads: config.subscriptions?.maxQueuedPayloads ?? 1000,
+    log,
+  });
+  const resolver = executor.resolver;
+  const presence = presenceHooks(
+    internalRequest(federation, tokenFor),
+    config.subscriptions?.presenceTtlMs ?? 30_000,
+  );
+  const subscriptions = createSocketServer({
+    httpServer,
+    path: '/graphql',
+    schema: supergraph.schema,
+    subscriptions: executor,
+    auth: config,
+    development: config.development,
     maxBufferedBytes: config.subscriptions?.maxBufferedBytes ?? 4 * 1024 * 1024,
     ...(config.subscriptions?.keepAliveMs ? { keepAliveMs: config.subscriptions.keepAliveMs } : {}),
     hooks: presence,
@@ -172,6 +176,7 @@ export async function createGateway(config: GatewayConfig) {
   );
 
   const release = async () => {
+    executor.stop();
     await apollo.stop();
     await live.close();
     await guards.close();

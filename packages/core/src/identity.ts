@@ -15,14 +15,20 @@ const ISSUER = 'switchboard';
 
 /**
  * Who is calling. `userId` is null for an anonymous caller (signUp, signIn).
- * `delivery` is set instead of a user when the gateway resolves one live event once for all its
- * subscribers (design.md, principle 4): it may read what any signed-in user may read, plus, with
- * `chatId`, what any member of that chat may read, and no more. The gateway checks each
- * subscriber's own access before it delivers.
+ * `delivery` is set instead of a user when the gateway resolves one live event once for all the
+ * subscribers who follow its channel (design.md, principle 4): it may read what any signed-in user
+ * may read, plus what any follower of that channel may read (for `chat:<id>`, any member of that
+ * chat), and no more. The gateway checked each subscriber's own access before following.
  */
 export interface Identity {
   userId: string | null;
-  delivery?: { chatId: string | null };
+  delivery?: { channel: string };
+}
+
+/** The key of a delivery's channel when it is of the given kind (`chat` -> the chat id), else null. */
+export function deliveryKey(identity: Identity, kind: string): string | null {
+  const channel = identity.delivery?.channel;
+  return channel?.startsWith(`${kind}:`) ? channel.slice(kind.length + 1) : null;
 }
 
 /** Signed in, or a live-event delivery: may read what any signed-in user may. */
@@ -66,7 +72,7 @@ export async function verifyUserToken(
 export async function signInternalIdentity(identity: Identity, secret: string): Promise<string> {
   const jwt = new SignJWT({
     uid: identity.userId,
-    ...(identity.delivery ? { dlv: identity.delivery.chatId } : {}),
+    ...(identity.delivery ? { dlv: identity.delivery.channel } : {}),
   })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(ISSUER)
@@ -92,8 +98,8 @@ export async function verifyInternalIdentity(
     const delivery = payload['dlv'];
     if (uid !== null && typeof uid !== 'string') return null;
     if (delivery === undefined) return { userId: uid };
-    if (delivery !== null && typeof delivery !== 'string') return null;
-    return { userId: uid, delivery: { chatId: delivery } };
+    if (typeof delivery !== 'string') return null;
+    return { userId: uid, delivery: { channel: delivery } };
   } catch {
     return null;
   }

@@ -64,7 +64,7 @@ async function createDirectChat(_: unknown, args: { userId: string }, ctx: Chats
         await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
       return chat;
     });
-    announceJoined(ctx, chat.id, [me, other]);
+    announceJoined(ctx, chat.id, [me, other], 0);
     return chat;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -97,7 +97,7 @@ async function createGroup(
       await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
     return chat;
   });
-  announceJoined(ctx, chat.id, [me, ...others]);
+  announceJoined(ctx, chat.id, [me, ...others], 0);
   return chat;
 }
 

@@ -1,4 +1,4 @@
-import type { LivePublisher } from '@switchboard/messaging';
+import { liveChannel, type LivePublisher } from '@switchboard/messaging';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { PresenceStore } from './presenceStore.ts';
 
@@ -20,7 +20,7 @@ export function createConnections(
       create: { userId, lastSeenAt: at },
       update: { lastSeenAt: at },
     });
-    await live.publish({ type: 'presenceChanged', userId });
+    await live.publish(liveChannel.presence(userId), { type: 'presenceChanged', userId });
   };
 
   return {
@@ -30,7 +30,8 @@ export function createConnections(
       await store.touch(userId, connectionId, ttlMs);
       // Online again, or active again after being announced AWAY.
       const cameBack = active && (await store.clearAway(userId));
-      if (!wasOnline || cameBack) await live.publish({ type: 'presenceChanged', userId });
+      if (!wasOnline || cameBack)
+        await live.publish(liveChannel.presence(userId), { type: 'presenceChanged', userId });
     },
     async closed(userId: string, connectionId: string) {
       if (await store.drop(userId, connectionId)) await wentOffline(userId, new Date());
@@ -43,7 +44,7 @@ export function createConnections(
       for (const { userId, expiredAt } of await store.claimExpired())
         await wentOffline(userId, new Date(expiredAt));
       for (const userId of await store.claimIdle(Date.now() - awayAfterMs))
-        await live.publish({ type: 'presenceChanged', userId });
+        await live.publish(liveChannel.presence(userId), { type: 'presenceChanged', userId });
     },
   };
 }

@@ -1,5 +1,5 @@
-import type { SubgraphRequest } from './subgraphClient.ts';
-import type { ConnectionHooks } from './subscriptionServer.ts';
+import type { InternalRequest } from '../federation/internalRequest.ts';
+import type { ConnectionHooks } from '../socket/connectionHooks.ts';
 
 /**
  * Tells presence about live connections: a heartbeat every third of `ttlMs` while the socket is
@@ -7,7 +7,7 @@ import type { ConnectionHooks } from './subscriptionServer.ts';
  * the last one (idle users turn AWAY), and a close.
  */
 export function presenceHooks(
-  request: SubgraphRequest,
+  request: InternalRequest,
   ttlMs: number,
   log: (message: string, error?: unknown) => void = console.error,
 ): ConnectionHooks & { stop(): void; settled(): Promise<void> } {

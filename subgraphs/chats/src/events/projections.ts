@@ -46,7 +46,7 @@ export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHa
           WHERE "attachmentIds" @> ARRAY[${mediaId}]::uuid[]
           ORDER BY "createdAt" DESC
           LIMIT ${MAX_MESSAGES_PER_MEDIA}`;
-        await Promise.all(messages.map((message) => live.publish(messageUpdated(message))));
+        await Promise.all(messages.map((message) => live.publish(...messageUpdated(message))));
         return;
       }
       default:
