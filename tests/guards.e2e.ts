@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, RunningGateway } from '@switchboard/gateway';
 import { getOperationAST, parse } from 'graphql';
 import type { Client as WsClient } from 'graphql-ws';
@@ -12,6 +10,7 @@ import { buildManifest, serializeManifest } from '../apps/gateway/src/guards/man
 import { MAX_PAGE_SIZE } from '../subgraphs/chats/src/cursors.ts';
 import { Client, contract, errorCode, signUp, type GraphQLResponse } from './support/client.ts';
 import { SUBGRAPHS, startStack, type Stack } from './support/stack.ts';
+import { countingProxy } from './support/proxy.ts';
 import { wsClient } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -80,44 +79,6 @@ function once(client: WsClient, payload: Request & { query: string }): Promise<G
       complete: () => {},
     });
   });
-}
-
-/**
- * Forwards to a real subgraph and counts what passes: a guard that refuses "before any subgraph is
- * called" must leave the count as it was.
- */
-async function countingProxy(target: string) {
-  let requests = 0;
-  const server: Server = createServer(async (req, res) => {
-    requests += 1;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers))
-      if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name))
-        headers.set(name, value);
-    try {
-      const upstream = await fetch(new URL(req.url ?? '/', target), {
-        method: req.method ?? 'POST',
-        headers,
-        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-      });
-      res.writeHead(upstream.status, {
-        'content-type': upstream.headers.get('content-type') ?? 'application/json',
-      });
-      res.end(Buffer.from(await upstream.arrayBuffer()));
-    } catch {
-      // The subgraph behind it already stopped (late heartbeats while the stack shuts down).
-      res.writeHead(502).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${new URL(target).pathname}`,
-    requests: () => requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 let stack: Stack;

@@ -24,11 +24,6 @@ export const env = parseEnv(
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
     SUPERGRAPH_PATH: z.string().default(new URL('../../../supergraph.graphql', import.meta.url).pathname),
-    /** Overrides of supergraph routing URLs, e.g. SUBGRAPH_URL_USERS=http://users:4001/graphql. */
-    SUBGRAPH_URL_USERS: z.string().url().optional(),
-    SUBGRAPH_URL_CHATS: z.string().url().optional(),
-    SUBGRAPH_URL_MEDIA: z.string().url().optional(),
-    SUBGRAPH_URL_PRESENCE: z.string().url().optional(),
     /** Run only the persisted query manifest's operations; default on when NODE_ENV=production. */
     SAFELIST: z.stringbool().optional(),
     PERSISTED_QUERY_MANIFEST: z.string().optional(),
@@ -45,4 +40,23 @@ export const env = parseEnv(
     /** Proxies of ours in front of the gateway whose X-Forwarded-For entry names the client. */
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
   }),
+);
+
+/**
+ * Overrides of the supergraph's routing URLs, one variable per subgraph, whatever subgraphs it
+ * has: SUBGRAPH_URL_<NAME>=http://users:4001/graphql (NAME upper-cased).
+ */
+const SUBGRAPH_URL = 'SUBGRAPH_URL_';
+export const subgraphUrls: Record<string, string> = Object.fromEntries(
+  Object.entries(
+    parseEnv(
+      z.object(
+        Object.fromEntries(
+          Object.keys(process.env)
+            .filter((name) => name.startsWith(SUBGRAPH_URL))
+            .map((name) => [name, z.string().url()]),
+        ),
+      ),
+    ) as Record<string, string>,
+  ).map(([name, url]) => [name.slice(SUBGRAPH_URL.length).toLowerCase(), url]),
 );

@@ -1,16 +1,10 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
 import { setupObservability } from '@switchboard/observability';
 import { createGateway } from './createGateway.ts';
-import { env } from './env.ts';
+import { env, subgraphUrls } from './env.ts';
 
 refuseDevSecretsInProduction(env);
 const observability = setupObservability('gateway', env);
-const subgraphUrls = Object.fromEntries(
-  (['users', 'chats', 'media', 'presence'] as const).flatMap((name) => {
-    const url = env[`SUBGRAPH_URL_${name.toUpperCase()}` as `SUBGRAPH_URL_${Uppercase<typeof name>}`];
-    return url ? [[name, url]] : [];
-  }),
-);
 const gateway = await createGateway({
   supergraphPath: env.SUPERGRAPH_PATH,
   subgraphUrls,

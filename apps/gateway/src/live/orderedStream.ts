@@ -58,8 +58,12 @@ export class OrderedStream<E, P> {
       if (state.last !== null && order > state.last + 1) await this.catchUp(key, state);
       if (state.last !== null && order <= state.last) return;
       const payload = await this.options.resolve(key, event);
-      // Dropped: the last delivered stays, so the next event (or a reconcile) replays it.
-      if (payload === null || state.gone) return;
+      if (state.gone) return;
+      // Dropped: it stays owed, so the next event (or a reconcile) replays it.
+      if (payload === null) {
+        if (state.last === null) state.last = order - 1;
+        return;
+      }
       this.options.emit(payload);
       state.last = order;
     });
