@@ -227,6 +227,13 @@ describe('trusted documents', () => {
         user.client.token,
       );
       expect(errorCode(write)).toBe('FORBIDDEN');
+      // The safelist comes before the operationName mistake.
+      const two = await post(
+        safe.gateway.url,
+        { query: 'query A { me { id } } query B { me { id } }' },
+        user.client.token,
+      );
+      expect([two.status, errorCode(two)]).toEqual([403, 'FORBIDDEN']);
       expect(safe.subgraphRequests()).toBe(before);
 
       expect((await user.client.data('Me')).me.displayName).toBe('Test User');
@@ -348,6 +355,27 @@ describe('limits', () => {
       variables: { chatId: 'x', last: 1000 },
     });
     expect(errorCode(cost)).toBe('QUERY_TOO_COMPLEX');
+    expect(guarded.subgraphRequests()).toBe(before);
+  });
+
+  it('answers a request that names no operation of its document with BAD_REQUEST and 400, after the limits', async () => {
+    const before = guarded.subgraphRequests();
+    const two = 'query A { me { id } } query B { me { username } }';
+    for (const body of [
+      { query: two },
+      { query: two, operationName: 'C' },
+      { query: '{ me { id } }', operationName: 'X' },
+    ]) {
+      const result = await post(guarded.gateway.url, body, token);
+      expect(result.status, JSON.stringify(body)).toBe(400);
+      expect(errorCode(result)).toBe('BAD_REQUEST');
+    }
+    // The limits still apply to every operation of such a document, first.
+    const deep = `${two} query Deep { chat(id: "x") { messages { edges { node { ${'replyTo { '.repeat(9)}id${' }'.repeat(9)} } } } } }`;
+    const tooDeep = await post(guarded.gateway.url, { query: deep }, token);
+    expect([tooDeep.status, errorCode(tooDeep)]).toEqual([400, 'QUERY_TOO_COMPLEX']);
+    // And over WebSocket.
+    expect(errorCode(await once(socket(guarded.gateway), { query: two }))).toBe('BAD_REQUEST');
     expect(guarded.subgraphRequests()).toBe(before);
   });
 

@@ -160,18 +160,21 @@ export function createSocketServer(options: SocketServerOptions) {
         const invalid = validate(options.schema, document);
         if (invalid.length > 0)
           return invalid.map((error) => appError(ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message));
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [appError(ErrorCode.BAD_REQUEST, 'Unable to identify the operation')];
+        const operation = getOperationAST(document, payload.operationName) ?? undefined;
+        // Guards first, also for a document whose operation the request does not name (they then
+        // answer BAD_REQUEST themselves).
         const refused = await options.guard?.check({
           schema: options.schema,
           document,
           operation,
+          operationName: payload.operationName,
           source,
           variables: payload.variables,
           userId: identity.userId,
           request: extra.request,
         });
         if (refused) return [refused];
+        if (!operation) return [appError(ErrorCode.BAD_REQUEST, 'Unable to identify the operation')];
 
         const prepared: Prepared = { identity };
         if (operation.operation === 'subscription') {
