@@ -1,8 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET, type RunningServer } from '@switchboard/core';
+import {
+  DEV_INTERNAL_SIGNING_KEYS,
+  DEV_INTERNAL_TRUSTED_KEYS,
+  DEV_JWT_SECRET,
+  GATEWAY_ISSUER,
+  parseSigningKey,
+  parseTrustedKeys,
+  signInternalIdentity,
+  type Identity,
+  type RunningServer,
+  type TrustedKeys,
+} from '@switchboard/core';
 import { createServer as createChats } from '@switchboard/chats';
 import { createGateway, type GatewayConfig, type RunningGateway } from '@switchboard/gateway';
 import { createServer as createMedia, DEV_MEDIA_URL_SECRET } from '@switchboard/media';
@@ -22,7 +33,9 @@ export interface StackConfig {
   /** BullMQ prefix: random per stack, so test files never share queues. */
   queuePrefix: string;
   jwtSecret: string;
-  internalSecret: string;
+  /** The gateway's key for internal identities, and the public keys the subgraphs trust. */
+  internalSigningKey: KeyObject;
+  trustedKeys: TrustedKeys;
   /** The media service's storage, shared with the worker: a fresh temp directory per stack. */
   mediaStorageDir: string;
   mediaUrlSecret: string;
@@ -63,13 +76,18 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
     redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     queuePrefix: `test-${randomBytes(4).toString('hex')}`,
     jwtSecret: DEV_JWT_SECRET,
-    internalSecret: DEV_INTERNAL_SECRET,
+    internalSigningKey: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.gateway),
+    trustedKeys: parseTrustedKeys(DEV_INTERNAL_TRUSTED_KEYS),
     // Created by the storage on first write, removed by stop().
     mediaStorageDir: join(tmpdir(), `switchboard-media-${randomBytes(6).toString('hex')}`),
     mediaUrlSecret: DEV_MEDIA_URL_SECRET,
     ...overrides,
   };
 }
+
+/** An internal identity token as the gateway would mint it for `audience` (tests that call a subgraph directly). */
+export const gatewayToken = (config: StackConfig, identity: Identity, audience: string) =>
+  signInternalIdentity(identity, { issuer: GATEWAY_ISSUER, key: config.internalSigningKey, audience });
 
 /**
  * Starts the whole system in-process on free ports against the test file's database: four subgraphs,
@@ -89,7 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config = await stackConfig(overrides);
   const common = {
     databaseUrl: config.databaseUrl,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: true,
   };
   const [users, chats, media, presence] = await Promise.all([
@@ -113,7 +131,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         supergraphPath: new URL('../../supergraph.graphql', import.meta.url).pathname,
         subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
         jwtSecret: config.jwtSecret,
-        internalSecret: config.internalSecret,
+        internalSigningKey: config.internalSigningKey,
         development: true,
         redisUrl: config.redisUrl,
         ...(options.gateway ?? {}),

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { maskError, type Identity } from '@switchboard/core';
+import { GATEWAY_ISSUER, createIdentitySigner, maskError, type Identity } from '@switchboard/core';
 import { createLiveSubscriber } from '@switchboard/messaging';
 import {
   logFunction,
@@ -39,7 +40,8 @@ export interface GatewayConfig extends GuardsConfig {
   /** Subgraph name -> URL, overriding the supergraph's routing URLs. */
   subgraphUrls?: Record<string, string>;
   jwtSecret: string;
-  internalSecret: string;
+  /** The gateway's Ed25519 private key: it signs the internal identity each subgraph verifies. */
+  internalSigningKey: KeyObject;
   /** Sandbox, introspection and error details; off in production. */
   development: boolean;
   /** Redis carrying live events (subscriptions). */
@@ -81,13 +83,14 @@ export async function createGateway(config: GatewayConfig) {
   );
   const { logger, metrics, tracer } = serverObservability('gateway', config.observability);
   const log = logFunction(logger);
+  const signer = createIdentitySigner({ issuer: GATEWAY_ISSUER, key: config.internalSigningKey });
   // One data source per subgraph, for query plans and subscription payloads alike.
   const serviceMap = Object.fromEntries(
-    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource({ url })]),
+    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource(name, url)]),
   );
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => serviceMap[name] ?? new IdentityDataSource({ url }),
+    buildService: ({ name, url }) => serviceMap[name] ?? new IdentityDataSource(name, url!),
   });
 
   const guards = await createGuards(config, log);
@@ -116,9 +119,9 @@ export async function createGateway(config: GatewayConfig) {
 
   // Federated subscriptions over graphql-ws on the same port and path (design.md, principle 4).
   const live = createLiveSubscriber(config.redisUrl);
-  const resolver = createEventResolver({ planner, serviceMap, internalSecret: config.internalSecret, log });
+  const resolver = createEventResolver({ planner, serviceMap, signer, log });
   const presence = presenceHooks(
-    createSubgraphClient(subgraphUrls.get('presence')!, config.internalSecret),
+    createSubgraphClient(subgraphUrls.get('presence')!, 'presence', signer),
     config.subscriptions?.presenceTtlMs ?? 30_000,
   );
   const subscriptions = createSubscriptionServer({
@@ -126,7 +129,7 @@ export async function createGateway(config: GatewayConfig) {
     path: '/graphql',
     planner,
     resolver,
-    chats: chatsApi(createSubgraphClient(subgraphUrls.get('chats')!, config.internalSecret)),
+    chats: chatsApi(createSubgraphClient(subgraphUrls.get('chats')!, 'chats', signer)),
     bus: liveBus(live.pubsub),
     auth: config,
     development: config.development,
@@ -138,7 +141,7 @@ export async function createGateway(config: GatewayConfig) {
     guard: guards.socket,
     executeOperation: async (request, identity: Identity) => {
       const response = await apollo.executeOperation(request, {
-        contextValue: await contextFor(identity, config),
+        contextValue: contextFor(identity, signer),
       });
       if (response.body.kind !== 'single')
         throw new Error('Incremental delivery is not supported over WebSocket');
@@ -165,7 +168,7 @@ export async function createGateway(config: GatewayConfig) {
     ...guards.jsonBody,
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
-        ...(await createContext(req.header('authorization'), config)),
+        ...(await createContext(req.header('authorization'), config, signer)),
         clientAddress: guards.clientAddress(req),
       }),
     }),

@@ -1,4 +1,4 @@
-import { DEV_JWT_SECRET, parseEnv, sharedEnv } from '@switchboard/core';
+import { DEV_JWT_SECRET, parseEnv, sharedEnv, signingKeyEnv } from '@switchboard/core';
 import { observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './guards/limits.ts';
@@ -23,6 +23,8 @@ export const env = parseEnv(
     ...observabilityEnv,
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
+    /** Ed25519 private key (PKCS8 PEM or JWK) signing the internal identity sent to subgraphs. */
+    INTERNAL_SIGNING_KEY: signingKeyEnv('gateway'),
     SUPERGRAPH_PATH: z.string().default(new URL('../../../supergraph.graphql', import.meta.url).pathname),
     /** Overrides of supergraph routing URLs, e.g. SUBGRAPH_URL_USERS=http://users:4001/graphql. */
     SUBGRAPH_URL_USERS: z.string().url().optional(),

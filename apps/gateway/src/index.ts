@@ -15,7 +15,7 @@ const gateway = await createGateway({
   supergraphPath: env.SUPERGRAPH_PATH,
   subgraphUrls,
   jwtSecret: env.JWT_SECRET,
-  internalSecret: env.INTERNAL_SECRET,
+  internalSigningKey: env.INTERNAL_SIGNING_KEY,
   development: env.NODE_ENV !== 'production',
   redisUrl: env.REDIS_URL,
   safelist: env.SAFELIST ?? env.NODE_ENV === 'production',

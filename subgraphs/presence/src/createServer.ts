@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createSubgraphServer, type Identity } from '@switchboard/core';
+import { createSubgraphServer, type Identity, type TrustedKeys } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher, redisConnection, type LivePublisher } from '@switchboard/messaging';
 import { parse } from 'graphql';
@@ -12,7 +12,8 @@ import { createTypingTimers, type TypingTimers } from './typing.ts';
 export interface PresenceConfig {
   databaseUrl: string;
   redisUrl: string;
-  internalSecret: string;
+  /** Public keys of the issuers of internal identities (the gateway). */
+  trustedKeys: TrustedKeys;
   development: boolean;
   /** A user online but idle this long is AWAY. */
   awayAfterMs: number;
@@ -48,7 +49,7 @@ export async function createServer(config: PresenceConfig) {
     name: 'presence',
     typeDefs,
     resolvers,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: config.development,
     context: (identity, liveEvent) => ({ identity, db, store, live, typing, connections, config, liveEvent }),
     background: sweeper(connections, config.sweepIntervalMs ?? 1000, (message, error) =>

@@ -1,5 +1,5 @@
 import { executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
-import { signInternalIdentity, type Identity } from '@switchboard/core';
+import type { Identity, IdentitySigner } from '@switchboard/core';
 import type { ExecutionResult } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import type { PlannedSubscription, SubscriptionPlanner } from './planner.ts';
@@ -9,7 +9,8 @@ type RequestContext = Parameters<typeof executeQueryPlan>[2];
 export interface EventResolverOptions {
   planner: SubscriptionPlanner;
   serviceMap: Record<string, GraphQLDataSource<GatewayContext>>;
-  internalSecret: string;
+  /** Mints the internal identity per subgraph (and caches it for half its lifetime). */
+  signer: IdentitySigner;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -39,24 +40,16 @@ export interface EventResolver {
  */
 export function createEventResolver(options: EventResolverOptions): EventResolver {
   const shared = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
-  const tokens = new Map<string, { token: string; expires: number }>();
   let executions = 0;
-
-  /** Internal tokens live 60 s; reuse one for 30 s rather than sign per event. */
-  async function tokenFor(identity: Identity): Promise<string> {
-    const key = JSON.stringify(identity);
-    const cached = tokens.get(key);
-    if (cached && cached.expires > Date.now()) return cached.token;
-    const token = await signInternalIdentity(identity, options.internalSecret);
-    if (tokens.size > 10_000) tokens.clear();
-    tokens.set(key, { token, expires: Date.now() + 30_000 });
-    return token;
-  }
 
   async function execute(request: ResolveRequest): Promise<ExecutionResult> {
     executions += 1;
     const { planned, variables, identity, liveEvent } = request;
-    const context: GatewayContext = { identity, internalToken: await tokenFor(identity), liveEvent };
+    const context: GatewayContext = {
+      identity,
+      internalToken: (audience) => options.signer.tokenFor(identity, audience),
+      liveEvent,
+    };
     const requestContext = {
       request: { variables, operationName: planned.operationContext.operation.name?.value },
       context,

@@ -1,4 +1,4 @@
-import { INTERNAL_IDENTITY_HEADER, appError, signInternalIdentity, type Identity } from '@switchboard/core';
+import { INTERNAL_IDENTITY_HEADER, appError, type Identity, type IdentitySigner } from '@switchboard/core';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
  * subscription needs, such as the ids of a user's chats or the messages to replay. Sent as the
  * subscriber, so the subgraph authorizes them as it would the subscriber's own query.
  */
-export function createSubgraphClient(url: string, internalSecret: string) {
+export function createSubgraphClient(url: string, subgraph: string, signer: IdentitySigner) {
   return async function request<T>(
     identity: Identity,
     query: string,
@@ -16,7 +16,7 @@ export function createSubgraphClient(url: string, internalSecret: string) {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity(identity, internalSecret),
+        [INTERNAL_IDENTITY_HEADER]: await signer.tokenFor(identity, subgraph),
       },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(10_000),
