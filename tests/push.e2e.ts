@@ -128,7 +128,15 @@ describe('push notifications to offline members', () => {
     const { alice, bob, chatId } = await pair();
     await register(bob, `online-${bob.id}`);
     const redis = redisConnection(stack.config.redisUrl);
-    await createPresenceStore(redis).touch(bob.id, 'test-connection', 60_000);
+    // Bob's connection, as a gateway would report it to presence.
+    const store = createPresenceStore(redis, { tag: stack.config.presenceTag });
+    const gateway = { gatewayId: `test-${bob.id}`, sessionId: 'test', leaseMs: 60_000 };
+    await store.register(gateway);
+    await store.applyBatch(
+      gateway,
+      [{ kind: 'OPENED', connectionId: 'test-connection', userId: bob.id }],
+      true,
+    );
     await register(alice, `marker-${alice.id}`);
     await send(alice, chatId, { body: 'are you there?' });
     // Then a message to Alice, who is offline: once it arrives, Bob's would have too.

@@ -28,8 +28,8 @@ import { IdentityDataSource } from './identityDataSource.ts';
 import { createEventResolver, type EventResolver } from './subscriptions/eventResolver.ts';
 import { liveBus } from './subscriptions/liveBus.ts';
 import { createSubscriptionPlanner } from './subscriptions/planner.ts';
+import { createPresenceLink, type PresenceLink } from './presence/presenceLink.ts';
 import { chatsApi, createSubgraphClient } from './subscriptions/subgraphClient.ts';
-import { presenceHooks } from './subscriptions/presenceHooks.ts';
 import { createSubscriptionServer } from './subscriptions/subscriptionServer.ts';
 
 /** Guard rails (APQ, safelist, limits, rate limits) are configured with the fields of GuardsConfig. */
@@ -52,8 +52,14 @@ export interface GatewayConfig extends GuardsConfig {
     maxQueuedPayloads?: number;
     maxBufferedBytes?: number;
     keepAliveMs?: number;
-    /** A connection counts as live this long after its last heartbeat to presence. */
-    presenceTtlMs?: number;
+  };
+  /** presence's gRPC server, which this gateway streams its sockets' opens, closes and activity to. */
+  presence?: {
+    /** e.g. http://127.0.0.1:5004 (PRESENCE_RPC_URL). */
+    url: string;
+    /** This gateway's connections count as live this long after presence last heard from it. */
+    leaseMs?: number;
+    batchMs?: number;
   };
   /** Logger, metrics registry (served at `/metrics`) and tracer provider; see `serverObservability`. */
   observability?: Partial<Observability>;
@@ -71,6 +77,8 @@ export interface RunningGateway {
   slowConsumersClosed(): number;
   /** Resolves live events into payloads (its execution count shows the sharing). */
   resolver: EventResolver;
+  /** The stream to presence (absent when no presence URL was configured). */
+  presence: PresenceLink | undefined;
 }
 
 /** Builds the public gateway without listening (style.md: no side effects until `listen`). */
@@ -120,10 +128,9 @@ export async function createGateway(config: GatewayConfig) {
   // Federated subscriptions over graphql-ws on the same port and path (design.md, principle 4).
   const live = createLiveSubscriber(config.redisUrl);
   const resolver = createEventResolver({ planner, serviceMap, signer, log });
-  const presence = presenceHooks(
-    createSubgraphClient(subgraphUrls.get('presence')!, 'presence', signer),
-    config.subscriptions?.presenceTtlMs ?? 30_000,
-  );
+  const presence = config.presence
+    ? createPresenceLink({ ...config.presence, signer, log: (message) => logger.warn(message) })
+    : undefined;
   const subscriptions = createSubscriptionServer({
     httpServer,
     path: '/graphql',
@@ -137,7 +144,7 @@ export async function createGateway(config: GatewayConfig) {
     maxQueuedPayloads: config.subscriptions?.maxQueuedPayloads ?? 1000,
     maxBufferedBytes: config.subscriptions?.maxBufferedBytes ?? 4 * 1024 * 1024,
     ...(config.subscriptions?.keepAliveMs ? { keepAliveMs: config.subscriptions.keepAliveMs } : {}),
-    hooks: presence,
+    ...(presence ? { hooks: presence } : {}),
     guard: guards.socket,
     executeOperation: async (request, identity: Identity) => {
       const response = await apollo.executeOperation(request, {
@@ -186,6 +193,7 @@ export async function createGateway(config: GatewayConfig) {
     resolver,
     async listen(port: number, host = '127.0.0.1'): Promise<RunningGateway> {
       await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+      presence?.start();
       const address = httpServer.address() as AddressInfo;
       return {
         port: address.port,
@@ -194,9 +202,10 @@ export async function createGateway(config: GatewayConfig) {
         activeSubscriptions: () => subscriptions.activeSubscriptions,
         slowConsumersClosed: () => subscriptions.slowConsumersClosed,
         resolver,
+        presence,
         /** Stops as a crash would: sockets drop, presence hears nothing (tests). */
         async crash() {
-          presence.stop();
+          presence?.crash();
           httpServer.closeAllConnections();
           for (const client of subscriptions.wsServer.clients) client.terminate();
           await subscriptions.close();
@@ -204,8 +213,8 @@ export async function createGateway(config: GatewayConfig) {
         },
         async stop() {
           await subscriptions.close();
-          await presence.settled();
-          presence.stop();
+          // Sockets closed above: their closes go out, then the stream ends.
+          await presence?.stop();
           await release();
         },
       };

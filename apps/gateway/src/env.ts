@@ -31,6 +31,10 @@ export const env = parseEnv(
     SUBGRAPH_URL_CHATS: z.string().url().optional(),
     SUBGRAPH_URL_MEDIA: z.string().url().optional(),
     SUBGRAPH_URL_PRESENCE: z.string().url().optional(),
+    /** presence's gRPC server: one stream per gateway process carries its sockets' presence. */
+    PRESENCE_RPC_URL: z.string().url().default('http://127.0.0.1:5004'),
+    /** presence takes this gateway's users offline when it hears nothing from it for this long. */
+    PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
     /** Run only the persisted query manifest's operations; default on when NODE_ENV=production. */
     SAFELIST: z.stringbool().optional(),
     PERSISTED_QUERY_MANIFEST: z.string().optional(),

@@ -18,6 +18,7 @@ const gateway = await createGateway({
   internalSigningKey: env.INTERNAL_SIGNING_KEY,
   development: env.NODE_ENV !== 'production',
   redisUrl: env.REDIS_URL,
+  presence: { url: env.PRESENCE_RPC_URL, leaseMs: env.PRESENCE_LEASE_MS },
   safelist: env.SAFELIST ?? env.NODE_ENV === 'production',
   ...(env.PERSISTED_QUERY_MANIFEST ? { persistedQueryManifestPath: env.PERSISTED_QUERY_MANIFEST } : {}),
   persistedQueryTtlSeconds: env.PERSISTED_QUERY_TTL_SECONDS,

@@ -10,7 +10,7 @@ export interface RpcTransportOptions {
   audience: string;
   /** Signs this process's internal identity (the gateway's, or a subgraph's own key). */
   signer: IdentitySigner;
-  /** Deadline of unary calls (default 5 s); streams set their own. */
+  /** Deadline of each call (default 5 s); a long-lived stream passes `timeoutMs: 0`. */
   defaultTimeoutMs?: number;
 }
 

@@ -15,5 +15,7 @@ export const env = parseEnv(
       .default(5 * 60_000),
     TYPING_TTL_MS: z.coerce.number().int().positive().default(5_000),
     PORT: z.coerce.number().int().min(0).max(65535).default(4004),
+    /** gRPC port for the gateways' connection streams (their PRESENCE_RPC_URL). */
+    RPC_PORT: z.coerce.number().int().min(0).max(65535).default(5004),
   }),
 );

@@ -14,5 +14,6 @@ const server = await createServer({
   redisUrl: env.REDIS_URL,
   awayAfterMs: env.AWAY_AFTER_MS,
   typingTtlMs: env.TYPING_TTL_MS,
+  rpcPort: env.RPC_PORT,
 });
 await serveSubgraph('presence', server, env);

@@ -10,7 +10,6 @@ interface UserRepresentation {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_TTL_MS = 5 * 60_000;
 
 function requireUser(context: PresenceContext): string {
   if (!context.identity.userId) throw unauthenticated();
@@ -53,20 +52,6 @@ export const resolvers: GraphQLResolverMap<PresenceContext> = {
       });
       if (!member) throw notFound('Chat');
       await context.typing.set(member.chatId, userId, args.isTyping);
-      return true;
-    },
-    async _connectionAlive(
-      _root: unknown,
-      args: { connectionId: string; ttlMs: number; active: boolean },
-      context: PresenceContext,
-    ) {
-      const userId = requireUser(context);
-      if (args.ttlMs < 1000 || args.ttlMs > MAX_TTL_MS) throw badInput('ttlMs out of range', 'ttlMs');
-      await context.connections.alive(userId, args.connectionId, args.ttlMs, args.active);
-      return true;
-    },
-    async _connectionClosed(_root: unknown, args: { connectionId: string }, context: PresenceContext) {
-      await context.connections.closed(requireUser(context), args.connectionId);
       return true;
     },
   },

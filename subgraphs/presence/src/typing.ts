@@ -1,7 +1,6 @@
 import type { LivePublisher } from '@switchboard/messaging';
 import type { Redis } from 'ioredis';
-
-const typingKey = (chatId: string, userId: string) => `presence:typing:${chatId}:${userId}`;
+import { presenceKeyPrefix } from './presenceStore.ts';
 
 export interface TypingTimers {
   set(chatId: string, userId: string, isTyping: boolean): Promise<void>;
@@ -14,7 +13,13 @@ export interface TypingTimers {
  * (on this or another presence process). Clients should also time the indicator out themselves:
  * if this process dies, nobody announces the end.
  */
-export function createTypingTimers(redis: Redis, live: LivePublisher, ttlMs: number): TypingTimers {
+export function createTypingTimers(
+  redis: Redis,
+  live: LivePublisher,
+  ttlMs: number,
+  prefix: string = presenceKeyPrefix(),
+): TypingTimers {
+  const typingKey = (chatId: string, userId: string) => `${prefix}typing:${chatId}:${userId}`;
   const timers = new Map<string, NodeJS.Timeout>();
   return {
     async set(chatId, userId, isTyping) {
