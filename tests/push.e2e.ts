@@ -128,8 +128,9 @@ describe('push notifications to offline members', () => {
     const { alice, bob, chatId } = await pair();
     await register(bob, `online-${bob.id}`);
     const redis = redisConnection(stack.config.redisUrl);
-    // Bob's connection, as a gateway would report it to presence.
-    const store = createPresenceStore(redis, { tag: stack.config.presenceTag });
+    // Bob's connection, as a gateway would report it to presence (under the default key tag, which
+    // the worker process reads).
+    const store = createPresenceStore(redis);
     const gateway = { gatewayId: `test-${bob.id}`, sessionId: 'test', leaseMs: 60_000 };
     await store.register(gateway);
     await store.applyBatch(
@@ -143,6 +144,7 @@ describe('push notifications to offline members', () => {
     await send(bob, chatId, { body: 'yes' });
     await expect.poll(() => push.accepted(`/push/marker-${alice.id}`).length, { timeout: 15_000 }).toBe(1);
     expect(push.received.filter((p) => p.path === `/push/online-${bob.id}`)).toHaveLength(0);
+    await store.release(gateway);
     redis.disconnect();
   });
 
