@@ -228,6 +228,26 @@ describe('presence over one gRPC stream per gateway', () => {
     live.close();
   });
 
+  it('registers again when presence lost its state (Redis wiped), within one lease', async () => {
+    const leaseMs = 1_500;
+    const presence = await stack.startPresence();
+    const gateway = await stack.startGateway({ presence: { url: presence.rpcUrl, leaseMs } });
+    const erin = await signUp(anonymous);
+    await connect(erin, gateway.url);
+    await gateway.presence!.settled();
+    expect(await statusOf(erin)).toBe('ONLINE');
+
+    const redis = redisConnection(stack.config.redisUrl);
+    const keys = await redis.keys(`presence:{${stack.config.presenceTag}}:*`);
+    await redis.del(...keys);
+    redis.disconnect();
+    expect(await statusOf(erin)).toBe('OFFLINE');
+    const wipedAt = Date.now();
+    // Its next renewal is refused (the session is unknown): it registers again with a snapshot.
+    await waitFor(async () => (await statusOf(erin)) === 'ONLINE', 10_000, 'erin to be online again');
+    expect(Date.now() - wipedAt).toBeLessThan(leaseMs + 1_000);
+  });
+
   it('carries no per-socket traffic while sockets sit idle: lease renewals only', async () => {
     const presence = await stack.startPresence();
     const gateway = await stack.startGateway({ presence: { url: presence.rpcUrl, leaseMs: 1_500 } });

@@ -50,7 +50,10 @@ export function presenceService(connections: Connections, stats: PresenceStreamS
             }
             stats.batches += 1;
             if (!(await connections.apply(session, changes, kind.value.snapshotComplete)))
-              throw new ConnectError('the lease ran out; register again', Code.FailedPrecondition);
+              throw new ConnectError(
+                'session unknown (its lease ran out); register again',
+                Code.FailedPrecondition,
+              );
             yield { kind: { case: 'ack', value: { seq: kind.value.seq } } };
           }
         }
