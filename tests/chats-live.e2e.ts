@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { chatsProjections } from '@switchboard/chats/events';
-import { INTERNAL_IDENTITY_HEADER, signInternalIdentity, type Identity } from '@switchboard/core';
+import { INTERNAL_IDENTITY_HEADER, type Identity } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import {
   LIVE_CHANNEL_PREFIX,
@@ -15,7 +15,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { Client, errorCode, signUp, type GraphQLResponse } from './support/client.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { gatewayToken, startStack, type Stack } from './support/stack.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -108,7 +108,7 @@ async function chats(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity(identity, stack.config.internalSecret),
+      [INTERNAL_IDENTITY_HEADER]: await gatewayToken(stack.config, identity, 'chats'),
     },
     body: JSON.stringify({ query, variables, ...(extensions ? { extensions } : {}) }),
   });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '@switchboard/core';
+import { INTERNAL_IDENTITY_HEADER } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { Client, errorCode, signUp, type GraphQLResponse } from './support/client.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { gatewayToken, startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;
 let anonymous: Client;
@@ -725,7 +725,7 @@ describe('authorization', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity({ userId }, stack.config.internalSecret),
+          [INTERNAL_IDENTITY_HEADER]: await gatewayToken(stack.config, { userId }, 'chats'),
         },
         body: JSON.stringify({
           query: `query($r: [_Any!]!) { _entities(representations: $r) {

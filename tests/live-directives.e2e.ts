@@ -33,7 +33,7 @@ beforeAll(async () => {
   stack = await startStack();
   boards = await createBoards({
     redisUrl: stack.config.redisUrl,
-    internalSecret: stack.config.internalSecret,
+    trustedKeys: stack.config.trustedKeys,
   });
   boardsServer = await boards.server.listen(0);
   const root = new URL('..', import.meta.url).pathname;

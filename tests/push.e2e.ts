@@ -128,13 +128,23 @@ describe('push notifications to offline members', () => {
     const { alice, bob, chatId } = await pair();
     await register(bob, `online-${bob.id}`);
     const redis = redisConnection(stack.config.redisUrl);
-    await createPresenceStore(redis).touch(bob.id, 'test-connection', 60_000);
+    // Bob's connection, as a gateway would report it to presence (under the default key tag, which
+    // the worker process reads).
+    const store = createPresenceStore(redis);
+    const gateway = { gatewayId: `test-${bob.id}`, sessionId: 'test', leaseMs: 60_000 };
+    await store.register(gateway);
+    await store.applyBatch(
+      gateway,
+      [{ kind: 'OPENED', connectionId: 'test-connection', userId: bob.id }],
+      true,
+    );
     await register(alice, `marker-${alice.id}`);
     await send(alice, chatId, { body: 'are you there?' });
     // Then a message to Alice, who is offline: once it arrives, Bob's would have too.
     await send(bob, chatId, { body: 'yes' });
     await expect.poll(() => push.accepted(`/push/marker-${alice.id}`).length, { timeout: 15_000 }).toBe(1);
     expect(push.received.filter((p) => p.path === `/push/online-${bob.id}`)).toHaveLength(0);
+    await store.release(gateway);
     redis.disconnect();
   });
 

@@ -20,7 +20,7 @@ const sockets: { dispose(): void | Promise<void> }[] = [];
 const proxies: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({ gateway: { subscriptions: { presenceTtlMs: 1500 } } });
+  stack = await startStack({ gateway: { presence: { leaseMs: 1500 } } });
   // A second gateway process: subscribers connect here, senders use the first one.
   other = await stack.startGateway();
   anonymous = new Client(stack.gateway.url);
@@ -246,7 +246,7 @@ describe('federated subscriptions over graphql-ws', () => {
     expect(Date.parse(offline.lastSeenAt)).toBeGreaterThan(Date.now() - 60_000);
 
     // Bob again, through a gateway that then dies without a word: his connection expires.
-    const doomed = await stack.startGateway({ subscriptions: { presenceTtlMs: 1500 } });
+    const doomed = await stack.startGateway({ presence: { leaseMs: 1500 } });
     socketFor(bob, doomed);
     await waitFor(() => watch.results.length >= 3);
     expect(watch.results[2]!.data!.presenceChanged.status).toBe('ONLINE');
@@ -259,7 +259,7 @@ describe('federated subscriptions over graphql-ws', () => {
 
 describe('away', () => {
   it('announces AWAY when a connected user is idle, and ONLINE when they are active again', async () => {
-    const idle = await startStack({ awayAfterMs: 800, gateway: { subscriptions: { presenceTtlMs: 1500 } } });
+    const idle = await startStack({ awayAfterMs: 800, gateway: { presence: { leaseMs: 1500 } } });
     try {
       const idleAnonymous = new Client(idle.gateway.url);
       const [alice, bob] = await Promise.all([signUp(idleAnonymous), signUp(idleAnonymous)]);

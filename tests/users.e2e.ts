@@ -7,12 +7,12 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '@switchboard/core';
+import { INTERNAL_IDENTITY_HEADER } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../subgraphs/users/src/generated/prisma/client.ts';
 import { Client, errorCode, signUp, uniqueName } from './support/client.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { gatewayToken, startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;
 let anonymous: Client;
@@ -278,7 +278,7 @@ describe('profile', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity({ userId: b.id }, stack.config.internalSecret),
+        [INTERNAL_IDENTITY_HEADER]: await gatewayToken(stack.config, { userId: b.id }, 'users'),
       },
       body: JSON.stringify({
         query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id displayName } } }',

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { maskError, type Identity } from '@switchboard/core';
+import { GATEWAY_ISSUER, createIdentitySigner, maskError, type Identity } from '@switchboard/core';
 import { createLiveSubscriber } from '@switchboard/messaging';
 import {
   logFunction,
@@ -21,8 +22,6 @@ import express from 'express';
 import type { ExecutionResult } from 'graphql';
 import { contextFor, createContext, type GatewayContext } from './context.ts';
 import { createFederation } from './federation/federation.ts';
-import { internalRequest } from './federation/internalRequest.ts';
-import { createInternalTokens } from './federation/internalTokens.ts';
 import { loadSupergraph } from './federation/supergraph.ts';
 import { createGuards, type GuardContext, type GuardsConfig } from './guards/createGuards.ts';
 import { checkSubgraphs } from './health.ts';
@@ -30,7 +29,7 @@ import { IdentityDataSource } from './identityDataSource.ts';
 import { liveBus } from './live/liveBus.ts';
 import type { PayloadResolver } from './live/payloadResolver.ts';
 import { createSubscriptionExecutor } from './live/subscriptionExecutor.ts';
-import { presenceHooks } from './subscriptions/presenceHooks.ts';
+import { createPresenceLink, type PresenceLink } from './presence/presenceLink.ts';
 import { createSocketServer } from './socket/socketServer.ts';
 
 /** Guard rails (APQ, safelist, limits, rate limits) are configured with the fields of GuardsConfig. */
@@ -41,7 +40,8 @@ export interface GatewayConfig extends GuardsConfig {
   /** Subgraph name -> URL, overriding the supergraph's routing URLs. */
   subgraphUrls?: Record<string, string>;
   jwtSecret: string;
-  internalSecret: string;
+  /** The gateway's Ed25519 private key: it signs the internal identity each subgraph verifies. */
+  internalSigningKey: KeyObject;
   /** Sandbox, introspection and error details; off in production. */
   development: boolean;
   /** Redis carrying live events (subscriptions). */
@@ -52,8 +52,14 @@ export interface GatewayConfig extends GuardsConfig {
     maxQueuedPayloads?: number;
     maxBufferedBytes?: number;
     keepAliveMs?: number;
-    /** A connection counts as live this long after its last heartbeat to presence. */
-    presenceTtlMs?: number;
+  };
+  /** presence's gRPC server, which this gateway streams its sockets' opens, closes and activity to. */
+  presence?: {
+    /** e.g. http://127.0.0.1:5004 (PRESENCE_RPC_URL). */
+    url: string;
+    /** This gateway's connections count as live this long after presence last heard from it. */
+    leaseMs?: number;
+    batchMs?: number;
   };
   /** Logger, metrics registry (served at `/metrics`) and tracer provider; see `serverObservability`. */
   observability?: Partial<Observability>;
@@ -71,6 +77,8 @@ export interface RunningGateway {
   slowConsumersClosed(): number;
   /** Resolves live events into payloads (its execution count shows the sharing). */
   resolver: PayloadResolver;
+  /** The stream to presence (absent when no presence URL was configured). */
+  presence: PresenceLink | undefined;
 }
 
 /** Builds the public gateway without listening (style.md: no side effects until `listen`). */
@@ -83,12 +91,12 @@ export async function createGateway(config: GatewayConfig) {
   );
   const { logger, metrics, tracer } = serverObservability('gateway', config.observability);
   const log = logFunction(logger);
+  const signer = createIdentitySigner({ issuer: GATEWAY_ISSUER, key: config.internalSigningKey });
   // One data source per subgraph: query plans, subscription payloads and internal operations.
   const serviceMap = Object.fromEntries(
-    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource({ url })]),
+    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource(name, url)]),
   );
   const federation = createFederation({ supergraph, serviceMap, log });
-  const tokenFor = createInternalTokens(config.internalSecret);
 
   const guards = await createGuards(config, log);
   const app = express();
@@ -119,16 +127,15 @@ export async function createGateway(config: GatewayConfig) {
   const executor = createSubscriptionExecutor({
     federation,
     bus: liveBus(live.pubsub),
-    tokenFor,
+    signer,
     shareResolution: config.subscriptions?.shareResolution ?? true,
     maxQueuedPayloads: config.subscriptions?.maxQueuedPayloads ?? 1000,
     log,
   });
   const resolver = executor.resolver;
-  const presence = presenceHooks(
-    internalRequest(federation, tokenFor),
-    config.subscriptions?.presenceTtlMs ?? 30_000,
-  );
+  const presence = config.presence
+    ? createPresenceLink({ ...config.presence, signer, log: (message) => logger.warn(message) })
+    : undefined;
   const subscriptions = createSocketServer({
     httpServer,
     path: '/graphql',
@@ -138,11 +145,11 @@ export async function createGateway(config: GatewayConfig) {
     development: config.development,
     maxBufferedBytes: config.subscriptions?.maxBufferedBytes ?? 4 * 1024 * 1024,
     ...(config.subscriptions?.keepAliveMs ? { keepAliveMs: config.subscriptions.keepAliveMs } : {}),
-    hooks: presence,
+    ...(presence ? { hooks: presence } : {}),
     guard: guards.socket,
     executeOperation: async (request, identity: Identity) => {
       const response = await apollo.executeOperation(request, {
-        contextValue: await contextFor(identity, config),
+        contextValue: contextFor(identity, signer),
       });
       if (response.body.kind !== 'single')
         throw new Error('Incremental delivery is not supported over WebSocket');
@@ -169,7 +176,7 @@ export async function createGateway(config: GatewayConfig) {
     ...guards.jsonBody,
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
-        ...(await createContext(req.header('authorization'), config)),
+        ...(await createContext(req.header('authorization'), config, signer)),
         clientAddress: guards.clientAddress(req),
       }),
     }),
@@ -188,6 +195,7 @@ export async function createGateway(config: GatewayConfig) {
     resolver,
     async listen(port: number, host = '127.0.0.1'): Promise<RunningGateway> {
       await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+      presence?.start();
       const address = httpServer.address() as AddressInfo;
       return {
         port: address.port,
@@ -196,9 +204,10 @@ export async function createGateway(config: GatewayConfig) {
         activeSubscriptions: () => subscriptions.activeSubscriptions,
         slowConsumersClosed: () => subscriptions.slowConsumersClosed,
         resolver,
+        presence,
         /** Stops as a crash would: sockets drop, presence hears nothing (tests). */
         async crash() {
-          presence.stop();
+          presence?.crash();
           httpServer.closeAllConnections();
           for (const client of subscriptions.wsServer.clients) client.terminate();
           await subscriptions.close();
@@ -206,8 +215,8 @@ export async function createGateway(config: GatewayConfig) {
         },
         async stop() {
           await subscriptions.close();
-          await presence.settled();
-          presence.stop();
+          // Sockets closed above: their closes go out, then the stream ends.
+          await presence?.stop();
           await release();
         },
       };

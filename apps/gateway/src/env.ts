@@ -1,4 +1,4 @@
-import { DEV_JWT_SECRET, parseEnv, sharedEnv } from '@switchboard/core';
+import { DEV_JWT_SECRET, parseEnv, sharedEnv, signingKeyEnv } from '@switchboard/core';
 import { observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './guards/limits.ts';
@@ -23,7 +23,13 @@ export const env = parseEnv(
     ...observabilityEnv,
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
+    /** Ed25519 private key (PKCS8 PEM or JWK) signing the internal identity sent to subgraphs. */
+    INTERNAL_SIGNING_KEY: signingKeyEnv('gateway'),
     SUPERGRAPH_PATH: z.string().default(new URL('../../../supergraph.graphql', import.meta.url).pathname),
+    /** presence's gRPC server: one stream per gateway process carries its sockets' presence. */
+    PRESENCE_RPC_URL: z.string().url().default('http://127.0.0.1:5004'),
+    /** presence takes this gateway's users offline when it hears nothing from it for this long. */
+    PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
     /** Run only the persisted query manifest's operations; default on when NODE_ENV=production. */
     SAFELIST: z.stringbool().optional(),
     PERSISTED_QUERY_MANIFEST: z.string().optional(),

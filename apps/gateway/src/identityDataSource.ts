@@ -7,14 +7,22 @@ import type { GatewayContext } from './context.ts';
 
 /**
  * The one path from the gateway to a subgraph, for client operations, subscription payloads and
- * the gateway's own internal operations alike. It sends the internal identity token minted for
- * the operation (design.md, principle 6) and the W3C `traceparent`; Node's fetch (undici) keeps
- * connections to subgraphs alive. A subscription's primary fetch is answered from the live
- * event's own data when that covers it; otherwise the event goes to the owner, which resolves
- * the field from it.
+ * the gateway's own internal operations alike. It sends an internal identity token for the
+ * operation's caller, minted for this subgraph alone (design.md, principle 6), and the W3C
+ * `traceparent`; Node's fetch (undici) keeps connections to subgraphs alive. A subscription's
+ * primary fetch is answered from the live event's own data when that covers it; otherwise the
+ * event goes to the owner, which resolves the field from it.
  */
 export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override fetcher = fetch as unknown as Fetcher;
+
+  /** `subgraph` is the audience of the tokens this data source sends. */
+  constructor(
+    readonly subgraph: string,
+    url: string,
+  ) {
+    super({ url });
+  }
 
   override async process(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
@@ -29,8 +37,11 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     return super.process(options);
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const token = context.internalToken;
+  override async willSendRequest({
+    request,
+    context,
+  }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    const token = await context.internalToken?.(this.subgraph);
     if (token) request.http?.headers.set(INTERNAL_IDENTITY_HEADER, token);
     // W3C `traceparent` of the gateway's fetch span: the subgraph's spans join the operation's trace.
     if (request.http) injectTraceContext(request.http.headers);

@@ -31,6 +31,8 @@ export interface WorkerConfig {
   log?: (message: string, error?: unknown) => void;
   /** Gets the depth of every queue this worker consumes (`queue_jobs`), read at scrape time. */
   metrics?: Registry;
+  /** Hash tag of presence's Redis keys, if not the default (tests). */
+  presenceTag?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface WorkerConfig {
 export function createWorker(config: WorkerConfig) {
   const log = config.log ?? ((message, error) => console.error(`[worker] ${message}`, error ?? ''));
   const redis = redisConnection(config.redisUrl);
-  const presence = createPresenceStore(redis);
+  const presence = createPresenceStore(redis, { tag: config.presenceTag });
   const handlers: Record<
     ConsumerQueue,
     { handle: EventHandler; close(): Promise<void>; concurrency?: number }

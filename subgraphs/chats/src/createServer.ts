@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createSubgraphServer, type Identity } from '@switchboard/core';
+import { createSubgraphServer, type Identity, type TrustedKeys } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher } from '@switchboard/messaging';
 import { parse } from 'graphql';
@@ -12,7 +12,8 @@ export interface ChatsConfig {
   databaseUrl: string;
   /** Where live events are published (design.md, principle 2). */
   redisUrl: string;
-  internalSecret: string;
+  /** Public keys of the issuers of internal identities (the gateway). */
+  trustedKeys: TrustedKeys;
   development: boolean;
 }
 
@@ -39,7 +40,7 @@ export async function createServer(config: ChatsConfig) {
     name: 'chats',
     typeDefs,
     resolvers,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: config.development,
     context: (identity, liveEvent) => ({
       identity,

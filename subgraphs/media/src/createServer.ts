@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createSubgraphServer, type Identity } from '@switchboard/core';
+import { createSubgraphServer, type Identity, type TrustedKeys } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { parse } from 'graphql';
 import { downloadRoute } from './downloadRoute.ts';
@@ -16,7 +16,8 @@ export { DEV_MEDIA_URL_SECRET } from './signedUrls.ts';
 
 export interface MediaConfig {
   databaseUrl: string;
-  internalSecret: string;
+  /** Public keys of the issuers of internal identities (the gateway). */
+  trustedKeys: TrustedKeys;
   development: boolean;
   /** Directory of the local content-addressed storage (the worker reads the same one). */
   storageDir: string;
@@ -62,7 +63,7 @@ export async function createServer(config: MediaConfig) {
     name: 'media',
     typeDefs,
     resolvers,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: config.development,
     context: (identity) => ({ identity, db, urls, media: createMediaLoader(db, identity) }),
     routes: (app) => {

@@ -1,25 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { createSubgraphServer, type Identity } from '@switchboard/core';
+import { createSubgraphServer, type Identity, type RunningServer, type TrustedKeys } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher, redisConnection, type LivePublisher } from '@switchboard/messaging';
+import {
+  createMetricsRegistry,
+  presenceStreamMetrics,
+  type PresenceStreamStats,
+} from '@switchboard/observability';
+import { createRpcServer } from '@switchboard/rpc';
 import { parse } from 'graphql';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { createConnections, sweeper, type Connections } from './connections.ts';
-import { createPresenceStore, type PresenceStore } from './presenceStore.ts';
+import { createConnections, sweeper } from './connections.ts';
+import { presenceService } from './presenceService.ts';
+import { createPresenceStore, presenceKeyPrefix, type PresenceStore } from './presenceStore.ts';
 import { resolvers } from './resolvers.ts';
 import { createTypingTimers, type TypingTimers } from './typing.ts';
 
 export interface PresenceConfig {
   databaseUrl: string;
   redisUrl: string;
-  internalSecret: string;
+  /** Public keys of the issuers of internal identities (the gateway). */
+  trustedKeys: TrustedKeys;
   development: boolean;
   /** A user online but idle this long is AWAY. */
   awayAfterMs: number;
   /** A typing indicator not renewed within this time ends by itself. */
   typingTtlMs: number;
-  /** How often expired connections are looked for (and their users announced offline). */
+  /** How often expired gateway leases and idle users are looked for (and announced). */
   sweepIntervalMs?: number;
+  /** Port of the gRPC server gateways stream their connections to (0: any free port). */
+  rpcPort: number;
+  /** Hash tag of every presence key in Redis (default `p`); tests give each stack its own. */
+  redisTag?: string;
 }
 
 export interface PresenceContext {
@@ -28,7 +40,6 @@ export interface PresenceContext {
   store: PresenceStore;
   live: LivePublisher;
   typing: TypingTimers;
-  connections: Connections;
   config: PresenceConfig;
   /** The live event a subscription payload is being resolved for (from the gateway). */
   liveEvent: unknown;
@@ -36,21 +47,44 @@ export interface PresenceContext {
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
-/** Builds the presence subgraph without listening (style.md: no side effects). */
+export interface RunningPresence extends RunningServer {
+  /** Base URL of the gRPC server (PRESENCE_RPC_URL of the gateways). */
+  rpcUrl: string;
+  rpcPort: number;
+}
+
+/**
+ * Builds the presence subgraph without listening (style.md: no side effects): GraphQL for the
+ * gateway's queries and subscription payloads, and a gRPC port for the gateways' connection streams.
+ */
 export async function createServer(config: PresenceConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl) });
   const redis = redisConnection(config.redisUrl, { maxRetriesPerRequest: 2 });
-  const store = createPresenceStore(redis);
+  const store = createPresenceStore(redis, { tag: config.redisTag });
   const live = createLivePublisher(config.redisUrl);
-  const typing = createTypingTimers(redis, live, config.typingTtlMs);
+  const typing = createTypingTimers(redis, live, config.typingTtlMs, presenceKeyPrefix(config.redisTag));
   const connections = createConnections(db, store, live, config.awayAfterMs);
-  return createSubgraphServer<PresenceContext>({
+  const stats: PresenceStreamStats = {
+    streamsOpen: 0,
+    batches: 0,
+    changes: { OPENED: 0, ACTIVE: 0, CLOSED: 0 },
+  };
+  const metrics = createMetricsRegistry({ service: 'presence' });
+  presenceStreamMetrics(metrics, stats);
+  const stream = presenceService(connections, stats);
+  const rpc = createRpcServer({
+    name: 'presence',
+    trustedKeys: config.trustedKeys,
+    routes: (router) => router.service(stream.service, stream.impl),
+  });
+  const server = await createSubgraphServer<PresenceContext>({
     name: 'presence',
     typeDefs,
     resolvers,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: config.development,
-    context: (identity, liveEvent) => ({ identity, db, store, live, typing, connections, config, liveEvent }),
+    context: (identity, liveEvent) => ({ identity, db, store, live, typing, config, liveEvent }),
+    observability: { metrics },
     background: sweeper(connections, config.sweepIntervalMs ?? 1000, (message, error) =>
       console.error(`[presence] ${message}`, error ?? ''),
     ),
@@ -63,4 +97,21 @@ export async function createServer(config: PresenceConfig) {
       redis.disconnect();
     },
   });
+  return {
+    app: server.app,
+    async listen(port: number, host = '127.0.0.1'): Promise<RunningPresence> {
+      const running = await server.listen(port, host);
+      const rpcServer = await rpc.listen(config.rpcPort, host);
+      return {
+        ...running,
+        rpcUrl: rpcServer.url,
+        rpcPort: rpcServer.port,
+        async stop() {
+          // Streams end with `unavailable` first: gateways reconnect (here or to another process).
+          await rpcServer.close();
+          await running.stop();
+        },
+      };
+    },
+  };
 }

@@ -18,7 +18,6 @@ interface UserRepresentation {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_TTL_MS = 5 * 60_000;
 const MAX_PRESENCE_USERS = 100;
 
 /** The caller's membership of a chat, from presence's projection of chats' membership events. */
@@ -81,20 +80,6 @@ export const resolvers: GraphQLResolverMap<PresenceContext> = {
       const userId = requireUser(context);
       const member = await memberOf(context, args.chatId, userId);
       await context.typing.set(member.chatId, userId, args.isTyping);
-      return true;
-    },
-    async _connectionAlive(
-      _root: unknown,
-      args: { connectionId: string; ttlMs: number; active: boolean },
-      context: PresenceContext,
-    ) {
-      const userId = requireUser(context);
-      if (args.ttlMs < 1000 || args.ttlMs > MAX_TTL_MS) throw badInput('ttlMs out of range', 'ttlMs');
-      await context.connections.alive(userId, args.connectionId, args.ttlMs, args.active);
-      return true;
-    },
-    async _connectionClosed(_root: unknown, args: { connectionId: string }, context: PresenceContext) {
-      await context.connections.closed(requireUser(context), args.connectionId);
       return true;
     },
   },

@@ -1,7 +1,6 @@
 import { liveChannel, type LivePublisher } from '@switchboard/messaging';
 import type { Redis } from 'ioredis';
-
-const typingKey = (chatId: string, userId: string) => `presence:typing:${chatId}:${userId}`;
+import { presenceKeyPrefix } from './presenceStore.ts';
 
 /** Someone started or stopped typing in a chat; it carries the `typing` payload as presence answers it. */
 const typingEvent = (chatId: string, userId: string, isTyping: boolean) =>
@@ -27,7 +26,13 @@ export interface TypingTimers {
  * (on this or another presence process). Clients should also time the indicator out themselves:
  * if this process dies, nobody announces the end.
  */
-export function createTypingTimers(redis: Redis, live: LivePublisher, ttlMs: number): TypingTimers {
+export function createTypingTimers(
+  redis: Redis,
+  live: LivePublisher,
+  ttlMs: number,
+  prefix: string = presenceKeyPrefix(),
+): TypingTimers {
+  const typingKey = (chatId: string, userId: string) => `${prefix}typing:${chatId}:${userId}`;
   const timers = new Map<string, NodeJS.Timeout>();
   return {
     async set(chatId, userId, isTyping) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createSubgraphServer, type Identity } from '@switchboard/core';
+import { createSubgraphServer, type Identity, type TrustedKeys } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { parse } from 'graphql';
 import { PrismaClient } from './generated/prisma/client.ts';
@@ -8,7 +8,8 @@ import { createUserLoader, type UserLoader } from './userLoader.ts';
 
 export interface UsersConfig {
   databaseUrl: string;
-  internalSecret: string;
+  /** Public keys of the issuers of internal identities (the gateway). */
+  trustedKeys: TrustedKeys;
   development: boolean;
   /** Signs the user tokens handed out by signUp/signIn (the gateway verifies them). */
   jwtSecret: string;
@@ -32,7 +33,7 @@ export async function createServer(config: UsersConfig) {
     name: 'users',
     typeDefs,
     resolvers,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: config.development,
     context: (identity) => ({ identity, db, config, users: createUserLoader(db) }),
     healthCheck: async () => {

@@ -1,4 +1,4 @@
-import { DEV_JWT_SECRET, parseEnv, sharedEnv } from '@switchboard/core';
+import { DEV_JWT_SECRET, parseEnv, sharedEnv, trustedKeysEnv } from '@switchboard/core';
 import { observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 
@@ -6,6 +6,8 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...observabilityEnv,
+    /** Public keys of the issuers this subgraph trusts, by name: {"gateway": JWK or SPKI PEM}. */
+    INTERNAL_TRUSTED_KEYS: trustedKeysEnv(),
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
     TOKEN_TTL_SECONDS: z.coerce
       .number()

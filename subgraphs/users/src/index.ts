@@ -9,7 +9,7 @@ refuseDevSecretsInProduction(env);
 setupObservability('users', env);
 const server = await createServer({
   databaseUrl: env.DATABASE_URL,
-  internalSecret: env.INTERNAL_SECRET,
+  trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   development: env.NODE_ENV !== 'production',
   jwtSecret: env.JWT_SECRET,
   tokenTtlSeconds: env.TOKEN_TTL_SECONDS,

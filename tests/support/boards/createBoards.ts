@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createSubgraphServer, forbidden, notFound, unauthenticated, type Identity } from '@switchboard/core';
+import {
+  createSubgraphServer,
+  forbidden,
+  notFound,
+  unauthenticated,
+  type Identity,
+  type TrustedKeys,
+} from '@switchboard/core';
 import { createLivePublisher, liveChannel, type LiveEvent } from '@switchboard/messaging';
 import { parse } from 'graphql';
 
@@ -23,7 +30,7 @@ export const boardsTypeDefs = readFileSync(new URL('./schema.graphql', import.me
  * does (after the change, on the channels its @live directive names). `lose(n)` drops the next n
  * live events, as a Redis hiccup would.
  */
-export async function createBoards(options: { redisUrl: string; internalSecret: string }) {
+export async function createBoards(options: { redisUrl: string; trustedKeys: TrustedKeys }) {
   const boards = new Map<string, { members: Set<string>; notes: Note[] }>();
   const live = createLivePublisher(options.redisUrl);
   let toLose = 0;
@@ -50,7 +57,7 @@ export async function createBoards(options: { redisUrl: string; internalSecret: 
   const server = await createSubgraphServer<BoardsContext>({
     name: 'boards',
     typeDefs: parse(boardsTypeDefs),
-    internalSecret: options.internalSecret,
+    trustedKeys: options.trustedKeys,
     development: true,
     context: (identity, liveEvent) => ({ identity, liveEvent }),
     dispose: () => live.close(),

@@ -1,5 +1,6 @@
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
-import { ErrorCode, badInput, forbidden, type Identity } from '@switchboard/core';
+import { ErrorCode, badInput, forbidden, type Identity, type IdentitySigner } from '@switchboard/core';
+import { contextFor } from '../context.ts';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import type { Federation, OperationPlan } from '../federation/federation.ts';
 import type { LiveBus } from './liveBus.ts';
@@ -17,7 +18,7 @@ export interface LiveSubscriptionDeps {
   federation: Federation;
   resolver: PayloadResolver;
   reconciler: Reconciler;
-  tokenFor(identity: Identity): Promise<string>;
+  signer: IdentitySigner;
   /** Resolve each event once per selection and channel for every subscriber (true), or per subscriber. */
   shareResolution: boolean;
   /** Payloads a subscription may have waiting for its socket before it counts as too slow. */
@@ -126,11 +127,7 @@ export async function startLiveSubscription(
   const followed = new Map<string, () => void>();
 
   const execute = (planned: OperationPlan, variables: Record<string, unknown>) =>
-    deps
-      .tokenFor(identity)
-      .then((internalToken) =>
-        deps.federation.execute(planned, { context: { identity, internalToken }, variables }),
-      );
+    deps.federation.execute(planned, { context: contextFor(identity, deps.signer), variables });
 
   const stream = live.replay
     ? new OrderedStream<LiveEvent, ExecutionResult>({
@@ -193,7 +190,7 @@ export async function startLiveSubscription(
     const head = liveOperations(deps.federation, live).head()!;
     const delivery: Identity = { userId: null, delivery: { channel } };
     const result = await deps.federation.execute(head, {
-      context: { identity: delivery, internalToken: await deps.tokenFor(delivery) },
+      context: contextFor(delivery, deps.signer),
       variables: { _liveKey: key, _liveCursor: after },
     });
     const items = result.data?.[REPLAY_ALIAS] as { [ORDER_ALIAS]: number }[] | undefined;

@@ -1,6 +1,6 @@
-import { ErrorCode, appError, isClientCode, type Identity } from '@switchboard/core';
+import { ErrorCode, appError, isClientCode, type Identity, type IdentitySigner } from '@switchboard/core';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
-import type { GatewayContext } from '../context.ts';
+import { contextFor, type GatewayContext } from '../context.ts';
 import type { Federation } from '../federation/federation.ts';
 import type { LiveEvent } from './liveEvent.ts';
 import type { SubscriptionPlan } from './subscriptionPlanner.ts';
@@ -51,7 +51,7 @@ export function rootError(error: GraphQLFormattedError | undefined): ReturnType<
  */
 export function createPayloadResolver(options: {
   federation: Federation;
-  tokenFor: (identity: Identity) => Promise<string>;
+  signer: IdentitySigner;
   retries?: number[];
 }) {
   const shared = new WeakMap<object, Map<string, Promise<PayloadOutcome>>>();
@@ -61,8 +61,7 @@ export function createPayloadResolver(options: {
   async function execute(request: PayloadRequest, identity: Identity): Promise<ExecutionResult> {
     executions += 1;
     const context: GatewayContext = {
-      identity,
-      internalToken: await options.tokenFor(identity),
+      ...contextFor(identity, options.signer),
       live: { event: request.event, primary: request.plan.primary },
     };
     return options.federation.execute(request.plan.payload, { context, variables: request.variables });

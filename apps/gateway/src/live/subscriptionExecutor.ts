@@ -1,4 +1,4 @@
-import { ErrorCode, appError, badInput, type Identity } from '@switchboard/core';
+import { ErrorCode, appError, badInput, type IdentitySigner } from '@switchboard/core';
 import { Kind, getOperationAST, type DocumentNode, type FieldNode } from 'graphql';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import type { LiveBus } from './liveBus.ts';
@@ -17,7 +17,7 @@ import type { Federation } from '../federation/federation.ts';
 export interface SubscriptionExecutorOptions {
   federation: Federation;
   bus: LiveBus;
-  tokenFor(identity: Identity): Promise<string>;
+  signer: IdentitySigner;
   shareResolution?: boolean;
   maxQueuedPayloads?: number;
   replayPageSize?: number;
@@ -36,14 +36,14 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
   const { schema } = federation.supergraph;
   const liveSchema = readLiveSchema(federation.supergraph.internalSchema);
   const planner = createSubscriptionPlanner({ federation, schema, liveSchema });
-  const resolver = createPayloadResolver({ federation, tokenFor: options.tokenFor });
+  const resolver = createPayloadResolver({ federation, signer: options.signer });
   const reconciler = createReconciler({ quietMs: options.reconcileQuietMs ?? 2_000, log: options.log });
   const deps: LiveSubscriptionDeps = {
     bus: options.bus,
     federation,
     resolver,
     reconciler,
-    tokenFor: options.tokenFor,
+    signer: options.signer,
     shareResolution: options.shareResolution ?? true,
     maxQueued: options.maxQueuedPayloads ?? 1000,
     replayPageSize: options.replayPageSize ?? 100,
