@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { pgAdapter } from '@switchboard/db';
 import { redisConnection } from '@switchboard/messaging';
 import { createPresenceStore } from '@switchboard/presence/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import webPush from 'web-push';
 import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma/client.ts';
 import { Client, signUp } from './support/client.ts';
 import { startPushService } from './support/pushService.ts';
@@ -21,8 +22,8 @@ let usersDb: UsersDb;
 
 beforeAll(async () => {
   // The worker runs as a child process here, so a test can kill it mid-job.
-  stack = await startStack({ worker: false });
   push = await startPushService();
+  stack = await startStack({ worker: false, push: { allowHosts: [push.host] } });
   anonymous = new Client(stack.gateway.url);
   usersDb = new UsersDb({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
 });
@@ -42,6 +43,8 @@ async function startWorkerProcess(): Promise<ChildProcess> {
       REDIS_URL: stack.config.redisUrl,
       QUEUE_PREFIX: stack.config.queuePrefix,
       VAPID_SUBJECT: vapid.subject,
+      // The fake push service is on loopback: allowed by name, as in development.
+      PUSH_ALLOW_HOSTS: push.host,
       // Short job locks: a killed worker's job is handed to the next one within a second or two.
       WORKER_LOCK_DURATION_MS: '1000',
     },
@@ -149,6 +152,87 @@ describe('push notifications to offline members', () => {
       })
       .toBe(0);
     push.onRequest(() => 201);
+  });
+});
+
+describe('push targets that are not public', () => {
+  let worker: ChildProcess;
+  beforeAll(async () => {
+    worker = await startWorkerProcess();
+  });
+  afterAll(() => stopWorker(worker));
+
+  it('are never contacted at send time, and kept (a 404 from them would leak back)', async () => {
+    const { alice, bob, chatId } = await pair();
+    // An internal service on loopback that PUSH_ALLOW_HOSTS does not name; it would answer 404.
+    const internal = await startPushService();
+    internal.onRequest(() => 404);
+    const endpoints = [
+      `http://localhost:${internal.port}/push/a`,
+      `https://localhost:${internal.port}/push/b`,
+      `https://127.0.0.1:${internal.port}/push/c`,
+      `https://[::ffff:127.0.0.1]:${internal.port}/push/d`,
+    ];
+    // Rows as a registration before the check, or a DNS change since, would have left them.
+    const keys = push.subscription('unused').input;
+    await usersDb.pushSubscription.createMany({
+      data: endpoints.map((endpoint, i) => ({
+        userId: bob.id,
+        endpoint,
+        p256dh: keys.p256dh,
+        auth: keys.auth,
+        createdAt: new Date(Date.now() - 60_000 + i),
+      })),
+    });
+    // Registered after them, so pushed after them: once it arrives, they were handled.
+    await register(bob, `after-${bob.id}`);
+    await send(alice, chatId, { body: 'psst' });
+    await expect.poll(() => push.accepted(`/push/after-${bob.id}`).length, { timeout: 15_000 }).toBe(1);
+    expect(internal.connections()).toBe(0);
+    expect(await usersDb.pushSubscription.count({ where: { endpoint: { in: endpoints } } })).toBe(4);
+    await internal.close();
+  });
+});
+
+describe('PUSH_ALLOW_HOSTS', () => {
+  /** Runs a process's entry point until it exits (or kills it after 30 s); returns code and stderr. */
+  async function exitOf(entry: string, env: NodeJS.ProcessEnv) {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(timer);
+    return { code, stderr };
+  }
+
+  it('stops the users subgraph and the worker from starting in production', async () => {
+    const keys = webPush.generateVAPIDKeys();
+    const env = {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: stack.config.databaseUrl,
+      REDIS_URL: stack.config.redisUrl,
+      QUEUE_PREFIX: stack.config.queuePrefix,
+      INTERNAL_SECRET: randomBytes(32).toString('hex'),
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      VAPID_PUBLIC_KEY: keys.publicKey,
+      VAPID_PRIVATE_KEY: keys.privateKey,
+      PORT: '0',
+      METRICS_PORT: '0',
+      PUSH_ALLOW_HOSTS: push.host,
+    };
+    const results = await Promise.all(
+      ['subgraphs/users/src/index.ts', 'apps/worker/src/index.ts'].map((entry) => exitOf(entry, env)),
+    );
+    for (const { code, stderr } of results) {
+      expect(code).toBe(1);
+      expect(stderr).toContain('PUSH_ALLOW_HOSTS is for development only');
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import { openPresenceProjections } from '@switchboard/presence/events';
 import { createPresenceStore } from '@switchboard/presence/store';
 import { openUsersProjections } from '@switchboard/users/events';
 import { openPushNotifications, type VapidConfig } from '@switchboard/users/jobs';
+import type { PushTargetOptions } from '@switchboard/users/pushTargets';
 import { Queue, type Worker } from 'bullmq';
 
 export interface WorkerConfig {
@@ -21,6 +22,8 @@ export interface WorkerConfig {
   /** BullMQ key prefix, the same the relays use. */
   prefix: string;
   vapid: VapidConfig;
+  /** Where push notifications may go: public push services, plus allowed hosts in development. */
+  pushTargets?: PushTargetOptions;
   /** The media service's storage directory (the worker reads uploads and writes thumbnails). */
   mediaStorageDir?: string;
   concurrency?: number;
@@ -58,6 +61,7 @@ export function createWorker(config: WorkerConfig) {
     'users-projections': openUsersProjections(config.databaseUrl),
     'push-notifications': openPushNotifications(config.databaseUrl, {
       vapid: config.vapid,
+      ...(config.pushTargets ? { targets: config.pushTargets } : {}),
       onlineAmong: (userIds) => presence.onlineAmong(userIds),
       log,
     }),

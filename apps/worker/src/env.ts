@@ -1,6 +1,7 @@
 import { parseEnv, sharedEnv } from '@switchboard/core';
 import { DEV_MEDIA_STORAGE_DIR } from '@switchboard/media/jobs';
 import { observabilityEnv } from '@switchboard/observability';
+import { pushTargetEnv } from '@switchboard/users/pushTargets';
 import { z } from 'zod';
 
 /**
@@ -25,5 +26,6 @@ export const env = parseEnv(
     MEDIA_STORAGE_DIR: z.string().min(1).default(DEV_MEDIA_STORAGE_DIR),
     MEDIA_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
     WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().optional(),
+    ...pushTargetEnv,
   }),
 );

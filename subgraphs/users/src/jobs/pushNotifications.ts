@@ -3,6 +3,12 @@ import type { EventPayload } from '@switchboard/core';
 import webPush from 'web-push';
 import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import {
+  createPushSender,
+  pushTargetRefusal,
+  type PushSender,
+  type PushTargetOptions,
+} from '../pushTargets.ts';
 
 export interface VapidConfig {
   subject: string;
@@ -17,6 +23,8 @@ export interface PushNotificationsOptions {
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
   /** Seconds a push service keeps an undelivered notification. */
   ttlSeconds?: number;
+  /** Which targets may be sent to: public push services, plus allowed hosts (pushTargets.ts). */
+  targets?: PushTargetOptions;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -38,7 +46,7 @@ export interface PushPayload {
  * a subscription is recorded as delivered once its push service accepted the notification, so a
  * retried job skips it. Subscriptions the service reports gone (404/410) are deleted.
  */
-export function pushNotifications(options: PushNotificationsOptions): EventHandler {
+export function pushNotifications(options: PushNotificationsOptions, pushSender: PushSender): EventHandler {
   const log = options.log ?? ((message, error) => console.error(`[push] ${message}`, error ?? ''));
   return async (event) => {
     if (event.type !== 'MessageSent') return;
@@ -76,8 +84,15 @@ export function pushNotifications(options: PushNotificationsOptions): EventHandl
         where: { consumer_eventId: { consumer, eventId: event.eventId } },
       });
       if (delivered) continue;
-      // web-push builds the RFC 8291 payload and the VAPID header; we send it with fetch, which
-      // gives us the status (404/410: gone) and a timeout.
+      // Checked again at send time (DNS can change since registration). A refused target is never
+      // contacted, so nothing about it can leak back: it is kept, and skipped while refused.
+      const refusal = await pushTargetRefusal(subscription.endpoint, options.targets);
+      if (refusal !== null) {
+        log(`push to subscription ${subscription.id} refused: ${refusal}`);
+        continue;
+      }
+      // web-push builds the RFC 8291 payload and the VAPID header; the sender POSTs it through an
+      // agent that refuses a non-public address on connect, and gives us the status (404/410: gone).
       const request = webPush.generateRequestDetails(
         { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
         body,
@@ -91,18 +106,12 @@ export function pushNotifications(options: PushNotificationsOptions): EventHandl
         },
       );
       try {
-        const response = await fetch(request.endpoint, {
-          method: request.method,
-          headers: request.headers as Record<string, string>,
-          body: request.body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        await response.body?.cancel();
-        if (response.status === 404 || response.status === 410) {
+        const status = await pushSender.send(request);
+        if (status === 404 || status === 410) {
           await options.db.pushSubscription.deleteMany({ where: { id: subscription.id } });
           continue;
         }
-        if (!response.ok) throw new Error(`push service answered ${response.status}`);
+        if (status < 200 || status > 299) throw new Error(`push service answered ${status}`);
         await firstDelivery(options.db, 'users', consumer, event.eventId);
       } catch (error) {
         log(`push to subscription ${subscription.id} failed`, error);
@@ -117,5 +126,12 @@ export function pushNotifications(options: PushNotificationsOptions): EventHandl
 /** For the worker: the push handler with its own connection to the users schema. */
 export function openPushNotifications(databaseUrl: string, options: Omit<PushNotificationsOptions, 'db'>) {
   const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
-  return { handle: pushNotifications({ ...options, db }), close: () => db.$disconnect() };
+  const sender = createPushSender(options.targets);
+  return {
+    handle: pushNotifications({ ...options, db }, sender),
+    close: async () => {
+      sender.close();
+      await db.$disconnect();
+    },
+  };
 }
