@@ -554,23 +554,26 @@ describe('push subscriptions', () => {
     };
   }
 
-  it('registers a subscription, and re-registering an endpoint moves it to the caller', async () => {
+  it('registers a subscription; another account takes an endpoint over only with its keys', async () => {
     const alice = await signUp(anonymous);
     const bob = await signUp(anonymous);
     const input = subscription();
     expect((await alice.client.data('RegisterPush', { input })).registerPushSubscription).toBe(true);
-    expect(
-      await db.pushSubscription.findUniqueOrThrow({ where: { endpoint: input.endpoint } }),
-    ).toMatchObject({
-      userId: alice.id,
-      ...input,
-    });
+    const stored = () => db.pushSubscription.findMany({ where: { endpoint: input.endpoint } });
+    expect(await stored()).toEqual([expect.objectContaining({ userId: alice.id, ...input })]);
 
-    const again = { ...subscription(input.endpoint) };
-    expect((await bob.client.data('RegisterPush', { input: again })).registerPushSubscription).toBe(true);
-    const rows = await db.pushSubscription.findMany({ where: { endpoint: input.endpoint } });
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ userId: bob.id, p256dh: again.p256dh, auth: again.auth });
+    // Bob knows the URL but not the browser's keys: refused, and Alice keeps her subscription.
+    const hijack = subscription(input.endpoint);
+    expect(errorCode(await bob.client.op('RegisterPush', { input: hijack }))).toBe('FORBIDDEN');
+    const withAlicesAuth = { ...hijack, auth: input.auth };
+    expect(errorCode(await bob.client.op('RegisterPush', { input: withAlicesAuth }))).toBe('FORBIDDEN');
+    expect(await stored()).toEqual([expect.objectContaining({ userId: alice.id, ...input })]);
+
+    // Alice may renew her keys; Bob, signed in on that same browser (same keys), takes it over.
+    const renewed = subscription(input.endpoint);
+    expect((await alice.client.data('RegisterPush', { input: renewed })).registerPushSubscription).toBe(true);
+    expect((await bob.client.data('RegisterPush', { input: renewed })).registerPushSubscription).toBe(true);
+    expect(await stored()).toEqual([expect.objectContaining({ userId: bob.id, ...renewed })]);
 
     const https = subscription(`https://push.example.com/send/${randomUUID()}`);
     expect((await alice.client.data('RegisterPush', { input: https })).registerPushSubscription).toBe(true);

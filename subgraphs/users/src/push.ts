@@ -1,5 +1,5 @@
-import { createPublicKey } from 'node:crypto';
-import { badInput } from '@switchboard/core';
+import { createPublicKey, randomUUID } from 'node:crypto';
+import { badInput, forbidden } from '@switchboard/core';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { UsersContext } from './createServer.ts';
 import { decodeBase64Url } from './input.ts';
@@ -62,13 +62,18 @@ async function registerPushSubscription(
   if (decodeBase64Url(input.auth)?.length !== 16)
     throw badInput('auth must be base64url of 16 bytes', 'auth');
   const endpoint = await parseEndpoint(input.endpoint, context);
-  const keys = { p256dh: input.p256dh, auth: input.auth };
-  // An endpoint belongs to one browser profile: registering it again moves it to the caller.
-  await context.db.pushSubscription.upsert({
-    where: { endpoint },
-    create: { userId, endpoint, ...keys },
-    update: { userId, ...keys },
-  });
+  // An endpoint belongs to one browser profile. Its owner may register it again (new keys); another
+  // account takes it over only with the same keys, i.e. from that browser (someone who signed in
+  // there). Anyone else learned the URL elsewhere and must not redirect its pushes: FORBIDDEN.
+  // One statement, so two concurrent registrations cannot both win.
+  const stored = await context.db.$executeRaw`
+    INSERT INTO "users"."PushSubscription" (id, "userId", endpoint, p256dh, auth)
+    VALUES (${randomUUID()}::uuid, ${userId}::uuid, ${endpoint}, ${input.p256dh}, ${input.auth})
+    ON CONFLICT (endpoint) DO UPDATE
+      SET "userId" = EXCLUDED."userId", p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth
+      WHERE "PushSubscription"."userId" = EXCLUDED."userId"
+         OR ("PushSubscription".p256dh = EXCLUDED.p256dh AND "PushSubscription".auth = EXCLUDED.auth)`;
+  if (stored === 0) throw forbidden('This push endpoint is registered to another account');
   return true;
 }
 
