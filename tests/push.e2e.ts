@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { pgAdapter } from '@switchboard/db';
 import { redisConnection } from '@switchboard/messaging';
 import { createPresenceStore } from '@switchboard/presence/store';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webPush from 'web-push';
 import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma/client.ts';
@@ -33,7 +35,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function startWorkerProcess(): Promise<ChildProcess> {
+async function startWorkerProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/index.ts'], {
     cwd: new URL('..', import.meta.url).pathname,
     env: {
@@ -47,6 +49,11 @@ async function startWorkerProcess(): Promise<ChildProcess> {
       PUSH_ALLOW_HOSTS: push.host,
       // Short job locks: a killed worker's job is handed to the next one within a second or two.
       WORKER_LOCK_DURATION_MS: '1000',
+      // A dead worker's claim on a push is taken over after 4 s (its POSTs time out after 1.3 s).
+      PUSH_CLAIM_LEASE_MS: '4000',
+      // Any free port: several workers (and other test runs) share the machine.
+      METRICS_PORT: '0',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -111,6 +118,7 @@ describe('push notifications to offline members', () => {
         seq: message.seq,
         sender: { id: alice.id, displayName: 'Alice' },
         body: 'hello bob',
+        tag: message.id,
       });
     }
     // Alice, the sender, has no subscription and gets nothing; nothing is sent twice.
@@ -268,5 +276,85 @@ describe('push when the worker dies mid-job', () => {
       push.accepted(`/push/first-${bob.id}`).length + push.accepted(`/push/second-${bob.id}`).length,
     ).toBe(2);
     push.onRequest(() => 201);
+  });
+
+  it('sends again, with the same Topic and tag, when the worker died after the push service accepted', async () => {
+    const { alice, bob, chatId } = await pair();
+    await register(bob, `reached-${bob.id}`);
+    const accepted = await register(bob, `accepted-${bob.id}`);
+    let worker = await startWorkerProcess();
+    let crashed = false;
+    const killed = new Promise<void>((resolve) => {
+      push.onRequest((p) => {
+        if (p.path !== `/push/accepted-${bob.id}` || crashed) return 201;
+        crashed = true;
+        // The push service takes it (201), and the worker dies before it can record that.
+        worker.kill('SIGKILL');
+        resolve();
+        return 201;
+      });
+    });
+    const message = (await send(alice, chatId, { body: 'twice?' })).sendMessage;
+    await killed;
+
+    worker = await startWorkerProcess();
+    // Not lost: once the dead worker's claim expires, the push goes again.
+    await expect.poll(() => push.accepted(`/push/accepted-${bob.id}`).length, { timeout: 20_000 }).toBe(2);
+    await stopWorker(worker);
+    const [original, repeat] = push.accepted(`/push/accepted-${bob.id}`);
+    // Shown once: the push service replaces by Topic, the device by tag.
+    expect(repeat!.headers['topic']).toBe(message.id.replaceAll('-', ''));
+    expect(original!.headers['topic']).toBe(repeat!.headers['topic']);
+    expect(accepted.decrypt(repeat!.body)).toEqual(accepted.decrypt(original!.body));
+    expect(accepted.decrypt(repeat!.body)).toMatchObject({ messageId: message.id, tag: message.id });
+    // The subscription whose push was recorded before the crash is not pushed again.
+    expect(push.received.filter((p) => p.path === `/push/reached-${bob.id}`)).toHaveLength(1);
+    push.onRequest(() => 201);
+  });
+
+  it('never sends at once from a stalled job and the attempt that took it over', async () => {
+    const { alice, bob, chatId } = await pair();
+    await register(bob, `stalled-${bob.id}`);
+    const path = `/push/stalled-${bob.id}`;
+    // A long lease (POSTs time out after 20 s, longer than the stall), short job locks.
+    const env = { PUSH_CLAIM_LEASE_MS: '60000', WORKER_LOCK_DURATION_MS: '500' };
+    const workers = await Promise.all([startWorkerProcess(env), startWorkerProcess(env)]);
+    const [original, other] = workers as [ChildProcess, ChildProcess];
+    const redis = redisConnection(stack.config.redisUrl);
+    const queue = new Queue('push-notifications', { connection: redis, prefix: stack.config.queuePrefix });
+    try {
+      other.kill('SIGSTOP'); // the original alone takes the job
+      let stalled = false;
+      const held = new Promise<ServerResponse>((resolve) => {
+        push.onRequest((p, res) => {
+          if (p.path !== path || stalled) return 201;
+          stalled = true;
+          // Its push is in flight: the original stalls (its job lock lapses), and the other runs.
+          original.kill('SIGSTOP');
+          other.kill('SIGCONT');
+          resolve(res);
+          return null;
+        });
+      });
+      const message = (await send(alice, chatId, { body: 'stall' })).sendMessage;
+      const response = await held;
+      // The job's id is its event's (test only: the test reads chats' outbox).
+      const [{ eventId }] = await usersDb.$queryRaw<[{ eventId: string }]>`
+        SELECT "eventId"::text FROM "chats"."OutboxEvent" WHERE payload->>'messageId' = ${message.id}`;
+      // The other worker took the stalled job over, found the push claimed, and waits.
+      await expect.poll(() => queue.getJobState(eventId), { timeout: 15_000 }).toBe('delayed');
+
+      // The original hears its 201 and records it; the other then finishes without sending.
+      response.writeHead(201).end();
+      original.kill('SIGCONT');
+      await expect.poll(() => queue.getJobState(eventId), { timeout: 15_000 }).toBe('completed');
+      expect(push.received.filter((p) => p.path === path)).toHaveLength(1);
+    } finally {
+      for (const worker of workers) worker.kill('SIGCONT');
+      await Promise.all(workers.map((worker) => stopWorker(worker, 'SIGKILL')));
+      await queue.close();
+      redis.disconnect();
+      push.onRequest(() => 201);
+    }
   });
 });

@@ -24,6 +24,8 @@ export interface WorkerConfig {
   vapid: VapidConfig;
   /** Where push notifications may go: public push services, plus allowed hosts in development. */
   pushTargets?: PushTargetOptions;
+  /** How long a claim on a push holds before another attempt takes it over (default 30 s). */
+  pushClaimLeaseMs?: number;
   /** The media service's storage directory (the worker reads uploads and writes thumbnails). */
   mediaStorageDir?: string;
   concurrency?: number;
@@ -62,6 +64,7 @@ export function createWorker(config: WorkerConfig) {
     'push-notifications': openPushNotifications(config.databaseUrl, {
       vapid: config.vapid,
       ...(config.pushTargets ? { targets: config.pushTargets } : {}),
+      ...(config.pushClaimLeaseMs ? { claimLeaseMs: config.pushClaimLeaseMs } : {}),
       onlineAmong: (userIds) => presence.onlineAmong(userIds),
       log,
     }),

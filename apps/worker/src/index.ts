@@ -22,6 +22,7 @@ const worker = createWorker({
   prefix: env.QUEUE_PREFIX,
   vapid: { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },
   pushTargets: { allowHosts: env.PUSH_ALLOW_HOSTS },
+  pushClaimLeaseMs: env.PUSH_CLAIM_LEASE_MS,
   concurrency: env.WORKER_CONCURRENCY,
   mediaStorageDir: env.MEDIA_STORAGE_DIR,
   mediaConcurrency: env.MEDIA_WORKER_CONCURRENCY,
