@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { recordEvent } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
@@ -153,5 +155,23 @@ describe('outbox relay and consumers', () => {
       .poll(async () => (await projections.getJob(stale.id!))?.finishedOn, { timeout: 10_000 })
       .toBeDefined();
     expect(await chatsDb.blockProjection.count({ where: base })).toBe(1);
+  });
+});
+
+describe('Redis durability', () => {
+  it("npm start's hint starts Redis with AOF (appendonly yes) and noeviction", async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      // Nothing listens on port 1: start refuses to go on and says how to start Redis.
+      env: { ...process.env, DATABASE_URL: config.databaseUrl, REDIS_URL: 'redis://127.0.0.1:1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    const hint = stderr.split('\n').find((line) => line.includes('redis-server'));
+    expect(hint).toContain('--appendonly yes');
+    expect(hint).toContain('--maxmemory-policy noeviction');
   });
 });
