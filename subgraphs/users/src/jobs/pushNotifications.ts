@@ -34,7 +34,10 @@ export interface PushNotificationsOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
-/** What the service worker receives (decrypted) for a new message. */
+/**
+ * What the service worker receives (decrypted) for a new message. Never the message's text: the
+ * event it comes from does not carry it (the app fetches the message when opened).
+ */
 export interface PushPayload {
   type: 'message';
   chatId: string;
@@ -42,8 +45,8 @@ export interface PushPayload {
   messageId: string;
   seq: number;
   sender: { id: string; displayName: string };
-  /** Absent for end-to-end encrypted messages: the server never reads them into a push. */
-  body?: string;
+  /** What the notification says: "New message from <sender's display name>". */
+  text: string;
   /** The message id: the service worker shows the notification with this tag, so a repeat replaces it. */
   tag: string;
 }
@@ -81,14 +84,16 @@ export function pushNotifications(options: PushNotificationsOptions, pushSender:
         orderBy: { createdAt: 'asc' },
       }),
     ]);
+    // users' own table: the sender's name is all a notification tells about the message.
+    const displayName = sender?.displayName ?? 'Someone';
     const payload: PushPayload = {
       type: 'message',
       chatId: message.chatId,
       chatTitle: message.chatTitle,
       messageId: message.messageId,
       seq: message.seq,
-      sender: { id: message.senderId, displayName: sender?.displayName ?? 'Someone' },
-      ...(message.encrypted || message.body === null ? {} : { body: message.body }),
+      sender: { id: message.senderId, displayName },
+      text: `New message from ${displayName}`,
       tag: message.messageId,
     };
     const body = JSON.stringify(payload);
