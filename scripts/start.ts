@@ -40,9 +40,12 @@ async function checkRedis(): Promise<boolean> {
     return true;
   } catch (error) {
     console.error(`Redis is not reachable at ${redisUrl}: ${(error as Error).message}`);
+    // AOF: queued jobs (pushes, projections) survive a Redis restart; noeviction: none is evicted.
     console.error(
-      '  start it with:  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+      '  start it with:  mkdir -p ~/.switchboard-redis && redis-server --daemonize yes --bind 127.0.0.1 ' +
+        '--port 6379 --dir ~/.switchboard-redis --appendonly yes --maxmemory-policy noeviction',
     );
+    console.error('  (appendonly yes keeps queued jobs across a Redis restart: README, "Operations")');
     console.error('  or point REDIS_URL at a running server.');
     return false;
   } finally {

@@ -21,6 +21,7 @@ import { createOutboxRelay, redisConnection, type OutboxRelay } from '@switchboa
 import { LOG_LEVELS, createLogger, setDefaultLogger, type Registry } from '@switchboard/observability';
 import { createServer as createPresence, type RunningPresence } from '@switchboard/presence';
 import { createServer as createUsers } from '@switchboard/users';
+import type { PushTargetOptions } from '@switchboard/users/pushTargets';
 import { createWorker } from '@switchboard/worker';
 import { DEV_VAPID_PRIVATE_KEY, DEV_VAPID_PUBLIC_KEY } from '../../apps/worker/src/env.ts';
 
@@ -57,6 +58,8 @@ export interface StackOptions extends Partial<StackConfig> {
   awayAfterMs?: number;
   /** Registry the worker reports its queue depth to. */
   workerMetrics?: Registry;
+  /** Push targets allowed besides public ones (the fake push service), and a resolver to use. */
+  push?: PushTargetOptions;
 }
 
 export interface Stack {
@@ -110,6 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker: withWorker = true,
     gateway: _gateway,
     workerMetrics,
+    push,
     awayAfterMs = 60_000,
     ...overrides
   } = options;
@@ -131,7 +135,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     redisTag: config.presenceTag,
   };
   const [users, chats, media, presence] = await Promise.all([
-    createUsers({ ...common, jwtSecret: config.jwtSecret, tokenTtlSeconds: 3600 }).then((s) => s.listen(0)),
+    createUsers({
+      ...common,
+      jwtSecret: config.jwtSecret,
+      tokenTtlSeconds: 3600,
+      ...(push ? { push } : {}),
+    }).then((s) => s.listen(0)),
     createChats({ ...common, redisUrl: config.redisUrl }).then((s) => s.listen(0)),
     createMedia({ ...common, storageDir: config.mediaStorageDir, urlSecret: config.mediaUrlSecret }).then(
       (s) => s.listen(0),
@@ -173,6 +182,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         redisUrl: config.redisUrl,
         prefix: config.queuePrefix,
         vapid,
+        ...(push ? { pushTargets: push } : {}),
         mediaStorageDir: config.mediaStorageDir,
         presenceTag: config.presenceTag,
         ...(workerMetrics ? { metrics: workerMetrics } : {}),

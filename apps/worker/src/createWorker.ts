@@ -13,6 +13,7 @@ import { openPresenceProjections } from '@switchboard/presence/events';
 import { createPresenceStore } from '@switchboard/presence/store';
 import { openUsersProjections } from '@switchboard/users/events';
 import { openPushNotifications, type VapidConfig } from '@switchboard/users/jobs';
+import type { PushTargetOptions } from '@switchboard/users/pushTargets';
 import { Queue, type Worker } from 'bullmq';
 
 export interface WorkerConfig {
@@ -21,6 +22,10 @@ export interface WorkerConfig {
   /** BullMQ key prefix, the same the relays use. */
   prefix: string;
   vapid: VapidConfig;
+  /** Where push notifications may go: public push services, plus allowed hosts in development. */
+  pushTargets?: PushTargetOptions;
+  /** How long a claim on a push holds before another attempt takes it over (default 30 s). */
+  pushClaimLeaseMs?: number;
   /** The media service's storage directory (the worker reads uploads and writes thumbnails). */
   mediaStorageDir?: string;
   concurrency?: number;
@@ -60,6 +65,8 @@ export function createWorker(config: WorkerConfig) {
     'users-projections': openUsersProjections(config.databaseUrl),
     'push-notifications': openPushNotifications(config.databaseUrl, {
       vapid: config.vapid,
+      ...(config.pushTargets ? { targets: config.pushTargets } : {}),
+      ...(config.pushClaimLeaseMs ? { claimLeaseMs: config.pushClaimLeaseMs } : {}),
       onlineAmong: (userIds) => presence.onlineAmong(userIds),
       log,
     }),

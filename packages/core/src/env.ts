@@ -24,6 +24,8 @@ export const sharedEnv = {
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix shared by the relays and the worker. */
   QUEUE_PREFIX: z.string().default('switchboard'),
+  /** Hours a subgraph's relay keeps published outbox events (replays read them); 0 keeps all. */
+  OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(72),
 };
 
 /** Production must never run on the development secrets or trust the development keys. */

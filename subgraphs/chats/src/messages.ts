@@ -117,7 +117,6 @@ async function sendMessage(
         senderId: me,
         recipientIds: members.map((member) => member.userId).filter((id) => id !== me),
         encrypted,
-        body: encrypted ? null : body,
         attachmentIds,
         chatTitle: numbered.title,
       });

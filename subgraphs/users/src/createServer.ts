@@ -3,6 +3,7 @@ import { createSubgraphServer, type Identity, type TrustedKeys } from '@switchbo
 import { pgAdapter } from '@switchboard/db';
 import { parse } from 'graphql';
 import { PrismaClient } from './generated/prisma/client.ts';
+import type { PushTargetOptions } from './pushTargets.ts';
 import { resolvers } from './resolvers.ts';
 import { createUserLoader, type UserLoader } from './userLoader.ts';
 
@@ -14,6 +15,8 @@ export interface UsersConfig {
   /** Signs the user tokens handed out by signUp/signIn (the gateway verifies them). */
   jwtSecret: string;
   tokenTtlSeconds: number;
+  /** Which push endpoints may be registered (pushTargets.ts): public ones, plus allowed hosts. */
+  push?: PushTargetOptions;
 }
 
 export interface UsersContext {

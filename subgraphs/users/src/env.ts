@@ -1,6 +1,7 @@
 import { DEV_JWT_SECRET, parseEnv, sharedEnv, trustedKeysEnv } from '@switchboard/core';
 import { observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
+import { pushTargetEnv } from './pushTargets.ts';
 
 export const env = parseEnv(
   z.object({
@@ -15,5 +16,6 @@ export const env = parseEnv(
       .positive()
       .default(30 * 24 * 3600),
     PORT: z.coerce.number().int().min(0).max(65535).default(4001),
+    ...pushTargetEnv,
   }),
 );

@@ -3,8 +3,10 @@ import { serveSubgraph } from '@switchboard/messaging';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
 import { env } from './env.ts';
+import { refusePushAllowHostsInProduction } from './pushTargets.ts';
 
 refuseDevSecretsInProduction(env);
+refusePushAllowHostsInProduction(env);
 // Sets the logger and (with OTEL_EXPORTER_OTLP_ENDPOINT) the tracer provider this process's server uses.
 setupObservability('users', env);
 const server = await createServer({
@@ -13,5 +15,6 @@ const server = await createServer({
   development: env.NODE_ENV !== 'production',
   jwtSecret: env.JWT_SECRET,
   tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+  push: { allowHosts: env.PUSH_ALLOW_HOSTS },
 });
 await serveSubgraph('users', server, env);

@@ -69,7 +69,7 @@ export function openChatsProjections(databaseUrl: string, redisUrl: string) {
   };
 }
 
-/** The tables these projections own: emptied, then refilled from history, by a rebuild. */
+/** The tables these projections own (a rebuild replays what the outboxes kept over them). */
 export const projectionTables = {
   schema: 'chats',
   tables: ['BlockProjection', 'AttachableMedia', 'ProjectionVersion'],
