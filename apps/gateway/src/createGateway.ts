@@ -30,7 +30,7 @@ import { liveBus } from './live/liveBus.ts';
 import type { PayloadResolver } from './live/payloadResolver.ts';
 import { createSubscriptionExecutor } from './live/subscriptionExecutor.ts';
 import { createPresenceLink, type PresenceLink } from './presence/presenceLink.ts';
-import { createSocketServer } from './socket/socketServer.ts';
+import { createSocketServer, type SocketServerLimits } from './socket/socketServer.ts';
 
 /** Guard rails (APQ, safelist, limits, rate limits) are configured with the fields of GuardsConfig. */
 export interface GatewayConfig extends GuardsConfig {
@@ -51,8 +51,9 @@ export interface GatewayConfig extends GuardsConfig {
     shareResolution?: boolean;
     maxQueuedPayloads?: number;
     maxBufferedBytes?: number;
-    keepAliveMs?: number;
   };
+  /** WebSocket limits: message size, subscriptions per socket, init timeout, new sockets per address, keep-alive. */
+  socketLimits?: Partial<SocketServerLimits>;
   /** presence's gRPC server, which this gateway streams its sockets' opens, closes and activity to. */
   presence?: {
     /** e.g. http://127.0.0.1:5004 (PRESENCE_RPC_URL). */
@@ -71,6 +72,8 @@ export interface RunningGateway {
   httpServer: Server;
   stop(): Promise<void>;
   crash(): Promise<void>;
+  /** Open WebSockets on this gateway. */
+  openSockets(): number;
   /** Subscriptions set up and listening on this gateway. */
   activeSubscriptions(): number;
   /** Sockets closed because their subscriber could not keep up. */
@@ -144,7 +147,8 @@ export async function createGateway(config: GatewayConfig) {
     auth: config,
     development: config.development,
     maxBufferedBytes: config.subscriptions?.maxBufferedBytes ?? 4 * 1024 * 1024,
-    ...(config.subscriptions?.keepAliveMs ? { keepAliveMs: config.subscriptions.keepAliveMs } : {}),
+    ...(config.socketLimits ? { limits: config.socketLimits } : {}),
+    clientAddress: guards.clientAddress,
     ...(presence ? { hooks: presence } : {}),
     guard: guards.socket,
     executeOperation: async (request, identity: Identity) => {
@@ -158,7 +162,7 @@ export async function createGateway(config: GatewayConfig) {
   });
 
   subscriptionMetrics(metrics, {
-    openWebSockets: () => subscriptions.wsServer.clients.size,
+    openWebSockets: () => subscriptions.openSockets,
     activeSubscriptions: () => subscriptions.activeSubscriptions,
     deliveries: () => subscriptions.deliveries,
     resolutions: () => resolver.executions,
@@ -201,6 +205,7 @@ export async function createGateway(config: GatewayConfig) {
         port: address.port,
         url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/graphql`,
         httpServer,
+        openSockets: () => subscriptions.openSockets,
         activeSubscriptions: () => subscriptions.activeSubscriptions,
         slowConsumersClosed: () => subscriptions.slowConsumersClosed,
         resolver,
@@ -209,7 +214,7 @@ export async function createGateway(config: GatewayConfig) {
         async crash() {
           presence?.crash();
           httpServer.closeAllConnections();
-          for (const client of subscriptions.wsServer.clients) client.terminate();
+          subscriptions.terminateAll();
           await subscriptions.close();
           await release();
         },

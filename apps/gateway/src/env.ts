@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS } from './guards/limits.ts';
 import { DEFAULT_PERSISTED_QUERY_TTL_SECONDS } from './guards/persistedQueries.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitRule } from './guards/rateLimit.ts';
+import { DEFAULT_SOCKET_SERVER_LIMITS } from './socket/socketServer.ts';
 
 const limit = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 /** A rate limit as POINTS/SECONDS, e.g. 60/10: 60 mutation fields per 10 seconds. */
@@ -43,6 +44,14 @@ export const env = parseEnv(
     REQUEST_MAX_BYTES: limit(DEFAULT_LIMITS.maxBodyBytes),
     RATE_LIMIT_MUTATIONS_PER_USER: rateLimit(DEFAULT_RATE_LIMITS.perUser),
     RATE_LIMIT_ANONYMOUS_PER_ADDRESS: rateLimit(DEFAULT_RATE_LIMITS.anonymousPerAddress),
+    /** WebSocket limits (README, "Limits"): message size, subscriptions per socket, init wait, new sockets per address. */
+    WS_MAX_PAYLOAD_BYTES: limit(DEFAULT_SOCKET_SERVER_LIMITS.maxPayloadBytes),
+    WS_MAX_SUBSCRIPTIONS_PER_SOCKET: limit(DEFAULT_SOCKET_SERVER_LIMITS.maxSubscriptionsPerSocket),
+    WS_CONNECTION_INIT_TIMEOUT_MS: limit(DEFAULT_SOCKET_SERVER_LIMITS.connectionInitTimeoutMs),
+    WS_NEW_CONNECTIONS_PER_ADDRESS_PER_SECOND: limit(
+      DEFAULT_SOCKET_SERVER_LIMITS.newConnectionsPerAddressPerSecond,
+    ),
+    WS_KEEPALIVE_MS: limit(DEFAULT_SOCKET_SERVER_LIMITS.keepAliveMs),
     /** Proxies of ours in front of the gateway whose X-Forwarded-For entry names the client. */
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
   }),

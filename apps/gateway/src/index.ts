@@ -25,6 +25,13 @@ const gateway = await createGateway({
     maxTokens: env.QUERY_MAX_TOKENS,
     maxBodyBytes: env.REQUEST_MAX_BYTES,
   },
+  socketLimits: {
+    maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+    maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+    connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
+    newConnectionsPerAddressPerSecond: env.WS_NEW_CONNECTIONS_PER_ADDRESS_PER_SECOND,
+    keepAliveMs: env.WS_KEEPALIVE_MS,
+  },
   rateLimits: {
     perUser: env.RATE_LIMIT_MUTATIONS_PER_USER,
     anonymousPerAddress: env.RATE_LIMIT_ANONYMOUS_PER_ADDRESS,

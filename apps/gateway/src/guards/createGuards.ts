@@ -64,10 +64,7 @@ export interface SocketGuard {
     extensions?: Record<string, unknown> | null;
   }): Promise<string | GraphQLError>;
   check(
-    operation: Omit<GuardedOperation, 'queryHash' | 'clientAddress'> & {
-      source: string;
-      request: IncomingMessage;
-    },
+    operation: Omit<GuardedOperation, 'queryHash'> & { source: string },
   ): Promise<GraphQLError | undefined>;
 }
 
@@ -183,8 +180,7 @@ export async function createGuards(
         appError(ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound')
       );
     },
-    check: ({ source, request, ...operation }) =>
-      check({ ...operation, queryHash: sha256(source), clientAddress: addressOf(request) }),
+    check: ({ source, ...operation }) => check({ ...operation, queryHash: sha256(source) }),
   };
 
   return {
