@@ -9,6 +9,7 @@ export default tseslint.config(
       '**/__generated__/**',
       '**/dist/**',
       'apps/web/dist/**',
+      'packages/rpc/src/gen/**',
     ],
   },
   js.configs.recommended,

@@ -1,7 +1,7 @@
 // Operator commands for domain events, against DATABASE_URL / REDIS_URL / QUEUE_PREFIX:
 //   npm run events -- failed <queue>     list failed jobs (with why)
 //   npm run events -- replay <queue>     retry a queue's failed jobs (after fixing their cause)
-//   npm run events -- rebuild <queue>    rebuild a projection from the producers' outboxes
+//   npm run events -- rebuild <queue>    replay what the producers' outboxes kept into a projection
 import { consumerQueues, redisConnection, retryFailed, type ConsumerQueue } from '@switchboard/messaging';
 import { Queue } from 'bullmq';
 import { rebuildProjection } from '../apps/worker/src/rebuildProjection.ts';
@@ -25,7 +25,7 @@ try {
     console.log(`${await retryFailed({ queue, redis, prefix })} failed job(s) of ${queue} queued again`);
   } else if (command === 'rebuild') {
     const replayed = await rebuildProjection({ databaseUrl, queue, redis, prefix });
-    console.log(`${queue}: tables emptied, ${replayed} past event(s) queued; the worker is rebuilding it`);
+    console.log(`${queue}: ${replayed} kept event(s) queued again; the worker is applying them`);
   } else {
     console.error(`unknown command ${command}`);
     process.exitCode = 2;

@@ -40,9 +40,12 @@ async function checkRedis(): Promise<boolean> {
     return true;
   } catch (error) {
     console.error(`Redis is not reachable at ${redisUrl}: ${(error as Error).message}`);
+    // AOF: queued jobs (pushes, projections) survive a Redis restart; noeviction: none is evicted.
     console.error(
-      '  start it with:  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+      '  start it with:  mkdir -p ~/.switchboard-redis && redis-server --daemonize yes --bind 127.0.0.1 ' +
+        '--port 6379 --dir ~/.switchboard-redis --appendonly yes --maxmemory-policy noeviction',
     );
+    console.error('  (appendonly yes keeps queued jobs across a Redis restart: README, "Operations")');
     console.error('  or point REDIS_URL at a running server.');
     return false;
   } finally {
@@ -57,13 +60,15 @@ if (SUBGRAPH_SCHEMAS.some((schema) => !existsSync(`subgraphs/${schema}/src/gener
 await migrateAll(databaseUrl, 'prisma', (message) => console.log(`[migrate] ${message}`));
 
 const webPort = Number(process.env['WEB_PORT'] ?? 5173);
+// presence's gRPC port, where the gateway keeps its one stream of connection changes.
+const presenceRpcPort = Number(process.env['PRESENCE_RPC_PORT'] ?? 5004);
 const processes: [name: string, entry: string, env?: Record<string, string>][] = [
   ['users', 'subgraphs/users/src/index.ts'],
   ['chats', 'subgraphs/chats/src/index.ts'],
   ['media', 'subgraphs/media/src/index.ts'],
-  ['presence', 'subgraphs/presence/src/index.ts'],
+  ['presence', 'subgraphs/presence/src/index.ts', { RPC_PORT: String(presenceRpcPort) }],
   ['worker', 'apps/worker/src/index.ts'],
-  ['gateway', 'apps/gateway/src/index.ts'],
+  ['gateway', 'apps/gateway/src/index.ts', { PRESENCE_RPC_URL: `http://127.0.0.1:${presenceRpcPort}` }],
   // The web client's dev server; it proxies /graphql to the gateway and /media/ to media.
   [
     'web',

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { chatsProjections } from '@switchboard/chats/events';
-import { INTERNAL_IDENTITY_HEADER, signInternalIdentity, type Identity } from '@switchboard/core';
+import { INTERNAL_IDENTITY_HEADER, type Identity } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import {
+  LIVE_CHANNEL_PREFIX,
   createLivePublisher,
   liveChannel,
   redisConnection,
@@ -14,7 +15,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { Client, errorCode, signUp, type GraphQLResponse } from './support/client.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { gatewayToken, startStack, type Stack } from './support/stack.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -67,9 +68,9 @@ async function listen(channel: string) {
   listeners.push(redis);
   const events: LiveEvent[] = [];
   redis.on('message', (from: string, message: string) => {
-    if (from === channel) events.push(JSON.parse(message) as LiveEvent);
+    if (from === LIVE_CHANNEL_PREFIX + channel) events.push(JSON.parse(message) as LiveEvent);
   });
-  await redis.subscribe(channel);
+  await redis.subscribe(LIVE_CHANNEL_PREFIX + channel);
   return {
     events,
     /** Waits until `count` events arrived, and returns them. */
@@ -107,14 +108,58 @@ async function chats(
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity(identity, stack.config.internalSecret),
+      [INTERNAL_IDENTITY_HEADER]: await gatewayToken(stack.config, identity, 'chats'),
     },
     body: JSON.stringify({ query, variables, ...(extensions ? { extensions } : {}) }),
   });
   return (await response.json()) as GraphQLResponse;
 }
 
-const delivery = (chatId: string | null): Identity => ({ userId: null, delivery: { chatId } });
+/** What the gateway resolves a shared payload as: a follower of the chat's channel. */
+const delivery = (chatId: string): Identity => ({
+  userId: null,
+  delivery: { channel: liveChannel.chat(chatId) },
+});
+
+/** A new message's event, carrying the message as messageAdded answers it. */
+const added = (message: { id: string; chatId: string; seq: number }, body: string, senderId: string) => ({
+  type: 'messageAdded',
+  chatId: message.chatId,
+  messageId: message.id,
+  seq: message.seq,
+  data: {
+    __typename: 'Message',
+    id: message.id,
+    seq: message.seq,
+    clientId: expect.any(String),
+    body,
+    encrypted: false,
+    status: 'SENT',
+    createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    editedAt: null,
+    deletedAt: null,
+    chat: { __typename: 'Chat', id: message.chatId },
+    sender: { __typename: 'User', id: senderId },
+    attachments: [],
+    reactions: [],
+    replyTo: null,
+  },
+});
+
+const receipt = (chatId: string, userId: string, deliveredSeq: number, readSeq: number) => ({
+  type: 'receiptUpdated',
+  chatId,
+  userId,
+  deliveredSeq,
+  readSeq,
+  data: {
+    __typename: 'ReceiptUpdate',
+    chat: { __typename: 'Chat', id: chatId },
+    user: { __typename: 'User', id: userId },
+    deliveredSeq,
+    readSeq,
+  },
+});
 
 describe('live events of mutations', () => {
   it('publishes messageAdded for a new message, not for a retry nor a refused send', async () => {
@@ -124,7 +169,7 @@ describe('live events of mutations', () => {
 
     const variables = sendVariables(chatId, 'first');
     const message = (await alice!.client.data('SendMessage', variables)).sendMessage;
-    expect(await live.received(1)).toEqual([{ type: 'messageAdded', chatId, messageId: message.id, seq: 1 }]);
+    expect(await live.received(1)).toEqual([added({ ...message, chatId }, 'first', alice!.id)]);
 
     // The idempotent retry returns the stored message and announces nothing; neither do failures.
     const after = await nextEvents(live, 1, async () => {
@@ -135,7 +180,7 @@ describe('live events of mutations', () => {
       expect(errorCode(await stranger!.client.op('SendMessage', sendVariables(chatId)))).toBe('NOT_FOUND');
       await send(bob!, chatId, 'marker');
     });
-    expect(after).toEqual([{ type: 'messageAdded', chatId, messageId: expect.any(String), seq: 2 }]);
+    expect(after).toEqual([added({ id: expect.any(String), chatId, seq: 2 }, 'marker', bob!.id)]);
   });
 
   it('publishes messageUpdated on edit, delete and react, and nothing when they fail or change nothing', async () => {
@@ -181,13 +226,13 @@ describe('live events of mutations', () => {
 
     await bob!.client.data('MarkDelivered', { chatId, seq: 1 });
     expect(await live.received(2)).toEqual([
-      { type: 'receiptUpdated', chatId, userId: bob!.id, deliveredSeq: 1, readSeq: 0 },
+      receipt(chatId, bob!.id, 1, 0),
       updated(first.id), // SENT -> DELIVERED
     ]);
 
     await bob!.client.data('MarkRead', { chatId, seq: own.seq });
     expect((await live.received(5)).slice(2)).toEqual([
-      { type: 'receiptUpdated', chatId, userId: bob!.id, deliveredSeq: 3, readSeq: 3 },
+      receipt(chatId, bob!.id, 3, 3),
       updated(first.id), // DELIVERED -> READ
       updated(second.id), // SENT -> READ
     ]);
@@ -199,10 +244,7 @@ describe('live events of mutations', () => {
       expect(errorCode(await bob!.client.op('MarkRead', { chatId, seq: 99 }))).toBe('BAD_USER_INPUT');
       await alice!.client.data('MarkDelivered', { chatId, seq: 3 });
     });
-    expect(after).toEqual([
-      { type: 'receiptUpdated', chatId, userId: alice!.id, deliveredSeq: 3, readSeq: 0 },
-      updated(own.id),
-    ]);
+    expect(after).toEqual([receipt(chatId, alice!.id, 3, 0), updated(own.id)]);
   });
 
   it('announces a status change once when two members read at the same moment', async () => {
@@ -219,45 +261,43 @@ describe('live events of mutations', () => {
     expect(events.at(-1)!.type).toBe('messageAdded');
     expect(events.slice(0, 3)).toEqual(
       expect.arrayContaining([
-        { type: 'receiptUpdated', chatId, userId: bob!.id, deliveredSeq: 1, readSeq: 1 },
-        { type: 'receiptUpdated', chatId, userId: carol!.id, deliveredSeq: 1, readSeq: 1 },
+        receipt(chatId, bob!.id, 1, 1),
+        receipt(chatId, carol!.id, 1, 1),
         { type: 'messageUpdated', chatId, messageId: message.id },
       ]),
     );
   });
 
-  it('publishes membershipChanged on the chat and the user for creation, additions, removals and leaving', async () => {
+  it('tells each user the chat channels they gain and lose: creation, additions, removals and leaving', async () => {
     const [owner, bob, carol, dave] = await users(4);
     const ownerLive = await listen(liveChannel.user(owner!.id));
+    const bobLive = await listen(liveChannel.user(bob!.id));
+    const carolLive = await listen(liveChannel.user(carol!.id));
     const daveLive = await listen(liveChannel.user(dave!.id));
-    const joined = (chatId: string, userId: string) => ({
-      type: 'membershipChanged',
-      chatId,
-      userId,
-      member: true,
-    });
-    const left = (chatId: string, userId: string) => ({
-      type: 'membershipChanged',
-      chatId,
-      userId,
-      member: false,
+    const access = (chatId: string, granted: boolean, after?: number) => ({
+      type: 'liveAccess',
+      channel: liveChannel.chat(chatId),
+      granted,
+      ...(after === undefined ? {} : { after }),
     });
 
     const chatId = await group(owner!, [bob!]);
-    expect(await ownerLive.received(1)).toEqual([joined(chatId, owner!.id)]);
-    const live = await listenToChat(chatId);
+    expect(await ownerLive.received(1)).toEqual([access(chatId, true, 0)]);
+    expect(await bobLive.received(1)).toEqual([access(chatId, true, 0)]);
+    await send(owner!, chatId, 'before carol and dave');
 
+    // Joining later: the grant says where the chat stood, so what comes after it is owed.
     await owner!.client.data('AddMembers', { chatId, userIds: [carol!.id, dave!.id, bob!.id] });
-    expect(await live.received(2)).toEqual([joined(chatId, carol!.id), joined(chatId, dave!.id)]);
-    expect(await daveLive.received(1)).toEqual([joined(chatId, dave!.id)]);
+    expect(await carolLive.received(1)).toEqual([access(chatId, true, 1)]);
+    expect(await daveLive.received(1)).toEqual([access(chatId, true, 1)]);
 
     await owner!.client.data('RemoveMember', { chatId, userId: dave!.id });
     await carol!.client.data('LeaveChat', { chatId });
-    expect((await live.received(4)).slice(2)).toEqual([left(chatId, dave!.id), left(chatId, carol!.id)]);
-    expect((await daveLive.received(2))[1]).toEqual(left(chatId, dave!.id));
+    expect((await daveLive.received(2))[1]).toEqual(access(chatId, false));
+    expect((await carolLive.received(2))[1]).toEqual(access(chatId, false));
 
     // Refused, repeated or no-op membership changes say nothing.
-    const after = await nextEvents(live, 1, async () => {
+    const after = await nextEvents(bobLive, 1, async () => {
       expect(errorCode(await bob!.client.op('AddMembers', { chatId, userIds: [dave!.id] }))).toBe(
         'FORBIDDEN',
       );
@@ -265,17 +305,17 @@ describe('live events of mutations', () => {
       await owner!.client.data('RemoveMember', { chatId, userId: dave!.id });
       await bob!.client.data('LeaveChat', { chatId });
     });
-    expect(after).toEqual([left(chatId, bob!.id)]);
+    expect(after).toEqual([access(chatId, false)]);
+    expect(daveLive.events).toHaveLength(2);
 
-    // A direct chat announces both members when it is created, and nothing when it is found again.
+    // A direct chat tells both members when it is created, and nothing when it is found again.
     const direct = await directChat(dave!, owner!);
-    expect((await daveLive.received(3))[2]).toEqual(joined(direct, dave!.id));
-    const directLive = await listenToChat(direct);
-    const again = await nextEvents(directLive, 1, async () => {
+    expect((await daveLive.received(3))[2]).toEqual(access(direct, true, 0));
+    const again = await nextEvents(daveLive, 1, async () => {
       expect(await directChat(owner!, dave!)).toBe(direct);
-      await send(owner!, direct, 'marker');
+      await owner!.client.data('AddMembers', { chatId, userIds: [dave!.id] });
     });
-    expect(again.map((event) => event.type)).toEqual(['messageAdded']);
+    expect(again).toEqual([access(chatId, true, 1)]);
   });
 
   it('announces messageUpdated for the messages carrying a media once media processed it', async () => {
@@ -312,9 +352,9 @@ describe('live events of mutations', () => {
 
 describe('subscription payloads for the gateway', () => {
   const messageAdded =
-    'subscription($chatId: ID) { messageAdded(chatId: $chatId) { id seq body chat { id unreadCount } } }';
+    'subscription($chatId: ID) { messageAdded(chatId: $chatId) { id seq body chat { id } } }';
 
-  it('resolves messageAdded under a delivery identity for that chat, and NOT_FOUND for another chat', async () => {
+  it('resolves messageAdded from the event under a delivery identity for that chat, and NOT_FOUND for another chat', async () => {
     const [alice, bob, carol] = await users(3);
     const chatId = await directChat(alice!, bob!);
     const otherChat = await directChat(alice!, carol!);
@@ -328,13 +368,14 @@ describe('subscription payloads for the gateway', () => {
       { liveEvent: event },
     );
     expect(resolved).toEqual({ data: { messageAdded: { id: message.id, seq: 1, body: 'live hello' } } });
-    // With the subscription's own chatId, and reading the chat as a member would (no unread of its own).
+    // With the subscription's own chatId, reading the chat as a member would.
     const withChat = await chats(delivery(chatId), messageAdded, { chatId }, { liveEvent: event });
     expect(withChat.data).toEqual({
-      messageAdded: { id: message.id, seq: 1, body: 'live hello', chat: { id: chatId, unreadCount: 0 } },
+      messageAdded: { id: message.id, seq: 1, body: 'live hello', chat: { id: chatId } },
     });
 
-    for (const identity of [delivery(otherChat), delivery(null), { userId: carol!.id }]) {
+    const userChannel: Identity = { userId: null, delivery: { channel: liveChannel.user(bob!.id) } };
+    for (const identity of [delivery(otherChat), userChannel, { userId: carol!.id }]) {
       const refused = await chats(
         identity,
         'subscription { messageAdded { id seq body } }',
@@ -344,9 +385,10 @@ describe('subscription payloads for the gateway', () => {
       expect(errorCode(refused)).toBe('NOT_FOUND');
       expect(refused.data ?? null).toBeNull();
     }
-    // The same event for a member: resolved under their own identity.
-    expect((await chats({ userId: bob!.id }, messageAdded, { chatId }, { liveEvent: event })).data).toEqual({
-      messageAdded: { id: message.id, seq: 1, body: 'live hello', chat: { id: chatId, unreadCount: 1 } },
+    // The same event for a member: resolved under their own identity, with what they alone see.
+    const viewer = 'subscription($chatId: ID) { messageAdded(chatId: $chatId) { id chat { unreadCount } } }';
+    expect((await chats({ userId: bob!.id }, viewer, { chatId }, { liveEvent: event })).data).toEqual({
+      messageAdded: { id: message.id, chat: { unreadCount: 1 } },
     });
   });
 
@@ -379,6 +421,7 @@ describe('subscription payloads for the gateway', () => {
   });
 
   it('resolves messageUpdated with reactions and status, and receiptUpdated, for a delivery', async () => {
+    // (reactedByMe is @viewer: the gateway never hands a delivery's value of it to a subscriber.)
     const [alice, bob] = await users(2);
     const chatId = await directChat(alice!, bob!);
     const message = await send(alice!, chatId);
@@ -481,11 +524,13 @@ describe('internal queries for the gateway', () => {
       _messagesAfter: [],
     });
 
-    for (const identity of [{ userId: stranger!.id }, delivery(chatId)]) {
+    // A follower of the chat's channel may replay it too (the gateway's reconcile); nobody else.
+    const followed = await chats(delivery(chatId), messagesAfter, { chatId, afterSeq: 3, first: 10 });
+    expect(followed.data).toEqual({ _messagesAfter: [{ id: expect.any(String), seq: 4, body: 'four' }] });
+    const otherChat = await directChat(alice!, stranger!);
+    for (const identity of [{ userId: stranger!.id }, delivery(otherChat)]) {
       const refused = await chats(identity, messagesAfter, { chatId, afterSeq: 0, first: 10 });
-      expect(errorCode(refused), JSON.stringify(identity)).toBe(
-        identity.userId ? 'NOT_FOUND' : 'UNAUTHENTICATED',
-      );
+      expect(errorCode(refused), JSON.stringify(identity)).toBe('NOT_FOUND');
     }
     for (const [afterSeq, first] of [
       [0, 0],
@@ -497,22 +542,26 @@ describe('internal queries for the gateway', () => {
       );
   });
 
-  it('lists the caller’s chat ids', async () => {
+  it('answers which chats a subscriber may follow: the one asked for if a member, or all of theirs', async () => {
     const [alice, bob, carol, loner] = await users(4);
     const direct = await directChat(alice!, bob!);
     const groupId = await group(alice!, [carol!]);
-    const ids = async (userId: string) => (await chats({ userId }, '{ _myChatIds }')).data!['_myChatIds'];
+    const access = async (identity: Identity, chatId: string | null = null) =>
+      chats(identity, 'query($chatId: ID) { _chatAccess(chatId: $chatId) }', { chatId });
+    const ids = async (userId: string) => (await access({ userId })).data!['_chatAccess'];
     expect((await ids(alice!.id)).sort()).toEqual([direct, groupId].sort());
     expect(await ids(carol!.id)).toEqual([groupId]);
     expect(await ids(loner!.id)).toEqual([]);
-    expect(errorCode(await chats(delivery(groupId), '{ _myChatIds }'))).toBe('UNAUTHENTICATED');
+    expect((await access({ userId: carol!.id }, groupId)).data).toEqual({ _chatAccess: [groupId] });
+    expect(errorCode(await access({ userId: carol!.id }, direct))).toBe('NOT_FOUND');
+    expect(errorCode(await access(delivery(groupId)))).toBe('UNAUTHENTICATED');
   });
 
   it('are not part of the client API at the gateway', async () => {
     const [alice, bob] = await users(2);
     const chatId = await directChat(alice!, bob!);
     for (const query of [
-      '{ _myChatIds }',
+      '{ _chatAccess }',
       `{ _messagesAfter(chatId: "${chatId}", afterSeq: 0, first: 10) { id } }`,
     ])
       expect(errorCode(await alice!.client.request(query)), query).toBe('GRAPHQL_VALIDATION_FAILED');

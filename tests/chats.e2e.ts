@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '@switchboard/core';
+import { INTERNAL_IDENTITY_HEADER } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
+import { queuesFor, redisConnection } from '@switchboard/messaging';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { Client, errorCode, signUp, type GraphQLResponse } from './support/client.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { gatewayToken, startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;
 let anonymous: Client;
@@ -48,6 +50,23 @@ async function send(user: User, chatId: string, extra: Record<string, unknown> =
 const chatRow = (id: string) => db.chat.findUniqueOrThrow({ where: { id } });
 const messageCount = (chatId: string) => db.message.count({ where: { chatId } });
 const seqs = (connection: { edges: { node: { seq: number } }[] }) => connection.edges.map((e) => e.node.seq);
+
+/** The tables (`schema.table`, any schema of the test database) with a row whose text has `needle`. */
+async function tablesContaining(needle: string): Promise<string[]> {
+  const tables = await db.$queryRaw<{ schema: string; name: string }[]>`
+    SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+    WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`;
+  expect(tables.length).toBeGreaterThan(20); // every subgraph's schema, not just chats'
+  const found: string[] = [];
+  for (const { schema, name } of tables) {
+    const [row] = await db.$queryRawUnsafe<{ found: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM "${schema}"."${name}" AS r WHERE strpos(r::text, $1) > 0) AS found`,
+      needle,
+    );
+    if (row!.found) found.push(`${schema}.${name}`);
+  }
+  return found;
+}
 
 /** A non-member must learn nothing: the error is exactly the one for a chat that does not exist. */
 function expectSameNotFound(result: GraphQLResponse, unknown: GraphQLResponse) {
@@ -256,11 +275,12 @@ describe('sending messages', () => {
       orderBy: { id: 'asc' },
     });
     expect(events.map((e) => e.payload)).toEqual([
-      expect.objectContaining({ messageId: first.id, seq: 1, body: 'hello', chatTitle: 'Dinner' }),
+      expect.objectContaining({ messageId: first.id, seq: 1, chatTitle: 'Dinner' }),
       expect.objectContaining({ messageId: reply.id, seq: 2, senderId: bob!.id }),
-      // Never a body of an encrypted message in an event that may end up in a push notification.
-      expect.objectContaining({ messageId: secret.id, seq: 3, encrypted: true, body: null }),
+      expect.objectContaining({ messageId: secret.id, seq: 3, encrypted: true }),
     ]);
+    // Never a message's text in an event: events are kept, and no consumer needs it.
+    for (const event of events) expect(event.payload).not.toHaveProperty('body');
     expect((events[0]!.payload as { recipientIds: string[] }).recipientIds.sort()).toEqual(
       [bob!.id, carol!.id].sort(),
     );
@@ -408,6 +428,30 @@ describe('editing, deleting and reacting', () => {
     expect(errorCode(await bob!.client.op('React', { messageId: message.id, emoji: '😮' }))).toBe(
       'BAD_USER_INPUT',
     );
+  });
+
+  it("leaves a deleted message's text nowhere in the database, nor its text before an edit", async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await group(alice!, [bob!]);
+    const [original, edited] = [`said-${randomUUID()}`, `edited-${randomUUID()}`];
+    const message = await send(alice!, chatId, { body: original });
+    await alice!.client.data('EditMessage', { id: message.id, body: edited });
+    // Its MessageSent event went through the relay and every consumer (none may keep the text).
+    const { eventId } = await db.outboxEvent.findFirstOrThrow({
+      where: { type: 'MessageSent', payload: { path: ['messageId'], equals: message.id } },
+    });
+    const redis = redisConnection(stack.config.redisUrl);
+    for (const name of queuesFor('MessageSent')) {
+      const queue = new Queue(name, { connection: redis, prefix: stack.config.queuePrefix });
+      await expect.poll(() => queue.getJobState(eventId), { timeout: 15_000 }).toBe('completed');
+      await queue.close();
+    }
+    redis.disconnect();
+    expect(await tablesContaining(original)).toEqual([]);
+    expect(await tablesContaining(edited)).toEqual(['chats.Message']);
+
+    await alice!.client.data('DeleteMessage', { id: message.id });
+    expect(await tablesContaining(edited)).toEqual([]);
   });
 
   it('keeps one reaction per user, aggregated, and removes it with an empty emoji', async () => {
@@ -725,7 +769,7 @@ describe('authorization', () => {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity({ userId }, stack.config.internalSecret),
+          [INTERNAL_IDENTITY_HEADER]: await gatewayToken(stack.config, { userId }, 'chats'),
         },
         body: JSON.stringify({
           query: `query($r: [_Any!]!) { _entities(representations: $r) {

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { recordEvent } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
@@ -112,7 +114,7 @@ describe('outbox relay and consumers', () => {
     expect(await projections.getFailedCount()).toBeGreaterThanOrEqual(1);
   });
 
-  it("rebuilds a projection from scratch out of the producers' outboxes", async () => {
+  it("rebuilds a lost projection out of the producers' outboxes", async () => {
     const pairs = [0, 1, 2].map(() => ({ blockerId: randomUUID(), blockedId: randomUUID() }));
     for (const pair of pairs) await usersDb.$transaction((tx) => recordEvent(tx, 'UserBlocked', pair));
     await usersDb.$transaction((tx) => recordEvent(tx, 'UserUnblocked', pairs[2]!));
@@ -134,6 +136,54 @@ describe('outbox relay and consumers', () => {
     expect(await chatsDb.blockProjection.count({ where: pairs[2]! })).toBe(0);
   });
 
+  it('prunes published events after the retention; a rebuild then keeps the state it cannot replay', async () => {
+    const pairs = [0, 1, 2, 3].map(() => ({ blockerId: randomUUID(), blockedId: randomUUID() }));
+    const eventIds: string[] = [];
+    for (const pair of pairs.slice(0, 3)) eventIds.push(await blockEvent(pair.blockerId, pair.blockedId));
+    const retained = createOutboxRelay({
+      databaseUrl: config.databaseUrl,
+      schema: 'users',
+      redis,
+      prefix: config.queuePrefix,
+      log: () => {},
+      retentionHours: 24,
+    });
+    await retained.drain();
+    const blocked = (pair: (typeof pairs)[number]) => chatsDb.blockProjection.count({ where: pair });
+    await expect
+      .poll(() => Promise.all(pairs.slice(0, 3).map(blocked)), { timeout: 10_000 })
+      .toEqual([1, 1, 1]);
+    // The first two were published 25 hours ago; the fourth was written as long ago, never published.
+    await usersDb.outboxEvent.updateMany({
+      where: { eventId: { in: eventIds.slice(0, 2) } },
+      data: { publishedAt: new Date(Date.now() - 25 * 3600_000) },
+    });
+    const pending = await blockEvent(pairs[3]!.blockerId, pairs[3]!.blockedId);
+    await usersDb.outboxEvent.update({
+      where: { eventId: pending },
+      data: { createdAt: new Date(Date.now() - 25 * 3600_000) },
+    });
+
+    expect(await retained.prune()).toBe(2);
+    const kept = await usersDb.outboxEvent.findMany({ where: { eventId: { in: [...eventIds, pending] } } });
+    expect(kept.map((row) => row.eventId).sort()).toEqual([eventIds[2]!, pending].sort());
+    await retained.drain();
+    await retained.stop();
+    await expect.poll(() => blocked(pairs[3]!), { timeout: 10_000 }).toBe(1);
+
+    // The projection lost a row whose event is kept: a rebuild brings it back, and keeps the rows
+    // whose events were pruned (emptying it first would lose those blocks for good).
+    await chatsDb.blockProjection.deleteMany({ where: pairs[2]! });
+    await rebuildProjection({
+      databaseUrl: config.databaseUrl,
+      queue: 'chats-projections',
+      redis,
+      prefix: config.queuePrefix,
+    });
+    await expect.poll(() => blocked(pairs[2]!), { timeout: 10_000 }).toBe(1);
+    expect(await Promise.all(pairs.map(blocked))).toEqual([1, 1, 1, 1]);
+  });
+
   it('ignores a stale event: an older unblock arriving after a newer block does not undo it', async () => {
     const [blockerId, blockedId] = [randomUUID(), randomUUID()];
     const base = { blockerId, blockedId };
@@ -153,5 +203,23 @@ describe('outbox relay and consumers', () => {
       .poll(async () => (await projections.getJob(stale.id!))?.finishedOn, { timeout: 10_000 })
       .toBeDefined();
     expect(await chatsDb.blockProjection.count({ where: base })).toBe(1);
+  });
+});
+
+describe('Redis durability', () => {
+  it("npm start's hint starts Redis with AOF (appendonly yes) and noeviction", async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      // Nothing listens on port 1: start refuses to go on and says how to start Redis.
+      env: { ...process.env, DATABASE_URL: config.databaseUrl, REDIS_URL: 'redis://127.0.0.1:1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    const hint = stderr.split('\n').find((line) => line.includes('redis-server'));
+    expect(hint).toContain('--appendonly yes');
+    expect(hint).toContain('--maxmemory-policy noeviction');
   });
 });

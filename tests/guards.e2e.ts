@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { GatewayConfig, RunningGateway } from '@switchboard/gateway';
 import { getOperationAST, parse } from 'graphql';
 import type { Client as WsClient } from 'graphql-ws';
@@ -12,6 +10,7 @@ import { buildManifest, serializeManifest } from '../apps/gateway/src/guards/man
 import { MAX_PAGE_SIZE } from '../subgraphs/chats/src/cursors.ts';
 import { Client, contract, errorCode, signUp, type GraphQLResponse } from './support/client.ts';
 import { SUBGRAPHS, startStack, type Stack } from './support/stack.ts';
+import { countingProxy } from './support/proxy.ts';
 import { wsClient } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -80,44 +79,6 @@ function once(client: WsClient, payload: Request & { query: string }): Promise<G
       complete: () => {},
     });
   });
-}
-
-/**
- * Forwards to a real subgraph and counts what passes: a guard that refuses "before any subgraph is
- * called" must leave the count as it was.
- */
-async function countingProxy(target: string) {
-  let requests = 0;
-  const server: Server = createServer(async (req, res) => {
-    requests += 1;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers))
-      if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name))
-        headers.set(name, value);
-    try {
-      const upstream = await fetch(new URL(req.url ?? '/', target), {
-        method: req.method ?? 'POST',
-        headers,
-        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-      });
-      res.writeHead(upstream.status, {
-        'content-type': upstream.headers.get('content-type') ?? 'application/json',
-      });
-      res.end(Buffer.from(await upstream.arrayBuffer()));
-    } catch {
-      // The subgraph behind it already stopped (late heartbeats while the stack shuts down).
-      res.writeHead(502).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${new URL(target).pathname}`,
-    requests: () => requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
 
 let stack: Stack;
@@ -266,6 +227,13 @@ describe('trusted documents', () => {
         user.client.token,
       );
       expect(errorCode(write)).toBe('FORBIDDEN');
+      // The safelist comes before the operationName mistake.
+      const two = await post(
+        safe.gateway.url,
+        { query: 'query A { me { id } } query B { me { id } }' },
+        user.client.token,
+      );
+      expect([two.status, errorCode(two)]).toEqual([403, 'FORBIDDEN']);
       expect(safe.subgraphRequests()).toBe(before);
 
       expect((await user.client.data('Me')).me.displayName).toBe('Test User');
@@ -387,6 +355,27 @@ describe('limits', () => {
       variables: { chatId: 'x', last: 1000 },
     });
     expect(errorCode(cost)).toBe('QUERY_TOO_COMPLEX');
+    expect(guarded.subgraphRequests()).toBe(before);
+  });
+
+  it('answers a request that names no operation of its document with BAD_REQUEST and 400, after the limits', async () => {
+    const before = guarded.subgraphRequests();
+    const two = 'query A { me { id } } query B { me { username } }';
+    for (const body of [
+      { query: two },
+      { query: two, operationName: 'C' },
+      { query: '{ me { id } }', operationName: 'X' },
+    ]) {
+      const result = await post(guarded.gateway.url, body, token);
+      expect(result.status, JSON.stringify(body)).toBe(400);
+      expect(errorCode(result)).toBe('BAD_REQUEST');
+    }
+    // The limits still apply to every operation of such a document, first.
+    const deep = `${two} query Deep { chat(id: "x") { messages { edges { node { ${'replyTo { '.repeat(9)}id${' }'.repeat(9)} } } } } }`;
+    const tooDeep = await post(guarded.gateway.url, { query: deep }, token);
+    expect([tooDeep.status, errorCode(tooDeep)]).toEqual([400, 'QUERY_TOO_COMPLEX']);
+    // And over WebSocket.
+    expect(errorCode(await once(socket(guarded.gateway), { query: two }))).toBe('BAD_REQUEST');
     expect(guarded.subgraphRequests()).toBe(before);
   });
 

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { INTERNAL_IDENTITY_HEADER, signInternalIdentity, type Identity } from '@switchboard/core';
+import { INTERNAL_IDENTITY_HEADER, type Identity } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { redisConnection } from '@switchboard/messaging';
 import { Queue } from 'bullmq';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient as MediaDb } from '../subgraphs/media/src/generated/prisma/client.ts';
 import { signedUrl } from '../subgraphs/media/src/signedUrls.ts';
 import { Client, errorCode, signUp } from './support/client.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { gatewayToken, startStack, type Stack } from './support/stack.ts';
 import { waitFor } from './support/wait.ts';
 
 const MiB = 1024 * 1024;
@@ -115,7 +115,7 @@ async function entities(identity: Identity, ids: string[]): Promise<(string | nu
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity(identity, stack.config.internalSecret),
+      [INTERNAL_IDENTITY_HEADER]: await gatewayToken(stack.config, identity, 'media'),
     },
     body: JSON.stringify({
       query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Media { id } } }',
@@ -549,8 +549,12 @@ describe('who may see media', () => {
       mimeType: 'text/plain',
       byteSize: 1,
     });
-    expect(await entities({ userId: null, delivery: { chatId } }, [id, private_.id])).toEqual([id, null]);
-    expect(await entities({ userId: null, delivery: { chatId: randomUUID() } }, [id])).toEqual([null]);
+    expect(
+      await entities({ userId: null, delivery: { channel: `chat:${chatId}` } }, [id, private_.id]),
+    ).toEqual([id, null]);
+    expect(await entities({ userId: null, delivery: { channel: `chat:${randomUUID()}` } }, [id])).toEqual([
+      null,
+    ]);
     expect(await entities({ userId: outsider.id }, [id, private_.id])).toEqual([null, private_.id]);
   });
 

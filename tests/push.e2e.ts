@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { pgAdapter } from '@switchboard/db';
 import { redisConnection } from '@switchboard/messaging';
 import { createPresenceStore } from '@switchboard/presence/store';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import webPush from 'web-push';
 import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma/client.ts';
 import { Client, signUp } from './support/client.ts';
 import { startPushService } from './support/pushService.ts';
@@ -21,8 +24,8 @@ let usersDb: UsersDb;
 
 beforeAll(async () => {
   // The worker runs as a child process here, so a test can kill it mid-job.
-  stack = await startStack({ worker: false });
   push = await startPushService();
+  stack = await startStack({ worker: false, push: { allowHosts: [push.host] } });
   anonymous = new Client(stack.gateway.url);
   usersDb = new UsersDb({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
 });
@@ -32,7 +35,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function startWorkerProcess(): Promise<ChildProcess> {
+async function startWorkerProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/index.ts'], {
     cwd: new URL('..', import.meta.url).pathname,
     env: {
@@ -42,8 +45,15 @@ async function startWorkerProcess(): Promise<ChildProcess> {
       REDIS_URL: stack.config.redisUrl,
       QUEUE_PREFIX: stack.config.queuePrefix,
       VAPID_SUBJECT: vapid.subject,
+      // The fake push service is on loopback: allowed by name, as in development.
+      PUSH_ALLOW_HOSTS: push.host,
       // Short job locks: a killed worker's job is handed to the next one within a second or two.
       WORKER_LOCK_DURATION_MS: '1000',
+      // A dead worker's claim on a push is taken over after 4 s (its POSTs time out after 1.3 s).
+      PUSH_CLAIM_LEASE_MS: '4000',
+      // Any free port: several workers (and other test runs) share the machine.
+      METRICS_PORT: '0',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -82,7 +92,7 @@ describe('push notifications to offline members', () => {
   });
   afterAll(() => stopWorker(worker));
 
-  it('sends one encrypted Web Push per subscription, naming chat and sender, with the text', async () => {
+  it('sends one encrypted Web Push per subscription, naming chat and sender, never the text', async () => {
     const { alice, bob, chatId } = await pair();
     const [phone, laptop] = [await register(bob, `phone-${bob.id}`), await register(bob, `laptop-${bob.id}`)];
     const message = (await send(alice, chatId, { body: 'hello bob' })).sendMessage;
@@ -107,34 +117,46 @@ describe('push notifications to offline members', () => {
         messageId: message.id,
         seq: message.seq,
         sender: { id: alice.id, displayName: 'Alice' },
-        body: 'hello bob',
+        text: 'New message from Alice',
+        tag: message.id,
       });
+      expect(JSON.stringify(subscription.decrypt(received!.body))).not.toContain('hello bob');
     }
     // Alice, the sender, has no subscription and gets nothing; nothing is sent twice.
     expect(push.received.filter((p) => p.path.endsWith(bob.id))).toHaveLength(2);
   });
 
-  it('never puts an end-to-end encrypted body into a push', async () => {
+  it('never puts an end-to-end encrypted body into a push either', async () => {
     const { alice, bob, chatId } = await pair();
     const phone = await register(bob, `e2e-${bob.id}`);
     await send(alice, chatId, { body: 'c2VjcmV0IGNpcGhlcnRleHQ=', encrypted: true });
     await expect.poll(() => push.accepted(`/push/e2e-${bob.id}`).length, { timeout: 15_000 }).toBe(1);
     const payload = phone.decrypt(push.accepted(`/push/e2e-${bob.id}`)[0]!.body) as Record<string, unknown>;
-    expect(payload['messageId']).toBeDefined();
-    expect(payload).not.toHaveProperty('body');
+    expect(payload).toMatchObject({ text: 'New message from Alice' });
+    expect(JSON.stringify(payload)).not.toContain('c2VjcmV0IGNpcGhlcnRleHQ=');
   });
 
   it('does not push to a member who holds a live connection', async () => {
     const { alice, bob, chatId } = await pair();
     await register(bob, `online-${bob.id}`);
     const redis = redisConnection(stack.config.redisUrl);
-    await createPresenceStore(redis).touch(bob.id, 'test-connection', 60_000);
+    // Bob's connection, as a gateway would report it to presence (under the default key tag, which
+    // the worker process reads).
+    const store = createPresenceStore(redis);
+    const gateway = { gatewayId: `test-${bob.id}`, sessionId: 'test', leaseMs: 60_000 };
+    await store.register(gateway);
+    await store.applyBatch(
+      gateway,
+      [{ kind: 'OPENED', connectionId: 'test-connection', userId: bob.id }],
+      true,
+    );
     await register(alice, `marker-${alice.id}`);
     await send(alice, chatId, { body: 'are you there?' });
     // Then a message to Alice, who is offline: once it arrives, Bob's would have too.
     await send(bob, chatId, { body: 'yes' });
     await expect.poll(() => push.accepted(`/push/marker-${alice.id}`).length, { timeout: 15_000 }).toBe(1);
     expect(push.received.filter((p) => p.path === `/push/online-${bob.id}`)).toHaveLength(0);
+    await store.release(gateway);
     redis.disconnect();
   });
 
@@ -149,6 +171,90 @@ describe('push notifications to offline members', () => {
       })
       .toBe(0);
     push.onRequest(() => 201);
+  });
+});
+
+describe('push targets that are not public', () => {
+  let worker: ChildProcess;
+  beforeAll(async () => {
+    worker = await startWorkerProcess();
+  });
+  afterAll(() => stopWorker(worker));
+
+  it('are never contacted at send time, and kept (a 404 from them would leak back)', async () => {
+    const { alice, bob, chatId } = await pair();
+    // An internal service on loopback that PUSH_ALLOW_HOSTS does not name; it would answer 404.
+    const internal = await startPushService();
+    internal.onRequest(() => 404);
+    const endpoints = [
+      `http://localhost:${internal.port}/push/a`,
+      `https://localhost:${internal.port}/push/b`,
+      `https://127.0.0.1:${internal.port}/push/c`,
+      `https://[::ffff:127.0.0.1]:${internal.port}/push/d`,
+    ];
+    // Rows as a registration before the check, or a DNS change since, would have left them.
+    const keys = push.subscription('unused').input;
+    await usersDb.pushSubscription.createMany({
+      data: endpoints.map((endpoint, i) => ({
+        userId: bob.id,
+        endpoint,
+        p256dh: keys.p256dh,
+        auth: keys.auth,
+        createdAt: new Date(Date.now() - 60_000 + i),
+      })),
+    });
+    // Registered after them, so pushed after them: once it arrives, they were handled.
+    await register(bob, `after-${bob.id}`);
+    await send(alice, chatId, { body: 'psst' });
+    await expect.poll(() => push.accepted(`/push/after-${bob.id}`).length, { timeout: 15_000 }).toBe(1);
+    expect(internal.connections()).toBe(0);
+    expect(await usersDb.pushSubscription.count({ where: { endpoint: { in: endpoints } } })).toBe(4);
+    await internal.close();
+  });
+});
+
+describe('PUSH_ALLOW_HOSTS', () => {
+  /** Runs a process's entry point until it exits (or kills it after 30 s); returns code and stderr. */
+  async function exitOf(entry: string, env: NodeJS.ProcessEnv) {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(timer);
+    return { code, stderr };
+  }
+
+  it('stops the users subgraph and the worker from starting in production', async () => {
+    const keys = webPush.generateVAPIDKeys();
+    const env = {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: stack.config.databaseUrl,
+      REDIS_URL: stack.config.redisUrl,
+      QUEUE_PREFIX: stack.config.queuePrefix,
+      // Real keys: production refuses the development ones before it looks at PUSH_ALLOW_HOSTS.
+      INTERNAL_TRUSTED_KEYS: JSON.stringify({
+        gateway: generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }),
+      }),
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      VAPID_PUBLIC_KEY: keys.publicKey,
+      VAPID_PRIVATE_KEY: keys.privateKey,
+      PORT: '0',
+      METRICS_PORT: '0',
+      PUSH_ALLOW_HOSTS: push.host,
+    };
+    const results = await Promise.all(
+      ['subgraphs/users/src/index.ts', 'apps/worker/src/index.ts'].map((entry) => exitOf(entry, env)),
+    );
+    for (const { code, stderr } of results) {
+      expect(code).toBe(1);
+      expect(stderr).toContain('PUSH_ALLOW_HOSTS is for development only');
+    }
   });
 });
 
@@ -184,5 +290,85 @@ describe('push when the worker dies mid-job', () => {
       push.accepted(`/push/first-${bob.id}`).length + push.accepted(`/push/second-${bob.id}`).length,
     ).toBe(2);
     push.onRequest(() => 201);
+  });
+
+  it('sends again, with the same Topic and tag, when the worker died after the push service accepted', async () => {
+    const { alice, bob, chatId } = await pair();
+    await register(bob, `reached-${bob.id}`);
+    const accepted = await register(bob, `accepted-${bob.id}`);
+    let worker = await startWorkerProcess();
+    let crashed = false;
+    const killed = new Promise<void>((resolve) => {
+      push.onRequest((p) => {
+        if (p.path !== `/push/accepted-${bob.id}` || crashed) return 201;
+        crashed = true;
+        // The push service takes it (201), and the worker dies before it can record that.
+        worker.kill('SIGKILL');
+        resolve();
+        return 201;
+      });
+    });
+    const message = (await send(alice, chatId, { body: 'twice?' })).sendMessage;
+    await killed;
+
+    worker = await startWorkerProcess();
+    // Not lost: once the dead worker's claim expires, the push goes again.
+    await expect.poll(() => push.accepted(`/push/accepted-${bob.id}`).length, { timeout: 20_000 }).toBe(2);
+    await stopWorker(worker);
+    const [original, repeat] = push.accepted(`/push/accepted-${bob.id}`);
+    // Shown once: the push service replaces by Topic, the device by tag.
+    expect(repeat!.headers['topic']).toBe(message.id.replaceAll('-', ''));
+    expect(original!.headers['topic']).toBe(repeat!.headers['topic']);
+    expect(accepted.decrypt(repeat!.body)).toEqual(accepted.decrypt(original!.body));
+    expect(accepted.decrypt(repeat!.body)).toMatchObject({ messageId: message.id, tag: message.id });
+    // The subscription whose push was recorded before the crash is not pushed again.
+    expect(push.received.filter((p) => p.path === `/push/reached-${bob.id}`)).toHaveLength(1);
+    push.onRequest(() => 201);
+  });
+
+  it('never sends at once from a stalled job and the attempt that took it over', async () => {
+    const { alice, bob, chatId } = await pair();
+    await register(bob, `stalled-${bob.id}`);
+    const path = `/push/stalled-${bob.id}`;
+    // A long lease (POSTs time out after 20 s, longer than the stall), short job locks.
+    const env = { PUSH_CLAIM_LEASE_MS: '60000', WORKER_LOCK_DURATION_MS: '500' };
+    const workers = await Promise.all([startWorkerProcess(env), startWorkerProcess(env)]);
+    const [original, other] = workers as [ChildProcess, ChildProcess];
+    const redis = redisConnection(stack.config.redisUrl);
+    const queue = new Queue('push-notifications', { connection: redis, prefix: stack.config.queuePrefix });
+    try {
+      other.kill('SIGSTOP'); // the original alone takes the job
+      let stalled = false;
+      const held = new Promise<ServerResponse>((resolve) => {
+        push.onRequest((p, res) => {
+          if (p.path !== path || stalled) return 201;
+          stalled = true;
+          // Its push is in flight: the original stalls (its job lock lapses), and the other runs.
+          original.kill('SIGSTOP');
+          other.kill('SIGCONT');
+          resolve(res);
+          return null;
+        });
+      });
+      const message = (await send(alice, chatId, { body: 'stall' })).sendMessage;
+      const response = await held;
+      // The job's id is its event's (test only: the test reads chats' outbox).
+      const [{ eventId }] = await usersDb.$queryRaw<[{ eventId: string }]>`
+        SELECT "eventId"::text FROM "chats"."OutboxEvent" WHERE payload->>'messageId' = ${message.id}`;
+      // The other worker took the stalled job over, found the push claimed, and waits.
+      await expect.poll(() => queue.getJobState(eventId), { timeout: 15_000 }).toBe('delayed');
+
+      // The original hears its 201 and records it; the other then finishes without sending.
+      response.writeHead(201).end();
+      original.kill('SIGCONT');
+      await expect.poll(() => queue.getJobState(eventId), { timeout: 15_000 }).toBe('completed');
+      expect(push.received.filter((p) => p.path === path)).toHaveLength(1);
+    } finally {
+      for (const worker of workers) worker.kill('SIGCONT');
+      await Promise.all(workers.map((worker) => stopWorker(worker, 'SIGKILL')));
+      await queue.close();
+      redis.disconnect();
+      push.onRequest(() => 201);
+    }
   });
 });

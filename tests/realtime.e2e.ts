@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient as PresenceDb } from '../subgraphs/presence/src/generated/prisma/client.ts';
 import { Client, signUp } from './support/client.ts';
 import { startStack, type Stack } from './support/stack.ts';
-import { subscribe, wsClient, wsUrl, type Subscription } from './support/subscriptions.ts';
+import { countingProxy } from './support/proxy.ts';
+import { subscribe, subscribeDocument, wsClient, wsUrl, type Subscription } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
 
 type User = Awaited<ReturnType<typeof signUp>>;
@@ -16,9 +17,10 @@ let stack: Stack;
 let other: RunningGateway;
 let anonymous: Client;
 const sockets: { dispose(): void | Promise<void> }[] = [];
+const proxies: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  stack = await startStack({ gateway: { subscriptions: { presenceTtlMs: 1500 } } });
+  stack = await startStack({ gateway: { presence: { leaseMs: 1500 } } });
   // A second gateway process: subscribers connect here, senders use the first one.
   other = await stack.startGateway();
   anonymous = new Client(stack.gateway.url);
@@ -26,6 +28,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(sockets.map((socket) => socket.dispose()));
   await stack?.stop();
+  await Promise.all(proxies.map((proxy) => proxy.close()));
 });
 
 function socketFor(user: User, gateway: RunningGateway = other) {
@@ -243,7 +246,7 @@ describe('federated subscriptions over graphql-ws', () => {
     expect(Date.parse(offline.lastSeenAt)).toBeGreaterThan(Date.now() - 60_000);
 
     // Bob again, through a gateway that then dies without a word: his connection expires.
-    const doomed = await stack.startGateway({ subscriptions: { presenceTtlMs: 1500 } });
+    const doomed = await stack.startGateway({ presence: { leaseMs: 1500 } });
     socketFor(bob, doomed);
     await waitFor(() => watch.results.length >= 3);
     expect(watch.results[2]!.data!.presenceChanged.status).toBe('ONLINE');
@@ -256,7 +259,7 @@ describe('federated subscriptions over graphql-ws', () => {
 
 describe('away', () => {
   it('announces AWAY when a connected user is idle, and ONLINE when they are active again', async () => {
-    const idle = await startStack({ awayAfterMs: 800, gateway: { subscriptions: { presenceTtlMs: 1500 } } });
+    const idle = await startStack({ awayAfterMs: 800, gateway: { presence: { leaseMs: 1500 } } });
     try {
       const idleAnonymous = new Client(idle.gateway.url);
       const [alice, bob] = await Promise.all([signUp(idleAnonymous), signUp(idleAnonymous)]);
@@ -308,6 +311,66 @@ describe('last seen', () => {
 });
 
 describe('shared resolution and backpressure', () => {
+  it('gives each subscriber their own view of viewer-dependent fields of the same event', async () => {
+    const [alice, bob] = await Promise.all([signUp(anonymous), signUp(anonymous)]);
+    const chatId = await group(alice, [bob]);
+    const document =
+      'subscription ($chatId: ID) { messageUpdated(chatId: $chatId) { id reactions { emoji count reactedByMe } chat { id unreadCount } } }';
+    const listenTo = async (user: User) => {
+      const before = other.activeSubscriptions();
+      const sub = subscribeDocument(socketFor(user), document, { chatId });
+      await waitFor(() => other.activeSubscriptions() > before, 10_000, 'the subscription to listen');
+      return sub;
+    };
+    const [alicesView, bobsView] = [await listenTo(alice), await listenTo(bob)];
+    const message = await send(alice, chatId);
+    await bob.client.data('React', { messageId: message.id, emoji: '👍' });
+    const [seenByAlice, seenByBob] = await Promise.all([alicesView.nth(1), bobsView.nth(1)]);
+    expect(seenByAlice.data!.messageUpdated).toEqual({
+      id: message.id,
+      reactions: [{ emoji: '👍', count: 1, reactedByMe: false }],
+      chat: { id: chatId, unreadCount: 0 },
+    });
+    expect(seenByBob.data!.messageUpdated).toEqual({
+      id: message.id,
+      reactions: [{ emoji: '👍', count: 1, reactedByMe: true }],
+      chat: { id: chatId, unreadCount: 1 },
+    });
+  });
+
+  it('keeps every subscriber when a shared resolution fails for a moment, and catches the event up by seq', async () => {
+    const users = await countingProxy(stack.subgraphs.users.url);
+    proxies.push(users);
+    const flaky = await stack.startGateway({
+      subgraphUrls: {
+        ...Object.fromEntries(Object.entries(stack.subgraphs).map(([n, s]) => [n, s.url])),
+        users: users.url,
+      },
+    });
+    const [alice, bob, carol] = await Promise.all([signUp(anonymous), signUp(anonymous), signUp(anonymous)]);
+    const chatId = await group(alice, [bob, carol]);
+    const subs = [
+      await listen(bob, 'MessageAdded', { chatId }, flaky),
+      await listen(carol, 'MessageAdded', { chatId }, flaky),
+    ];
+    // users answers 503 to the delivery of the first message (and its retries): it is dropped.
+    users.failNext(3);
+    const first = await send(alice, chatId, 'while users is down');
+    const second = await send(alice, chatId, 'after it came back');
+    for (const sub of subs) {
+      await sub.nth(2);
+      expect(
+        sub.results.map((r) => [r.data!.messageAdded.id, r.data!.messageAdded.sender.displayName]),
+      ).toEqual([
+        [first.id, expect.any(String)],
+        [second.id, expect.any(String)],
+      ]);
+      expect(sub.results.every((r) => r.errors === undefined)).toBe(true);
+    }
+    expect(flaky.activeSubscriptions()).toBe(2);
+    expect(users.requests()).toBeGreaterThanOrEqual(4); // three refused tries of the first, then fine
+  });
+
   it('resolves one event once for all subscribers of a chat, not once per socket', async () => {
     const [alice, ...members] = await Promise.all(Array.from({ length: 6 }, () => signUp(anonymous)));
     const chatId = await group(alice!, members);

@@ -7,20 +7,39 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { INTERNAL_IDENTITY_HEADER, signInternalIdentity } from '@switchboard/core';
+import { lookup as dnsLookup } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { INTERNAL_IDENTITY_HEADER } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../subgraphs/users/src/generated/prisma/client.ts';
 import { Client, errorCode, signUp, uniqueName } from './support/client.ts';
-import { startStack, type Stack } from './support/stack.ts';
+import { gatewayToken, startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;
 let anonymous: Client;
 // Reads the users subgraph's tables directly, to check what was (not) written.
 let db: PrismaClient;
 
+/** Test names: *.internal.test resolves to loopback, mixed.test to a public and a private address. */
+const lookup: LookupFunction = (hostname, options, callback) => {
+  const fixed: Record<string, string[]> = {
+    'push.example.com': ['93.184.215.14'],
+    'mixed.test': ['93.184.215.14', '10.0.0.1'],
+  };
+  const addresses = hostname.endsWith('.internal.test') ? ['127.0.0.1'] : fixed[hostname];
+  if (!addresses) return dnsLookup(hostname, options, callback);
+  if (options.all)
+    callback(
+      null,
+      addresses.map((address) => ({ address, family: 4 })),
+    );
+  else callback(null, addresses[0]!, 4);
+};
+
 beforeAll(async () => {
-  stack = await startStack();
+  // 127.0.0.1:9 stands in for a development push service; nothing is ever sent there here.
+  stack = await startStack({ push: { allowHosts: ['127.0.0.1:9'], lookup } });
   anonymous = new Client(stack.gateway.url);
   db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
 });
@@ -278,7 +297,7 @@ describe('profile', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [INTERNAL_IDENTITY_HEADER]: await signInternalIdentity({ userId: b.id }, stack.config.internalSecret),
+        [INTERNAL_IDENTITY_HEADER]: await gatewayToken(stack.config, { userId: b.id }, 'users'),
       },
       body: JSON.stringify({
         query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id displayName } } }',
@@ -535,23 +554,26 @@ describe('push subscriptions', () => {
     };
   }
 
-  it('registers a subscription, and re-registering an endpoint moves it to the caller', async () => {
+  it('registers a subscription; another account takes an endpoint over only with its keys', async () => {
     const alice = await signUp(anonymous);
     const bob = await signUp(anonymous);
     const input = subscription();
     expect((await alice.client.data('RegisterPush', { input })).registerPushSubscription).toBe(true);
-    expect(
-      await db.pushSubscription.findUniqueOrThrow({ where: { endpoint: input.endpoint } }),
-    ).toMatchObject({
-      userId: alice.id,
-      ...input,
-    });
+    const stored = () => db.pushSubscription.findMany({ where: { endpoint: input.endpoint } });
+    expect(await stored()).toEqual([expect.objectContaining({ userId: alice.id, ...input })]);
 
-    const again = { ...subscription(input.endpoint) };
-    expect((await bob.client.data('RegisterPush', { input: again })).registerPushSubscription).toBe(true);
-    const rows = await db.pushSubscription.findMany({ where: { endpoint: input.endpoint } });
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ userId: bob.id, p256dh: again.p256dh, auth: again.auth });
+    // Bob knows the URL but not the browser's keys: refused, and Alice keeps her subscription.
+    const hijack = subscription(input.endpoint);
+    expect(errorCode(await bob.client.op('RegisterPush', { input: hijack }))).toBe('FORBIDDEN');
+    const withAlicesAuth = { ...hijack, auth: input.auth };
+    expect(errorCode(await bob.client.op('RegisterPush', { input: withAlicesAuth }))).toBe('FORBIDDEN');
+    expect(await stored()).toEqual([expect.objectContaining({ userId: alice.id, ...input })]);
+
+    // Alice may renew her keys; Bob, signed in on that same browser (same keys), takes it over.
+    const renewed = subscription(input.endpoint);
+    expect((await alice.client.data('RegisterPush', { input: renewed })).registerPushSubscription).toBe(true);
+    expect((await bob.client.data('RegisterPush', { input: renewed })).registerPushSubscription).toBe(true);
+    expect(await stored()).toEqual([expect.objectContaining({ userId: bob.id, ...renewed })]);
 
     const https = subscription(`https://push.example.com/send/${randomUUID()}`);
     expect((await alice.client.data('RegisterPush', { input: https })).registerPushSubscription).toBe(true);
@@ -579,6 +601,52 @@ describe('push subscriptions', () => {
     for (const [what, override] of bad) {
       const result = await alice.client.op('RegisterPush', { input: { ...valid, ...override } });
       expect(errorCode(result), what).toBe('BAD_USER_INPUT');
+    }
+    expect(await db.pushSubscription.count({ where: { userId: alice.id } })).toBe(0);
+  });
+
+  it('refuses an endpoint that is not a public push service, however it is spelled', async () => {
+    const alice = await signUp(anonymous);
+    const refused = [
+      // The ones the attack run got accepted:
+      'https://127.0.0.1:4398/p',
+      'https://localhost:4001/graphql',
+      'https://[::1]/',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://10.0.0.1/',
+      'https://192.168.0.1/',
+      'https://0x7f000001/',
+      'https://127.1/',
+      'https://2130706433/',
+      'https://017700000001/',
+      // Each other kind of address no push service has:
+      'https://172.16.0.1/',
+      'https://100.64.0.1/',
+      'https://224.0.0.1/',
+      'https://0.0.0.0/',
+      'https://0/',
+      'https://255.255.255.255/',
+      'https://[::]/',
+      'https://[fd00::1]/',
+      'https://[fe80::1]/',
+      'https://[ff02::1]/',
+      'https://[::ffff:127.0.0.1]/',
+      'https://[::ffff:a9fe:a9fe]/',
+      'https://[::127.0.0.1]/',
+      'https://[64:ff9b::7f00:1]/',
+      'https://[2002:7f00:1::]/',
+      // Names that resolve to such an address, or to one among public ones, or to nothing:
+      'https://push.internal.test/',
+      'https://mixed.test/',
+      'https://no-such-host.invalid/',
+      // The allowed development host, on another port:
+      'http://127.0.0.1:10/push',
+      'https://127.0.0.1:10/push',
+    ];
+    for (const endpoint of refused) {
+      const result = await alice.client.op('RegisterPush', { input: subscription(endpoint) });
+      expect(errorCode(result), endpoint).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0]?.extensions?.['field'], endpoint).toBe('endpoint');
     }
     expect(await db.pushSubscription.count({ where: { userId: alice.id } })).toBe(0);
   });

@@ -26,6 +26,7 @@ export async function startPushService() {
   const received: ReceivedPush[] = [];
   let respond: (push: ReceivedPush, res: ServerResponse) => number | null = () => 201;
   const listeners = new Set<() => void>();
+  let connections = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -40,11 +41,18 @@ export async function startPushService() {
       for (const listener of listeners) listener();
     });
   });
+  // Any TCP connection counts, also one that never becomes an HTTP request (a TLS handshake).
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
 
   return {
     received,
+    port,
+    /** `host:port` as PUSH_ALLOW_HOSTS lists it. */
+    host: `127.0.0.1:${port}`,
+    connections: () => connections,
     /** Accepted pushes (201) for one subscription path. */
     accepted: (path: string) => received.filter((push) => push.path === path && push.status === 201),
     onRequest(handler: typeof respond) {

@@ -1,16 +1,27 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_INTERNAL_SECRET, DEV_JWT_SECRET } from '@switchboard/core';
+import {
+  DEV_INTERNAL_SIGNING_KEYS,
+  DEV_INTERNAL_TRUSTED_KEYS,
+  DEV_JWT_SECRET,
+  GATEWAY_ISSUER,
+  parseSigningKey,
+  parseTrustedKeys,
+  signInternalIdentity,
+  type Identity,
+  type TrustedKeys,
+} from '@switchboard/core';
 import { createServer as createChats } from '@switchboard/chats';
 import { createGateway, type GatewayConfig, type RunningGateway } from '@switchboard/gateway';
 import { createServer as createMedia, DEV_MEDIA_URL_SECRET } from '@switchboard/media';
 import { createOutboxRelay, redisConnection, type OutboxRelay } from '@switchboard/messaging';
 import type { RunningServer } from '@switchboard/subgraph';
 import { LOG_LEVELS, createLogger, setDefaultLogger, type Registry } from '@switchboard/observability';
-import { createServer as createPresence } from '@switchboard/presence';
+import { createServer as createPresence, type RunningPresence } from '@switchboard/presence';
 import { createServer as createUsers } from '@switchboard/users';
+import type { PushTargetOptions } from '@switchboard/users/pushTargets';
 import { createWorker } from '@switchboard/worker';
 import { DEV_VAPID_PRIVATE_KEY, DEV_VAPID_PUBLIC_KEY } from '../../apps/worker/src/env.ts';
 
@@ -23,29 +34,44 @@ export interface StackConfig {
   /** BullMQ prefix: random per stack, so test files never share queues. */
   queuePrefix: string;
   jwtSecret: string;
-  internalSecret: string;
+  /** The gateway's key for internal identities, and the public keys the subgraphs trust. */
+  internalSigningKey: KeyObject;
+  trustedKeys: TrustedKeys;
   /** The media service's storage, shared with the worker: a fresh temp directory per stack. */
   mediaStorageDir: string;
   mediaUrlSecret: string;
+  /** Hash tag of presence's Redis keys: random per stack, so stacks never sweep each other's users. */
+  presenceTag: string;
 }
+
+/** Gateway settings a test may change; presence's URL is the stack's own unless given. */
+export type GatewayOverrides = Omit<Partial<GatewayConfig>, 'presence'> & {
+  presence?: Partial<NonNullable<GatewayConfig['presence']>>;
+};
 
 export interface StackOptions extends Partial<StackConfig> {
   /** Run the worker in-process (default true); the outbox relays always run. */
   worker?: boolean;
   /** Extra gateway settings (subscription limits, sharing). */
-  gateway?: Partial<GatewayConfig>;
+  gateway?: GatewayOverrides;
   /** Presence's idle time before a user counts as AWAY (default 60 s). */
   awayAfterMs?: number;
   /** Registry the worker reports its queue depth to. */
   workerMetrics?: Registry;
+  /** Push targets allowed besides public ones (the fake push service), and a resolver to use. */
+  push?: PushTargetOptions;
 }
 
 export interface Stack {
   gateway: RunningGateway;
-  subgraphs: Record<SubgraphName, RunningServer>;
+  subgraphs: Record<SubgraphName, RunningServer> & { presence: RunningPresence };
+  /** Stops presence and starts a new one on the same ports, as a restart would (`whileDown` runs between). */
+  restartPresence(whileDown?: () => Promise<void>): Promise<RunningPresence>;
+  /** Another presence process over the same Redis and database (stopped with the stack). */
+  startPresence(): Promise<RunningPresence>;
   relays: OutboxRelay[];
   /** Another gateway process over the same subgraphs (stopped with the stack). */
-  startGateway(extra?: Partial<GatewayConfig>): Promise<RunningGateway>;
+  startGateway(extra?: GatewayOverrides): Promise<RunningGateway>;
   worker?: ReturnType<typeof createWorker>;
   config: StackConfig;
   stop(): Promise<void>;
@@ -64,13 +90,19 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
     redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     queuePrefix: `test-${randomBytes(4).toString('hex')}`,
     jwtSecret: DEV_JWT_SECRET,
-    internalSecret: DEV_INTERNAL_SECRET,
+    internalSigningKey: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.gateway),
+    trustedKeys: parseTrustedKeys(DEV_INTERNAL_TRUSTED_KEYS),
     // Created by the storage on first write, removed by stop().
     mediaStorageDir: join(tmpdir(), `switchboard-media-${randomBytes(6).toString('hex')}`),
     mediaUrlSecret: DEV_MEDIA_URL_SECRET,
+    presenceTag: randomBytes(4).toString('hex'),
     ...overrides,
   };
 }
+
+/** An internal identity token as the gateway would mint it for `audience` (tests that call a subgraph directly). */
+export const gatewayToken = (config: StackConfig, identity: Identity, audience: string) =>
+  signInternalIdentity(identity, { issuer: GATEWAY_ISSUER, key: config.internalSigningKey, audience });
 
 /**
  * Starts the whole system in-process on free ports against the test file's database: four subgraphs,
@@ -81,6 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker: withWorker = true,
     gateway: _gateway,
     workerMetrics,
+    push,
     awayAfterMs = 60_000,
     ...overrides
   } = options;
@@ -90,35 +123,44 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config = await stackConfig(overrides);
   const common = {
     databaseUrl: config.databaseUrl,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: true,
   };
+  const presenceConfig = {
+    ...common,
+    redisUrl: config.redisUrl,
+    awayAfterMs,
+    typingTtlMs: 1_000,
+    sweepIntervalMs: 200,
+    redisTag: config.presenceTag,
+  };
   const [users, chats, media, presence] = await Promise.all([
-    createUsers({ ...common, jwtSecret: config.jwtSecret, tokenTtlSeconds: 3600 }).then((s) => s.listen(0)),
+    createUsers({
+      ...common,
+      jwtSecret: config.jwtSecret,
+      tokenTtlSeconds: 3600,
+      ...(push ? { push } : {}),
+    }).then((s) => s.listen(0)),
     createChats({ ...common, redisUrl: config.redisUrl }).then((s) => s.listen(0)),
     createMedia({ ...common, storageDir: config.mediaStorageDir, urlSecret: config.mediaUrlSecret }).then(
       (s) => s.listen(0),
     ),
-    createPresence({
-      ...common,
-      redisUrl: config.redisUrl,
-      awayAfterMs,
-      typingTtlMs: 1_000,
-      sweepIntervalMs: 200,
-    }).then((s) => s.listen(0)),
+    createPresence({ ...presenceConfig, rpcPort: 0 }).then((s) => s.listen(0)),
   ]);
   const subgraphs = { users, chats, media, presence };
-  const startGateway = async (extra: Partial<GatewayConfig> = {}) =>
+  const extraPresences: RunningPresence[] = [];
+  const startGateway = async (extra: GatewayOverrides = {}) =>
     (
       await createGateway({
         supergraphPath: new URL('../../supergraph.graphql', import.meta.url).pathname,
         subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
         jwtSecret: config.jwtSecret,
-        internalSecret: config.internalSecret,
+        internalSigningKey: config.internalSigningKey,
         development: true,
         redisUrl: config.redisUrl,
         ...(options.gateway ?? {}),
         ...extra,
+        presence: { url: presence.rpcUrl, ...options.gateway?.presence, ...extra.presence },
       })
     ).listen(0);
   const gateway = await startGateway();
@@ -140,7 +182,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         redisUrl: config.redisUrl,
         prefix: config.queuePrefix,
         vapid,
+        ...(push ? { pushTargets: push } : {}),
         mediaStorageDir: config.mediaStorageDir,
+        presenceTag: config.presenceTag,
         ...(workerMetrics ? { metrics: workerMetrics } : {}),
       })
     : undefined;
@@ -156,11 +200,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       extraGateways.push(another);
       return another;
     },
+    async restartPresence(whileDown) {
+      const { port, rpcPort } = subgraphs.presence;
+      await subgraphs.presence.stop();
+      await whileDown?.();
+      subgraphs.presence = await (await createPresence({ ...presenceConfig, rpcPort })).listen(port);
+      return subgraphs.presence;
+    },
+    async startPresence() {
+      const another = await (await createPresence({ ...presenceConfig, rpcPort: 0 })).listen(0);
+      extraPresences.push(another);
+      return another;
+    },
     ...(worker ? { worker } : {}),
     config,
     async stop() {
       await Promise.all([gateway, ...extraGateways].map((g) => g.stop().catch(() => {})));
-      await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
+      await Promise.all([...Object.values(subgraphs), ...extraPresences].map((s) => s.stop()));
       await Promise.all(relays.map((relay) => relay.stop()));
       await worker?.stop();
       redis.disconnect();

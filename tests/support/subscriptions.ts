@@ -39,12 +39,22 @@ export function subscribe<T = Record<string, any>>(
 ): Subscription<T> {
   const query = contract.get(operationName);
   if (!query) throw new Error(`No contract operation named ${operationName}`);
+  return subscribeDocument<T>(client, query, variables, operationName);
+}
+
+/** Subscribes with any document (one the contract does not have). */
+export function subscribeDocument<T = Record<string, any>>(
+  client: WsClient,
+  query: string,
+  variables: Record<string, unknown> = {},
+  operationName?: string,
+): Subscription<T> {
   const results: GraphQLResponse<T>[] = [];
   const waiters: (() => void)[] = [];
   let settle!: (value: unknown) => void;
   const ended = new Promise((resolve) => (settle = resolve));
   const dispose = client.subscribe<T>(
-    { query, variables, operationName },
+    { query, variables, ...(operationName ? { operationName } : {}) },
     {
       next: (value) => {
         results.push(value as GraphQLResponse<T>);
@@ -63,7 +73,7 @@ export function subscribe<T = Record<string, any>>(
       while (results.length < n) {
         if (Date.now() > deadline)
           throw new Error(
-            `Timed out waiting for payload ${n} of ${operationName}; got ${JSON.stringify(results)}`,
+            `Timed out waiting for payload ${n} of ${operationName ?? query}; got ${JSON.stringify(results)}`,
           );
         await Promise.race([
           new Promise<void>((resolve) => waiters.push(resolve)),

@@ -2,22 +2,26 @@ import {
   ErrorCode,
   appError,
   bearerToken,
-  signInternalIdentity,
   verifyUserToken,
   type Identity,
+  type IdentitySigner,
 } from '@switchboard/core';
+import type { LiveEvent } from './live/liveEvent.ts';
+import type { PrimaryProjection } from './live/primaryProjection.ts';
 
 export interface GatewayContext {
   identity: Identity;
-  /** Minted once per operation and sent to every subgraph it touches. */
-  internalToken?: string;
-  /** Set when resolving a subscription payload: the live event it is for. */
-  liveEvent?: unknown;
+  /** The internal identity token for one subgraph (the audience), minted on first use and reused. */
+  internalToken?: (audience: string) => Promise<string>;
+  /** Set when resolving a subscription payload: the live event it is for, and its primary fetch. */
+  live?: {
+    event: LiveEvent;
+    primary: { operation: string; project: PrimaryProjection };
+  };
 }
 
 export interface AuthConfig {
   jwtSecret: string;
-  internalSecret: string;
 }
 
 /**
@@ -49,14 +53,15 @@ export async function authenticate(
   return (await authenticateSession(authorization, config)).identity;
 }
 
-/** The context of one operation for an identity: it and the internal token sent to subgraphs. */
-export async function contextFor(identity: Identity, config: AuthConfig): Promise<GatewayContext> {
-  return { identity, internalToken: await signInternalIdentity(identity, config.internalSecret) };
+/** The context of one operation for an identity: it and the internal tokens sent to subgraphs. */
+export function contextFor(identity: Identity, signer: IdentitySigner): GatewayContext {
+  return { identity, internalToken: (audience) => signer.tokenFor(identity, audience) };
 }
 
 export async function createContext(
   authorization: string | undefined | null,
   config: AuthConfig,
+  signer: IdentitySigner,
 ): Promise<GatewayContext> {
-  return contextFor(await authenticate(authorization, config), config);
+  return contextFor(await authenticate(authorization, config), signer);
 }

@@ -1,13 +1,13 @@
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { maskError, type Identity } from '@switchboard/core';
+import { GATEWAY_ISSUER, createIdentitySigner, maskError, type Identity } from '@switchboard/core';
 import { createLiveSubscriber } from '@switchboard/messaging';
 import {
   logFunction,
@@ -21,15 +21,16 @@ import {
 import express from 'express';
 import type { ExecutionResult } from 'graphql';
 import { contextFor, createContext, type GatewayContext } from './context.ts';
+import { createFederation } from './federation/federation.ts';
+import { loadSupergraph } from './federation/supergraph.ts';
 import { createGuards, type GuardContext, type GuardsConfig } from './guards/createGuards.ts';
 import { checkSubgraphs } from './health.ts';
 import { IdentityDataSource } from './identityDataSource.ts';
-import { createEventResolver, type EventResolver } from './subscriptions/eventResolver.ts';
-import { liveBus } from './subscriptions/liveBus.ts';
-import { createSubscriptionPlanner } from './subscriptions/planner.ts';
-import { chatsApi, createSubgraphClient } from './subscriptions/subgraphClient.ts';
-import { presenceHooks } from './subscriptions/presenceHooks.ts';
-import { createSubscriptionServer } from './subscriptions/subscriptionServer.ts';
+import { liveBus } from './live/liveBus.ts';
+import type { PayloadResolver } from './live/payloadResolver.ts';
+import { createSubscriptionExecutor } from './live/subscriptionExecutor.ts';
+import { createPresenceLink, type PresenceLink } from './presence/presenceLink.ts';
+import { createSocketServer, type SocketServerLimits } from './socket/socketServer.ts';
 
 /** Guard rails (APQ, safelist, limits, rate limits) are configured with the fields of GuardsConfig. */
 export interface GatewayConfig extends GuardsConfig {
@@ -39,7 +40,8 @@ export interface GatewayConfig extends GuardsConfig {
   /** Subgraph name -> URL, overriding the supergraph's routing URLs. */
   subgraphUrls?: Record<string, string>;
   jwtSecret: string;
-  internalSecret: string;
+  /** The gateway's Ed25519 private key: it signs the internal identity each subgraph verifies. */
+  internalSigningKey: KeyObject;
   /** Sandbox, introspection and error details; off in production. */
   development: boolean;
   /** Redis carrying live events (subscriptions). */
@@ -49,9 +51,16 @@ export interface GatewayConfig extends GuardsConfig {
     shareResolution?: boolean;
     maxQueuedPayloads?: number;
     maxBufferedBytes?: number;
-    keepAliveMs?: number;
-    /** A connection counts as live this long after its last heartbeat to presence. */
-    presenceTtlMs?: number;
+  };
+  /** WebSocket limits: message size, subscriptions per socket, init timeout, new sockets per address, keep-alive. */
+  socketLimits?: Partial<SocketServerLimits>;
+  /** presence's gRPC server, which this gateway streams its sockets' opens, closes and activity to. */
+  presence?: {
+    /** e.g. http://127.0.0.1:5004 (PRESENCE_RPC_URL). */
+    url: string;
+    /** This gateway's connections count as live this long after presence last heard from it. */
+    leaseMs?: number;
+    batchMs?: number;
   };
   /** Logger, metrics registry (served at `/metrics`) and tracer provider; see `serverObservability`. */
   observability?: Partial<Observability>;
@@ -63,39 +72,41 @@ export interface RunningGateway {
   httpServer: Server;
   stop(): Promise<void>;
   crash(): Promise<void>;
+  /** Open WebSockets on this gateway. */
+  openSockets(): number;
   /** Subscriptions set up and listening on this gateway. */
   activeSubscriptions(): number;
   /** Sockets closed because their subscriber could not keep up. */
   slowConsumersClosed(): number;
   /** Resolves live events into payloads (its execution count shows the sharing). */
-  resolver: EventResolver;
+  resolver: PayloadResolver;
+  /** The stream to presence (absent when no presence URL was configured). */
+  presence: PresenceLink | undefined;
 }
 
 /** Builds the public gateway without listening (style.md: no side effects until `listen`). */
 export async function createGateway(config: GatewayConfig) {
-  const supergraphSdl =
-    config.supergraphSdl ?? (await readFile(config.supergraphPath ?? 'supergraph.graphql', 'utf8'));
-  const planner = createSubscriptionPlanner(supergraphSdl);
+  const supergraph = loadSupergraph(
+    config.supergraphSdl ?? (await readFile(config.supergraphPath ?? 'supergraph.graphql', 'utf8')),
+  );
   const subgraphUrls = new Map(
-    [...planner.subgraphUrls].map(([name, url]) => [name, config.subgraphUrls?.[name] ?? url]),
+    [...supergraph.subgraphUrls].map(([name, url]) => [name, config.subgraphUrls?.[name] ?? url]),
   );
   const { logger, metrics, tracer } = serverObservability('gateway', config.observability);
   const log = logFunction(logger);
-  // One data source per subgraph, for query plans and subscription payloads alike.
+  const signer = createIdentitySigner({ issuer: GATEWAY_ISSUER, key: config.internalSigningKey });
+  // One data source per subgraph: query plans, subscription payloads and internal operations.
   const serviceMap = Object.fromEntries(
-    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource({ url })]),
+    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource(name, url)]),
   );
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) => serviceMap[name] ?? new IdentityDataSource({ url }),
-  });
+  const federation = createFederation({ supergraph, serviceMap, log });
 
   const guards = await createGuards(config, log);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createHttpServer(app);
   const apollo = new ApolloServer<GatewayContext & GuardContext>({
-    gateway,
+    gateway: federation.gateway,
     introspection: config.development,
     includeStacktraceInErrorResponses: config.development,
     // No "Did you mean…" hints about the schema for clients in production.
@@ -116,29 +127,33 @@ export async function createGateway(config: GatewayConfig) {
 
   // Federated subscriptions over graphql-ws on the same port and path (design.md, principle 4).
   const live = createLiveSubscriber(config.redisUrl);
-  const resolver = createEventResolver({ planner, serviceMap, internalSecret: config.internalSecret, log });
-  const presence = presenceHooks(
-    createSubgraphClient(subgraphUrls.get('presence')!, config.internalSecret),
-    config.subscriptions?.presenceTtlMs ?? 30_000,
-  );
-  const subscriptions = createSubscriptionServer({
-    httpServer,
-    path: '/graphql',
-    planner,
-    resolver,
-    chats: chatsApi(createSubgraphClient(subgraphUrls.get('chats')!, config.internalSecret)),
+  const executor = createSubscriptionExecutor({
+    federation,
     bus: liveBus(live.pubsub),
-    auth: config,
-    development: config.development,
+    signer,
     shareResolution: config.subscriptions?.shareResolution ?? true,
     maxQueuedPayloads: config.subscriptions?.maxQueuedPayloads ?? 1000,
+    log,
+  });
+  const resolver = executor.resolver;
+  const presence = config.presence
+    ? createPresenceLink({ ...config.presence, signer, log: (message) => logger.warn(message) })
+    : undefined;
+  const subscriptions = createSocketServer({
+    httpServer,
+    path: '/graphql',
+    schema: supergraph.schema,
+    subscriptions: executor,
+    auth: config,
+    development: config.development,
     maxBufferedBytes: config.subscriptions?.maxBufferedBytes ?? 4 * 1024 * 1024,
-    ...(config.subscriptions?.keepAliveMs ? { keepAliveMs: config.subscriptions.keepAliveMs } : {}),
-    hooks: presence,
+    ...(config.socketLimits ? { limits: config.socketLimits } : {}),
+    clientAddress: guards.clientAddress,
+    ...(presence ? { hooks: presence } : {}),
     guard: guards.socket,
     executeOperation: async (request, identity: Identity) => {
       const response = await apollo.executeOperation(request, {
-        contextValue: await contextFor(identity, config),
+        contextValue: contextFor(identity, signer),
       });
       if (response.body.kind !== 'single')
         throw new Error('Incremental delivery is not supported over WebSocket');
@@ -147,7 +162,7 @@ export async function createGateway(config: GatewayConfig) {
   });
 
   subscriptionMetrics(metrics, {
-    openWebSockets: () => subscriptions.wsServer.clients.size,
+    openWebSockets: () => subscriptions.openSockets,
     activeSubscriptions: () => subscriptions.activeSubscriptions,
     deliveries: () => subscriptions.deliveries,
     resolutions: () => resolver.executions,
@@ -165,13 +180,14 @@ export async function createGateway(config: GatewayConfig) {
     ...guards.jsonBody,
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
-        ...(await createContext(req.header('authorization'), config)),
+        ...(await createContext(req.header('authorization'), config, signer)),
         clientAddress: guards.clientAddress(req),
       }),
     }),
   );
 
   const release = async () => {
+    executor.stop();
     await apollo.stop();
     await live.close();
     await guards.close();
@@ -183,26 +199,29 @@ export async function createGateway(config: GatewayConfig) {
     resolver,
     async listen(port: number, host = '127.0.0.1'): Promise<RunningGateway> {
       await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+      presence?.start();
       const address = httpServer.address() as AddressInfo;
       return {
         port: address.port,
         url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/graphql`,
         httpServer,
+        openSockets: () => subscriptions.openSockets,
         activeSubscriptions: () => subscriptions.activeSubscriptions,
         slowConsumersClosed: () => subscriptions.slowConsumersClosed,
         resolver,
+        presence,
         /** Stops as a crash would: sockets drop, presence hears nothing (tests). */
         async crash() {
-          presence.stop();
+          presence?.crash();
           httpServer.closeAllConnections();
-          for (const client of subscriptions.wsServer.clients) client.terminate();
+          subscriptions.terminateAll();
           await subscriptions.close();
           await release();
         },
         async stop() {
           await subscriptions.close();
-          await presence.settled();
-          presence.stop();
+          // Sockets closed above: their closes go out, then the stream ends.
+          await presence?.stop();
           await release();
         },
       };

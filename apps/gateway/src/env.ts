@@ -1,9 +1,10 @@
-import { DEV_JWT_SECRET, parseEnv, sharedEnv } from '@switchboard/core';
+import { DEV_JWT_SECRET, parseEnv, sharedEnv, signingKeyEnv } from '@switchboard/core';
 import { observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './guards/limits.ts';
 import { DEFAULT_PERSISTED_QUERY_TTL_SECONDS } from './guards/persistedQueries.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitRule } from './guards/rateLimit.ts';
+import { DEFAULT_SOCKET_SERVER_LIMITS } from './socket/socketServer.ts';
 
 const limit = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 /** A rate limit as POINTS/SECONDS, e.g. 60/10: 60 mutation fields per 10 seconds. */
@@ -23,12 +24,13 @@ export const env = parseEnv(
     ...observabilityEnv,
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
+    /** Ed25519 private key (PKCS8 PEM or JWK) signing the internal identity sent to subgraphs. */
+    INTERNAL_SIGNING_KEY: signingKeyEnv('gateway'),
     SUPERGRAPH_PATH: z.string().default(new URL('../../../supergraph.graphql', import.meta.url).pathname),
-    /** Overrides of supergraph routing URLs, e.g. SUBGRAPH_URL_USERS=http://users:4001/graphql. */
-    SUBGRAPH_URL_USERS: z.string().url().optional(),
-    SUBGRAPH_URL_CHATS: z.string().url().optional(),
-    SUBGRAPH_URL_MEDIA: z.string().url().optional(),
-    SUBGRAPH_URL_PRESENCE: z.string().url().optional(),
+    /** presence's gRPC server: one stream per gateway process carries its sockets' presence. */
+    PRESENCE_RPC_URL: z.string().url().default('http://127.0.0.1:5004'),
+    /** presence takes this gateway's users offline when it hears nothing from it for this long. */
+    PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
     /** Run only the persisted query manifest's operations; default on when NODE_ENV=production. */
     SAFELIST: z.stringbool().optional(),
     PERSISTED_QUERY_MANIFEST: z.string().optional(),
@@ -42,7 +44,34 @@ export const env = parseEnv(
     REQUEST_MAX_BYTES: limit(DEFAULT_LIMITS.maxBodyBytes),
     RATE_LIMIT_MUTATIONS_PER_USER: rateLimit(DEFAULT_RATE_LIMITS.perUser),
     RATE_LIMIT_ANONYMOUS_PER_ADDRESS: rateLimit(DEFAULT_RATE_LIMITS.anonymousPerAddress),
+    /** WebSocket limits (README, "Limits"): message size, subscriptions per socket, init wait, new sockets per address. */
+    WS_MAX_PAYLOAD_BYTES: limit(DEFAULT_SOCKET_SERVER_LIMITS.maxPayloadBytes),
+    WS_MAX_SUBSCRIPTIONS_PER_SOCKET: limit(DEFAULT_SOCKET_SERVER_LIMITS.maxSubscriptionsPerSocket),
+    WS_CONNECTION_INIT_TIMEOUT_MS: limit(DEFAULT_SOCKET_SERVER_LIMITS.connectionInitTimeoutMs),
+    WS_NEW_CONNECTIONS_PER_ADDRESS_PER_SECOND: limit(
+      DEFAULT_SOCKET_SERVER_LIMITS.newConnectionsPerAddressPerSecond,
+    ),
+    WS_KEEPALIVE_MS: limit(DEFAULT_SOCKET_SERVER_LIMITS.keepAliveMs),
     /** Proxies of ours in front of the gateway whose X-Forwarded-For entry names the client. */
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).default(0),
   }),
+);
+
+/**
+ * Overrides of the supergraph's routing URLs, one variable per subgraph, whatever subgraphs it
+ * has: SUBGRAPH_URL_<NAME>=http://users:4001/graphql (NAME upper-cased).
+ */
+const SUBGRAPH_URL = 'SUBGRAPH_URL_';
+export const subgraphUrls: Record<string, string> = Object.fromEntries(
+  Object.entries(
+    parseEnv(
+      z.object(
+        Object.fromEntries(
+          Object.keys(process.env)
+            .filter((name) => name.startsWith(SUBGRAPH_URL))
+            .map((name) => [name, z.string().url()]),
+        ),
+      ),
+    ) as Record<string, string>,
+  ).map(([name, url]) => [name.slice(SUBGRAPH_URL.length).toLowerCase(), url]),
 );

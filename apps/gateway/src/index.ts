@@ -1,23 +1,18 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
 import { setupObservability } from '@switchboard/observability';
 import { createGateway } from './createGateway.ts';
-import { env } from './env.ts';
+import { env, subgraphUrls } from './env.ts';
 
 refuseDevSecretsInProduction(env);
 const observability = setupObservability('gateway', env);
-const subgraphUrls = Object.fromEntries(
-  (['users', 'chats', 'media', 'presence'] as const).flatMap((name) => {
-    const url = env[`SUBGRAPH_URL_${name.toUpperCase()}` as `SUBGRAPH_URL_${Uppercase<typeof name>}`];
-    return url ? [[name, url]] : [];
-  }),
-);
 const gateway = await createGateway({
   supergraphPath: env.SUPERGRAPH_PATH,
   subgraphUrls,
   jwtSecret: env.JWT_SECRET,
-  internalSecret: env.INTERNAL_SECRET,
+  internalSigningKey: env.INTERNAL_SIGNING_KEY,
   development: env.NODE_ENV !== 'production',
   redisUrl: env.REDIS_URL,
+  presence: { url: env.PRESENCE_RPC_URL, leaseMs: env.PRESENCE_LEASE_MS },
   safelist: env.SAFELIST ?? env.NODE_ENV === 'production',
   ...(env.PERSISTED_QUERY_MANIFEST ? { persistedQueryManifestPath: env.PERSISTED_QUERY_MANIFEST } : {}),
   persistedQueryTtlSeconds: env.PERSISTED_QUERY_TTL_SECONDS,
@@ -29,6 +24,13 @@ const gateway = await createGateway({
     defaultListSize: env.QUERY_DEFAULT_LIST_SIZE,
     maxTokens: env.QUERY_MAX_TOKENS,
     maxBodyBytes: env.REQUEST_MAX_BYTES,
+  },
+  socketLimits: {
+    maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
+    maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+    connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
+    newConnectionsPerAddressPerSecond: env.WS_NEW_CONNECTIONS_PER_ADDRESS_PER_SECOND,
+    keepAliveMs: env.WS_KEEPALIVE_MS,
   },
   rateLimits: {
     perUser: env.RATE_LIMIT_MUTATIONS_PER_USER,

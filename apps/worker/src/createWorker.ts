@@ -13,6 +13,7 @@ import { openPresenceProjections } from '@switchboard/presence/events';
 import { createPresenceStore } from '@switchboard/presence/store';
 import { openUsersProjections } from '@switchboard/users/events';
 import { openPushNotifications, type VapidConfig } from '@switchboard/users/jobs';
+import type { PushTargetOptions } from '@switchboard/users/pushTargets';
 import { Queue, type Worker } from 'bullmq';
 
 export interface WorkerConfig {
@@ -21,6 +22,10 @@ export interface WorkerConfig {
   /** BullMQ key prefix, the same the relays use. */
   prefix: string;
   vapid: VapidConfig;
+  /** Where push notifications may go: public push services, plus allowed hosts in development. */
+  pushTargets?: PushTargetOptions;
+  /** How long a claim on a push holds before another attempt takes it over (default 30 s). */
+  pushClaimLeaseMs?: number;
   /** The media service's storage directory (the worker reads uploads and writes thumbnails). */
   mediaStorageDir?: string;
   concurrency?: number;
@@ -31,6 +36,8 @@ export interface WorkerConfig {
   log?: (message: string, error?: unknown) => void;
   /** Gets the depth of every queue this worker consumes (`queue_jobs`), read at scrape time. */
   metrics?: Registry;
+  /** Hash tag of presence's Redis keys, if not the default (tests). */
+  presenceTag?: string;
 }
 
 /**
@@ -40,7 +47,7 @@ export interface WorkerConfig {
 export function createWorker(config: WorkerConfig) {
   const log = config.log ?? defaultLog({ service: 'worker' });
   const redis = redisConnection(config.redisUrl);
-  const presence = createPresenceStore(redis);
+  const presence = createPresenceStore(redis, { tag: config.presenceTag });
   const handlers: Record<
     ConsumerQueue,
     { handle: EventHandler; close(): Promise<void>; concurrency?: number }
@@ -58,6 +65,8 @@ export function createWorker(config: WorkerConfig) {
     'users-projections': openUsersProjections(config.databaseUrl),
     'push-notifications': openPushNotifications(config.databaseUrl, {
       vapid: config.vapid,
+      ...(config.pushTargets ? { targets: config.pushTargets } : {}),
+      ...(config.pushClaimLeaseMs ? { claimLeaseMs: config.pushClaimLeaseMs } : {}),
       onlineAmong: (userIds) => presence.onlineAmong(userIds),
       log,
     }),

@@ -1,6 +1,8 @@
 import { parseEnv, sharedEnv } from '@switchboard/core';
 import { DEV_MEDIA_STORAGE_DIR } from '@switchboard/media/jobs';
 import { observabilityEnv } from '@switchboard/observability';
+import { DEFAULT_PUSH_CLAIM_LEASE_MS } from '@switchboard/users/jobs';
+import { pushTargetEnv } from '@switchboard/users/pushTargets';
 import { z } from 'zod';
 
 /**
@@ -25,5 +27,8 @@ export const env = parseEnv(
     MEDIA_STORAGE_DIR: z.string().min(1).default(DEV_MEDIA_STORAGE_DIR),
     MEDIA_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(2),
     WORKER_LOCK_DURATION_MS: z.coerce.number().int().positive().optional(),
+    ...pushTargetEnv,
+    /** A claim on a push not confirmed within this is taken over (README, "Push notifications"). */
+    PUSH_CLAIM_LEASE_MS: z.coerce.number().int().min(300).default(DEFAULT_PUSH_CLAIM_LEASE_MS),
   }),
 );

@@ -5,10 +5,12 @@ import {
   serveMetrics,
   setupObservability,
 } from '@switchboard/observability';
+import { refusePushAllowHostsInProduction } from '@switchboard/users/pushTargets';
 import { createWorker } from './createWorker.ts';
 import { DEV_VAPID_PRIVATE_KEY, env } from './env.ts';
 
 refuseDevSecretsInProduction(env);
+refusePushAllowHostsInProduction(env);
 if (env.NODE_ENV === 'production' && env.VAPID_PRIVATE_KEY === DEV_VAPID_PRIVATE_KEY)
   throw new Error('VAPID_PRIVATE_KEY is the development default; set real VAPID keys in production');
 
@@ -19,6 +21,8 @@ const worker = createWorker({
   redisUrl: env.REDIS_URL,
   prefix: env.QUEUE_PREFIX,
   vapid: { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },
+  pushTargets: { allowHosts: env.PUSH_ALLOW_HOSTS },
+  pushClaimLeaseMs: env.PUSH_CLAIM_LEASE_MS,
   concurrency: env.WORKER_CONCURRENCY,
   mediaStorageDir: env.MEDIA_STORAGE_DIR,
   mediaConcurrency: env.MEDIA_WORKER_CONCURRENCY,

@@ -7,7 +7,7 @@ import { projectionTables as usersTables } from '@switchboard/users/events';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
 
-/** Which tables each projection consumer owns. */
+/** Which tables each projection consumer owns (rebuild resets only their ProjectionVersion). */
 const projections: Partial<Record<ConsumerQueue, { schema: string; tables: readonly string[] }>> = {
   'chats-projections': chatsTables,
   'presence-projections': presenceTables,
@@ -18,9 +18,12 @@ const projections: Partial<Record<ConsumerQueue, { schema: string; tables: reado
 export const rebuildableProjections = Object.keys(projections) as ConsumerQueue[];
 
 /**
- * Rebuilds a projection from scratch: empties its tables, then has each producer's outbox replay
- * its history of the events this consumer reads. The running worker applies them like any other
- * events (newest wins per key), so the projection is complete once its queue is drained.
+ * Rebuilds a projection from what the producers' outboxes still hold: forgets which event it last
+ * applied per key (its ProjectionVersion rows), then has each producer replay the events this
+ * consumer reads. The running worker applies them like any other events (newest wins per key),
+ * so once its queue is drained every key changed within the outbox retention is as the events
+ * say. Rows are kept, not emptied: the events behind older state may have been pruned
+ * (OUTBOX_RETENTION_HOURS), and emptying would lose what cannot be replayed (README, "Operations").
  */
 export async function rebuildProjection(options: {
   databaseUrl: string;
@@ -33,12 +36,14 @@ export async function rebuildProjection(options: {
     throw new Error(
       `${options.queue} is not a projection (choose from ${rebuildableProjections.join(', ')})`,
     );
-  const client = new pg.Client({ connectionString: options.databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`TRUNCATE ${owned.tables.map((table) => `"${owned.schema}"."${table}"`).join(', ')}`);
-  } finally {
-    await client.end();
+  if (owned.tables.includes('ProjectionVersion')) {
+    const client = new pg.Client({ connectionString: options.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(`TRUNCATE "${owned.schema}"."ProjectionVersion"`);
+    } finally {
+      await client.end();
+    }
   }
   const producers = new Set(
     (consumers[options.queue] as readonly EventType[]).map((type) => eventCatalogue[type].producer),

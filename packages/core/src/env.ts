@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { isDevKey, type TrustedKeys } from './internalKeys.ts';
 
 /**
  * Validates the environment once at start; the error names every variable that is wrong.
@@ -15,26 +17,32 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv 
 
 /** Development defaults: fine on a laptop, refused in production (README, "Secrets"). */
 export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-in-production';
-export const DEV_INTERNAL_SECRET = 'dev-only-internal-secret-change-me-in-production';
 
 export const sharedEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/test'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  INTERNAL_SECRET: z.string().min(32).default(DEV_INTERNAL_SECRET),
   /** BullMQ key prefix shared by the relays and the worker. */
   QUEUE_PREFIX: z.string().default('switchboard'),
+  /** Hours a subgraph's relay keeps published outbox events (replays read them); 0 keeps all. */
+  OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(72),
 };
 
-/** Production must never run on the development secrets. */
+/** Production must never run on the development secrets or trust the development keys. */
 export function refuseDevSecretsInProduction(env: {
   NODE_ENV: string;
-  INTERNAL_SECRET: string;
   JWT_SECRET?: string;
+  INTERNAL_SIGNING_KEY?: KeyObject;
+  INTERNAL_TRUSTED_KEYS?: TrustedKeys;
 }): void {
   if (env.NODE_ENV !== 'production') return;
-  if (env.INTERNAL_SECRET === DEV_INTERNAL_SECRET)
-    throw new Error('INTERNAL_SECRET is the development default; set a real secret in production');
+  if (env.INTERNAL_SIGNING_KEY && isDevKey(env.INTERNAL_SIGNING_KEY))
+    throw new Error('INTERNAL_SIGNING_KEY is the development key; set a real key in production');
+  for (const [issuer, keys] of env.INTERNAL_TRUSTED_KEYS ?? [])
+    if (keys.some(isDevKey))
+      throw new Error(
+        `INTERNAL_TRUSTED_KEYS trusts the development key of ${issuer}; set real keys in production`,
+      );
   if (env.JWT_SECRET === DEV_JWT_SECRET)
     throw new Error('JWT_SECRET is the development default; set a real secret in production');
 }

@@ -17,7 +17,12 @@ export const eventCatalogue = {
   ChatMemberJoined: { producer: 'chats', version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
   /** chats: someone left or was removed. */
   ChatMemberLeft: { producer: 'chats', version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
-  /** chats: a message was stored. Drives push notifications to members with no live connection. */
+  /**
+   * chats: a message was stored. Drives push notifications to members with no live connection.
+   * Never the body: events are kept in the outbox (until OUTBOX_RETENTION_HOURS) and in queues,
+   * where a deleted message's text must not live on, and no consumer needs it. (Events written
+   * before had a `body`; parsing drops it.)
+   */
   MessageSent: {
     producer: 'chats',
     version: 1,
@@ -28,8 +33,6 @@ export const eventCatalogue = {
       senderId: uuid,
       recipientIds: z.array(uuid),
       encrypted: z.boolean(),
-      /** Null when encrypted or deleted: never put into a push notification. */
-      body: z.string().nullable(),
       attachmentIds: z.array(uuid),
       chatTitle: z.string().nullable(),
     }),

@@ -1,28 +1,36 @@
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import { SignJWT, decodeProtectedHeader, jwtVerify, errors as joseErrors } from 'jose';
+import type { TrustedKeys } from './internalKeys.ts';
 
 /**
  * Two kinds of token:
  * - the user token a client holds (`Authorization: Bearer`), issued by users at signUp/signIn;
  * - the internal identity token the gateway attaches to every subgraph request after verifying
  *   the user token once. Subgraphs accept identity only from the latter (design.md, principle 6):
- *   it is signed with a secret clients never see and lives for seconds.
+ *   it is signed with the gateway's Ed25519 key (subgraphs hold only the public key), names the
+ *   one subgraph it is for, and lives for seconds.
  */
 export const INTERNAL_IDENTITY_HEADER = 'x-internal-identity';
 
 const USER_AUDIENCE = 'switchboard:client';
-const INTERNAL_AUDIENCE = 'switchboard:subgraph';
 const ISSUER = 'switchboard';
 
 /**
  * Who is calling. `userId` is null for an anonymous caller (signUp, signIn).
- * `delivery` is set instead of a user when the gateway resolves one live event once for all its
- * subscribers (design.md, principle 4): it may read what any signed-in user may read, plus, with
- * `chatId`, what any member of that chat may read, and no more. The gateway checks each
- * subscriber's own access before it delivers.
+ * `delivery` is set instead of a user when the gateway resolves one live event once for all the
+ * subscribers who follow its channel (design.md, principle 4): it may read what any signed-in user
+ * may read, plus what any follower of that channel may read (for `chat:<id>`, any member of that
+ * chat), and no more. The gateway checked each subscriber's own access before following.
  */
 export interface Identity {
   userId: string | null;
-  delivery?: { chatId: string | null };
+  delivery?: { channel: string };
+}
+
+/** The key of a delivery's channel when it is of the given kind (`chat` -> the chat id), else null. */
+export function deliveryKey(identity: Identity, kind: string): string | null {
+  const channel = identity.delivery?.channel;
+  return channel?.startsWith(`${kind}:`) ? channel.slice(kind.length + 1) : null;
 }
 
 /** Signed in, or a live-event delivery: may read what any signed-in user may. */
@@ -63,40 +71,156 @@ export async function verifyUserToken(
   }
 }
 
-export async function signInternalIdentity(identity: Identity, secret: string): Promise<string> {
-  const jwt = new SignJWT({
-    uid: identity.userId,
-    ...(identity.delivery ? { dlv: identity.delivery.chatId } : {}),
-  })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(ISSUER)
-    .setAudience(INTERNAL_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + 60);
-  return jwt.sign(key(secret));
+/** The issuer name of the gateway, the one process that vouches for users. */
+export const GATEWAY_ISSUER = 'gateway';
+/** Internal tokens live seconds: long enough for one operation, too short to be worth stealing. */
+export const INTERNAL_TOKEN_TTL_SECONDS = 60;
+const INTERNAL_ALGORITHM = 'EdDSA';
+
+export interface InternalSigningOptions {
+  /** The signing process's name (`gateway`, `users`): callees look its public key up by it. */
+  issuer: string;
+  key: KeyObject;
+  /** The callee's name (`users`, `chats`, `media`, `presence`): the token is good there only. */
+  audience: string;
+  ttlSeconds?: number;
 }
 
-/** Returns the identity the gateway vouched for, or null when the token is missing or forged. */
-export async function verifyInternalIdentity(
-  token: string | undefined,
-  secret: string,
-): Promise<Identity | null> {
-  if (!token) return null;
-  try {
-    const { payload } = await jwtVerify(token, key(secret), {
-      issuer: ISSUER,
-      audience: INTERNAL_AUDIENCE,
-      algorithms: ['HS256'],
-    });
-    const uid = payload['uid'];
-    const delivery = payload['dlv'];
-    if (uid !== null && typeof uid !== 'string') return null;
-    if (delivery === undefined) return { userId: uid };
-    if (delivery !== null && typeof delivery !== 'string') return null;
-    return { userId: uid, delivery: { chatId: delivery } };
-  } catch {
+/** Signs one internal identity token; `createIdentitySigner` caches them. */
+export async function signInternalIdentity(
+  identity: Identity,
+  options: InternalSigningOptions,
+): Promise<string> {
+  return new SignJWT({
+    uid: identity.userId,
+    ...(identity.delivery ? { dlv: identity.delivery.channel } : {}),
+  })
+    .setProtectedHeader({ alg: INTERNAL_ALGORITHM, kid: options.issuer })
+    .setIssuer(options.issuer)
+    .setAudience(options.audience)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + (options.ttlSeconds ?? INTERNAL_TOKEN_TTL_SECONDS))
+    .sign(options.key);
+}
+
+export interface IdentitySigner {
+  readonly issuer: string;
+  /** A token vouching for `identity` to `audience` alone. */
+  tokenFor(identity: Identity, audience: string): Promise<string>;
+}
+
+/**
+ * Signs internal identities as `issuer`, reusing each token for half its lifetime: an Ed25519
+ * signature per subgraph request would cost CPU on every operation.
+ */
+export function createIdentitySigner(options: {
+  issuer: string;
+  key: KeyObject;
+  ttlSeconds?: number;
+  /** Tokens kept (per identity and audience) before the oldest is dropped. */
+  cacheSize?: number;
+}): IdentitySigner {
+  const ttlSeconds = options.ttlSeconds ?? INTERNAL_TOKEN_TTL_SECONDS;
+  const cacheSize = options.cacheSize ?? 10_000;
+  const cache = new Map<string, { token: Promise<string>; reuseUntil: number }>();
+  return {
+    issuer: options.issuer,
+    tokenFor(identity, audience) {
+      const key = `${audience} ${identity.userId} ${identity.delivery ? `d:${identity.delivery.channel}` : ''}`;
+      const now = Date.now();
+      const cached = cache.get(key);
+      if (cached && cached.reuseUntil > now) return cached.token;
+      const token = signInternalIdentity(identity, { ...options, audience, ttlSeconds });
+      cache.delete(key);
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
+      cache.set(key, { token, reuseUntil: now + (ttlSeconds * 1000) / 2 });
+      token.catch(() => cache.delete(key));
+      return token;
+    },
+  };
+}
+
+/** Who vouched for a call, and for whom. */
+export interface InternalCaller {
+  issuer: string;
+  identity: Identity;
+}
+
+export interface IdentityVerifierOptions {
+  /** This service's name: tokens minted for another callee are refused. */
+  audience: string;
+  trustedKeys: TrustedKeys;
+  /** Accept only these issuers (default: every issuer in `trustedKeys`). */
+  issuers?: readonly string[];
+  /** Verified tokens remembered, so a token reused by its signer is checked once (default 10,000). */
+  cacheSize?: number;
+}
+
+/**
+ * Verifies internal identity tokens: EdDSA only, signed by a trusted issuer's key (named by the
+ * token's `kid`, which must equal its `iss`), for this audience, unexpired. Returns null otherwise.
+ */
+export function createIdentityVerifier(options: IdentityVerifierOptions) {
+  const cacheSize = options.cacheSize ?? 10_000;
+  const verified = new Map<string, { caller: InternalCaller; expiresAt: number }>();
+  const keysOf = (issuer: string | undefined) =>
+    issuer !== undefined && (!options.issuers || options.issuers.includes(issuer))
+      ? (options.trustedKeys.get(issuer) ?? [])
+      : [];
+
+  async function check(token: string): Promise<{ caller: InternalCaller; expiresAt: number } | null> {
+    for (const key of keysOf(decodeKid(token))) {
+      try {
+        const { payload, protectedHeader } = await jwtVerify(token, key, {
+          audience: options.audience,
+          algorithms: [INTERNAL_ALGORITHM],
+          requiredClaims: ['exp', 'iss'],
+        });
+        if (payload.iss !== protectedHeader.kid) return null;
+        const identity = identityOf(payload);
+        return identity && { caller: { issuer: payload.iss!, identity }, expiresAt: payload.exp! * 1000 };
+      } catch (error) {
+        // Another key of the same issuer may have signed it (rotation); anything else is final.
+        if (!(error instanceof joseErrors.JWSSignatureVerificationFailed)) return null;
+      }
+    }
     return null;
   }
+
+  return async function verify(token: string | undefined): Promise<InternalCaller | null> {
+    if (!token) return null;
+    const cached = verified.get(token);
+    if (cached) {
+      if (cached.expiresAt > Date.now()) return cached.caller;
+      verified.delete(token);
+      return null;
+    }
+    const result = await check(token);
+    if (!result) return null;
+    if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+    verified.set(token, result);
+    return result.caller;
+  };
+}
+
+export type IdentityVerifier = ReturnType<typeof createIdentityVerifier>;
+
+function decodeKid(token: string): string | undefined {
+  try {
+    const kid = decodeProtectedHeader(token).kid;
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function identityOf(payload: Record<string, unknown>): Identity | null {
+  const uid = payload['uid'];
+  const delivery = payload['dlv'];
+  if (uid !== null && typeof uid !== 'string') return null;
+  if (delivery === undefined) return { userId: uid };
+  if (typeof delivery !== 'string') return null;
+  return { userId: uid, delivery: { channel: delivery } };
 }
 
 /** Parses `Bearer <token>`; returns undefined when there is no such header. */

@@ -1,8 +1,9 @@
 import { InvalidEventError, parseEvent, type DomainEvent, type EventType } from '@switchboard/core';
 import { defaultLog } from '@switchboard/observability';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { EventJobData } from './jobOptions.ts';
+import { RetryLaterError } from './retryLaterError.ts';
 import type { ConsumerQueue } from './routes.ts';
 
 /** A domain event as a consumer receives it; narrows by `type` like DomainEvent. */
@@ -27,13 +28,14 @@ export interface ConsumerOptions {
 /**
  * A BullMQ worker for one consumer queue. Each payload is checked against the event catalogue
  * first: one that fails is rejected with UnrecoverableError (no retries), logged, and kept in
- * the failed set where an operator can see and replay it. Handler errors retry with backoff.
+ * the failed set where an operator can see and replay it. Handler errors retry with backoff;
+ * a RetryLaterError runs the job again after its delay without spending an attempt.
  */
 export function createConsumer(options: ConsumerOptions): Worker<EventJobData> {
   const log = options.log ?? defaultLog({ component: 'consumer', queue: options.queue });
   const worker = new Worker<EventJobData>(
     options.queue,
-    async (job: Job<EventJobData>) => {
+    async (job: Job<EventJobData>, token?: string) => {
       let event: DomainEvent;
       try {
         event = parseEvent(job.data);
@@ -44,7 +46,18 @@ export function createConsumer(options: ConsumerOptions): Worker<EventJobData> {
         }
         throw error;
       }
-      await options.handle({ ...event, sequence: BigInt(job.data.sequence), attemptsMade: job.attemptsMade });
+      try {
+        await options.handle({
+          ...event,
+          sequence: BigInt(job.data.sequence),
+          attemptsMade: job.attemptsMade,
+        });
+      } catch (error) {
+        if (!(error instanceof RetryLaterError)) throw error;
+        // BullMQ's way to run a job again later: it keeps its attempts.
+        await job.moveToDelayed(Date.now() + error.delayMs, token);
+        throw new DelayedError(error.message);
+      }
     },
     {
       connection: options.redis,

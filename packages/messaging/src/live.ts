@@ -5,38 +5,39 @@ import { redisConnection } from './redis.ts';
 
 /**
  * Live events (design.md, principle 2): Redis pub/sub, at most once, fast. Losing one never loses
- * data: clients catch up by `seq`. Subgraphs publish them after their transaction commits; the
- * gateway turns them into subscription payloads.
+ * data: clients catch up by `seq`. Subgraphs publish them after their transaction commits, on the
+ * channels their @live directives name; the gateway turns them into subscription payloads. An
+ * event may carry `data`: the committed value of the field it feeds, as its owner would answer
+ * it (no viewer-dependent field in it), so the gateway need not ask the owner again.
  */
 export type LiveEvent =
-  | { type: 'messageAdded'; chatId: string; messageId: string; seq: number }
-  | { type: 'messageUpdated'; chatId: string; messageId: string }
-  | { type: 'receiptUpdated'; chatId: string; userId: string; deliveredSeq: number; readSeq: number }
-  /** Published on the chat and on the user, so both kinds of subscriber hear of it. */
-  | { type: 'membershipChanged'; chatId: string; userId: string; member: boolean }
-  | { type: 'typing'; chatId: string; userId: string; isTyping: boolean }
-  | { type: 'presenceChanged'; userId: string };
+  | { type: 'messageAdded'; chatId: string; messageId: string; seq: number; data?: object }
+  | { type: 'messageUpdated'; chatId: string; messageId: string; data?: object }
+  | {
+      type: 'receiptUpdated';
+      chatId: string;
+      userId: string;
+      deliveredSeq: number;
+      readSeq: number;
+      data?: object;
+    }
+  | { type: 'typing'; chatId: string; userId: string; isTyping: boolean; data?: object }
+  | { type: 'presenceChanged'; userId: string }
+  /** The gateway's own protocol: a subscriber gained or lost a channel (`@live(revokedOn:)`). */
+  | { type: 'liveAccess'; channel: string; granted: boolean; after?: number };
 
+/** Channel names as the @live directives write them (`chat:{chatId}`); Redis adds `live:`. */
 export const liveChannel = {
-  chat: (chatId: string) => `live:chat:${chatId}`,
-  user: (userId: string) => `live:user:${userId}`,
-  presence: (userId: string) => `live:presence:${userId}`,
+  chat: (chatId: string) => `chat:${chatId}`,
+  user: (userId: string) => `user:${userId}`,
+  presence: (userId: string) => `presence:${userId}`,
 };
 
-/** Where an event is published. */
-export function channelsOf(event: LiveEvent): string[] {
-  switch (event.type) {
-    case 'membershipChanged':
-      return [liveChannel.chat(event.chatId), liveChannel.user(event.userId)];
-    case 'presenceChanged':
-      return [liveChannel.presence(event.userId)];
-    default:
-      return [liveChannel.chat(event.chatId)];
-  }
-}
+/** Where live events live in Redis: the gateway listens under the same prefix. */
+export const LIVE_CHANNEL_PREFIX = 'live:';
 
 export interface LivePublisher {
-  publish(event: LiveEvent): Promise<void>;
+  publish(channel: string, event: LiveEvent): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,9 +52,9 @@ export function createLivePublisher(
   const publisher = redisConnection(redisUrl, { maxRetriesPerRequest: 1 });
   const pubsub = new RedisPubSub({ publisher, subscriber: publisher });
   return {
-    async publish(event) {
+    async publish(channel, event) {
       try {
-        await Promise.all(channelsOf(event).map((channel) => pubsub.publish(channel, event)));
+        await pubsub.publish(LIVE_CHANNEL_PREFIX + channel, event);
       } catch (error) {
         log(`live event ${event.type} not published`, error);
       }

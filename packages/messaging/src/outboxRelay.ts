@@ -18,11 +18,20 @@ export interface OutboxRelayOptions {
   log?: (message: string, error?: unknown) => void;
   /** Test hook: runs after the jobs were added and before the rows are marked published. */
   afterPublish?: () => Promise<void>;
+  /**
+   * Published rows older than this are deleted (OUTBOX_RETENTION_HOURS); 0 or absent keeps
+   * them all. Pending rows are never deleted.
+   */
+  retentionHours?: number;
+  /** How often the running relay prunes (default hourly). */
+  pruneIntervalMs?: number;
 }
 
 export interface OutboxRelay {
   /** Relays everything pending now; returns how many events it moved. */
   drain(): Promise<number>;
+  /** Deletes the rows published longer than the retention ago; returns how many. */
+  prune(): Promise<number>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -40,6 +49,7 @@ interface OutboxRow {
  * Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of relays can run; each job's id
  * is the event id, so a relay that dies after adding jobs but before marking the rows published
  * only re-adds jobs that BullMQ already holds: nothing is lost and nothing runs twice.
+ * Published rows are kept for `retentionHours` (replays and rebuilds read them), then deleted.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const log = options.log ?? defaultLog({ component: 'outbox-relay', schema: options.schema });
@@ -120,9 +130,39 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
+  /** In batches, so no one statement holds many row locks or a long transaction. */
+  async function prune(): Promise<number> {
+    if (!options.retentionHours) return 0;
+    const batch = 1000;
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await pool.query(
+        `DELETE FROM ${table} WHERE id IN (
+           SELECT id FROM ${table}
+           WHERE "publishedAt" < now() - $1::double precision * interval '1 hour'
+           ORDER BY "publishedAt" LIMIT ${batch})`,
+        [options.retentionHours],
+      );
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < batch) return total;
+    }
+  }
+
+  let prunedAt = 0;
+  async function pruneWhenDue(): Promise<void> {
+    if (!options.retentionHours || Date.now() - prunedAt < (options.pruneIntervalMs ?? 3600_000)) return;
+    prunedAt = Date.now();
+    try {
+      await prune();
+    } catch (error) {
+      log('pruning published events failed; trying again later', error);
+    }
+  }
+
   async function runLoop(): Promise<void> {
     while (running) {
       wakeRequested = false;
+      await pruneWhenDue();
       try {
         await drain();
       } catch (error) {
@@ -141,6 +181,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   return {
     drain,
+    prune,
     async start() {
       if (running) return;
       running = true;

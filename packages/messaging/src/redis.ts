@@ -37,7 +37,7 @@ export async function checkEvictionPolicy(
     if (appendonly === 'no') {
       log(
         'WARNING: Redis persistence (appendonly) is off; queued jobs not yet handled are lost if Redis restarts. ' +
-          'Fine for development; in production run Redis with appendonly yes.',
+          'Fine for tests; elsewhere run Redis with appendonly yes (README, "Operations").',
       );
     }
     return policy;

@@ -6,9 +6,9 @@ import { consumers, type ConsumerQueue } from './routes.ts';
 
 /**
  * Sends a producer's past events again, oldest first, to one consumer's queue: the history a
- * projection is rebuilt from. The outbox keeps every event after it is published. Job ids are
- * new (`<eventId>:replay:<run>`), and the outbox sequence travels along, so a projection applies
- * each change only if it is newer than what it has (live events keep flowing meanwhile).
+ * projection is rebuilt from, as far back as the outbox keeps it (OUTBOX_RETENTION_HOURS). Job
+ * ids are new (`<eventId>:replay:<run>`), and the outbox sequence travels along, so a projection
+ * applies each change only if it is newer than what it has (live events keep flowing meanwhile).
  */
 export async function replayOutbox(options: {
   databaseUrl: string;

@@ -148,6 +148,42 @@ export function subscriptionMetrics(registry: Registry, stats: SubscriptionStats
   );
 }
 
+/** What presence's gRPC streams from the gateways carried, read from its own counters. */
+export interface PresenceStreamStats {
+  streamsOpen: number;
+  batches: number;
+  changes: Record<'OPENED' | 'ACTIVE' | 'CLOSED', number>;
+}
+
+export function presenceStreamMetrics(registry: Registry, stats: PresenceStreamStats): void {
+  gaugedBy(
+    registry,
+    'presence_gateway_streams',
+    'Gateway streams open to this process',
+    () => stats.streamsOpen,
+  );
+  countedBy(
+    registry,
+    'presence_gateway_batches_total',
+    'Batches received from gateways (lease renewals included)',
+    () => stats.batches,
+  );
+  const seen = { OPENED: 0, ACTIVE: 0, CLOSED: 0 };
+  new Counter({
+    name: 'presence_connection_changes_total',
+    help: 'Connection changes received from gateways, by kind',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      for (const kind of ['OPENED', 'ACTIVE', 'CLOSED'] as const) {
+        const now = stats.changes[kind];
+        if (now > seen[kind]) this.inc({ kind }, now - seen[kind]);
+        seen[kind] = now;
+      }
+    },
+  });
+}
+
 /** Job states reported for each queue. */
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed'] as const;
 

@@ -17,18 +17,21 @@ import express, { type Express } from 'express';
 import type { DocumentNode } from 'graphql';
 import {
   appError,
+  createIdentityVerifier,
   ErrorCode,
+  GATEWAY_ISSUER,
   INTERNAL_IDENTITY_HEADER,
   maskError,
-  verifyInternalIdentity,
   type Identity,
+  type TrustedKeys,
 } from '@switchboard/core';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   name: string;
   typeDefs: DocumentNode;
   resolvers: GraphQLResolverMap<TContext>;
-  internalSecret: string;
+  /** Public keys of the internal identity's issuers; over GraphQL only the gateway's count. */
+  trustedKeys: TrustedKeys;
   /**
    * Builds the per-request context from the identity the gateway vouched for, and the live event
    * the gateway is resolving a subscription payload for (read by Subscription field resolvers).
@@ -74,6 +77,12 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     plugins: [ApolloServerPluginInlineTraceDisabled(), observabilityPlugin({ registry: metrics, logger })],
   });
   await apollo.start();
+  // Tokens name their callee: one minted for another subgraph is refused here.
+  const verifyIdentity = createIdentityVerifier({
+    audience: options.name,
+    trustedKeys: options.trustedKeys,
+    issuers: [GATEWAY_ISSUER],
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -95,19 +104,16 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const identity = await verifyInternalIdentity(
-          req.header(INTERNAL_IDENTITY_HEADER),
-          options.internalSecret,
-        );
+        const caller = await verifyIdentity(req.header(INTERNAL_IDENTITY_HEADER));
         // A request that skipped the gateway carries no valid identity token: it gets nothing.
-        if (!identity) {
+        if (!caller) {
           throw appError(ErrorCode.UNAUTHENTICATED, 'Requests must come through the gateway', {
             http: { status: 401 },
           });
         }
         // Trusted only because the request carries the gateway's internal token.
         const extensions = (req.body as { extensions?: { liveEvent?: unknown } } | undefined)?.extensions;
-        return options.context(identity, extensions?.liveEvent);
+        return options.context(caller.identity, extensions?.liveEvent);
       },
     }),
   );

@@ -6,6 +6,7 @@ export interface SubgraphProcessEnv {
   DATABASE_URL: string;
   REDIS_URL: string;
   QUEUE_PREFIX: string;
+  OUTBOX_RETENTION_HOURS: number;
 }
 
 /**
@@ -19,7 +20,13 @@ export async function serveSubgraph(
 ): Promise<void> {
   const running = await server.listen(env.PORT);
   const redis = redisConnection(env.REDIS_URL);
-  const relay = createOutboxRelay({ databaseUrl: env.DATABASE_URL, schema, redis, prefix: env.QUEUE_PREFIX });
+  const relay = createOutboxRelay({
+    databaseUrl: env.DATABASE_URL,
+    schema,
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    retentionHours: env.OUTBOX_RETENTION_HOURS,
+  });
   await relay.start();
   console.log(`${schema} subgraph ready at ${running.url}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -74,7 +74,7 @@ async function createDirectChat(
         await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
       return chat;
     });
-    announceJoined(ctx, chat.id, [me, other]);
+    announceJoined(ctx, chat.id, [me, other], 0);
     return chat;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -103,7 +103,7 @@ async function createGroup(_: unknown, { input }: MutationCreateGroupArgs, ctx: 
       await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
     return chat;
   });
-  announceJoined(ctx, chat.id, [me, ...others]);
+  announceJoined(ctx, chat.id, [me, ...others], 0);
   return chat;
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { TrustedKeys } from '@switchboard/core';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher } from '@switchboard/messaging';
@@ -14,7 +15,8 @@ export interface ChatsConfig {
   databaseUrl: string;
   /** Where live events are published (design.md, principle 2). */
   redisUrl: string;
-  internalSecret: string;
+  /** Public keys of the issuers of internal identities (the gateway). */
+  trustedKeys: TrustedKeys;
   development: boolean;
 }
 
@@ -28,7 +30,7 @@ export async function createServer(config: ChatsConfig) {
     name: 'chats',
     typeDefs,
     resolvers,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: config.development,
     context: (identity, liveEvent) => ({
       identity,

@@ -17,10 +17,11 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /**
  * Locks a chat's row until the transaction ends, so membership changes and message numbering on
- * one chat happen one at a time. Returns false when the chat is gone.
+ * one chat happen one at a time. Returns its last seq (exact while the lock is held), or null when
+ * the chat is gone.
  */
-export async function lockChat(tx: Tx, chatId: string): Promise<boolean> {
-  const rows = await tx.$queryRaw<unknown[]>`
-    SELECT 1 FROM "chats"."Chat" WHERE "id" = ${chatId}::uuid FOR UPDATE`;
-  return rows.length > 0;
+export async function lockChat(tx: Tx, chatId: string): Promise<number | null> {
+  const [row] = await tx.$queryRaw<{ lastSeq: number }[]>`
+    SELECT "lastSeq" FROM "chats"."Chat" WHERE "id" = ${chatId}::uuid FOR UPDATE`;
+  return row?.lastSeq ?? null;
 }

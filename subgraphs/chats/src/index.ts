@@ -10,7 +10,7 @@ setupObservability('chats', env);
 const server = await createServer({
   databaseUrl: env.DATABASE_URL,
   redisUrl: env.REDIS_URL,
-  internalSecret: env.INTERNAL_SECRET,
+  trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   development: env.NODE_ENV !== 'production',
 });
 await serveSubgraph('chats', server, env);

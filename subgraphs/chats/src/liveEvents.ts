@@ -1,4 +1,5 @@
-import type { LiveEvent, LivePublisher } from '@switchboard/messaging';
+import { liveChannel, type LiveEvent, type LivePublisher } from '@switchboard/messaging';
+import type { Message } from './generated/prisma/client.ts';
 
 /**
  * The live events one request's mutation announces. They wait here until the mutation succeeded
@@ -6,7 +7,7 @@ import type { LiveEvent, LivePublisher } from '@switchboard/messaging';
  */
 export interface LiveQueue {
   /** Queues an event of the running mutation; call it after the change committed. */
-  publishAfterCommit(event: LiveEvent): void;
+  publishAfterCommit(channel: string, event: LiveEvent): void;
   /** Publishes what was queued, in order (PUBLISHes go out on one connection, in call order). */
   flush(): Promise<void>;
   /** Forgets what was queued (the mutation failed). */
@@ -14,15 +15,15 @@ export interface LiveQueue {
 }
 
 export function createLiveQueue(publisher: LivePublisher): LiveQueue {
-  let pending: LiveEvent[] = [];
+  let pending: [string, LiveEvent][] = [];
   return {
-    publishAfterCommit(event) {
-      pending.push(event);
+    publishAfterCommit(channel, event) {
+      pending.push([channel, event]);
     },
     async flush() {
       const events = pending;
       pending = [];
-      await Promise.all(events.map((event) => publisher.publish(event)));
+      await Promise.all(events.map(([channel, event]) => publisher.publish(channel, event)));
     },
     discard() {
       pending = [];
@@ -31,8 +32,67 @@ export function createLiveQueue(publisher: LivePublisher): LiveQueue {
 }
 
 /** A change subscribers of a message see (body, deletion, reactions, status, attachments). */
-export const messageUpdated = (message: { id: string; chatId: string }): LiveEvent => ({
-  type: 'messageUpdated',
-  chatId: message.chatId,
-  messageId: message.id,
-});
+export const messageUpdated = (message: { id: string; chatId: string }): [string, LiveEvent] => [
+  liveChannel.chat(message.chatId),
+  { type: 'messageUpdated', chatId: message.chatId, messageId: message.id },
+];
+
+/**
+ * Tells a user they joined or left a chat (`@live(revokedOn: "user:{viewer}")`): their
+ * subscriptions follow the chat from `after` (its last seq when they joined), or let it go.
+ */
+export const chatAccessChanged = (
+  chatId: string,
+  userId: string,
+  granted: boolean,
+  after?: number,
+): [string, LiveEvent] => [
+  liveChannel.user(userId),
+  {
+    type: 'liveAccess',
+    channel: liveChannel.chat(chatId),
+    granted,
+    ...(after === undefined ? {} : { after }),
+  },
+];
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+const ref = (typename: string, id: string) => ({ __typename: typename, id });
+
+/** What a message is, as this subgraph answers it, minus what needs more reads (status, reactions). */
+function committed(message: Message) {
+  return {
+    __typename: 'Message',
+    id: message.id,
+    seq: message.seq,
+    clientId: message.clientId,
+    body: message.body,
+    encrypted: message.encrypted,
+    createdAt: iso(message.createdAt),
+    editedAt: iso(message.editedAt),
+    deletedAt: iso(message.deletedAt),
+    chat: ref('Chat', message.chatId),
+    sender: ref('User', message.senderId),
+    attachments: message.attachmentIds.map((id) => ref('Media', id)),
+  };
+}
+
+/**
+ * A new message's event, carrying the message as `messageAdded` answers it (design.md, principle
+ * 8): the gateway delivers it without asking chats again. New, it has no reactions and is SENT.
+ */
+export const messageAdded = (message: Message, replyTo: Message | null): [string, LiveEvent] => [
+  liveChannel.chat(message.chatId),
+  {
+    type: 'messageAdded',
+    chatId: message.chatId,
+    messageId: message.id,
+    seq: message.seq,
+    data: {
+      ...committed(message),
+      status: 'SENT',
+      reactions: [],
+      replyTo: replyTo ? committed(replyTo) : null,
+    },
+  },
+];

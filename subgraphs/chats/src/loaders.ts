@@ -1,4 +1,4 @@
-import type { Identity } from '@switchboard/core';
+import { deliveryKey, type Identity } from '@switchboard/core';
 import DataLoader from 'dataloader';
 import { asUuid } from './uuid.ts';
 import type { Chat, ChatMember, Message, PrismaClient, Reaction } from './generated/prisma/client.ts';
@@ -30,7 +30,8 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
 export function createLoaders(db: PrismaClient, identity: Identity) {
   const { userId } = identity;
   // A delivery reads one chat, and nothing when it is scoped to none.
-  const deliveryChatId = !userId && identity.delivery?.chatId ? asUuid(identity.delivery.chatId) : null;
+  const deliveryChat = userId ? null : deliveryKey(identity, 'chat');
+  const deliveryChatId = deliveryChat ? asUuid(deliveryChat) : null;
   const loaders = {
     /**
      * The caller's membership (or delivery scope); null for a chat they may not read and for one

@@ -9,19 +9,23 @@ import { chatAccess, requireManager, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
 import { lockChat, transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember } from './generated/prisma/client.ts';
+import { chatAccessChanged } from './liveEvents.ts';
 import { uuidInput } from './uuid.ts';
 
 // WhatsApp allows groups of up to 1,024.
 export const MAX_MEMBERS = 1024;
 
-/** Tells the chat and each user who joined (after commit), so subscriptions follow membership. */
-export function announceJoined(ctx: ChatsContext, chatId: string, userIds: string[]): void {
+/**
+ * Tells each user who joined (after commit), so their subscriptions follow the chat from `lastSeq`,
+ * where it stood when they joined.
+ */
+export function announceJoined(ctx: ChatsContext, chatId: string, userIds: string[], lastSeq: number): void {
   for (const userId of userIds)
-    ctx.live.publishAfterCommit({ type: 'membershipChanged', chatId, userId, member: true });
+    ctx.live.publishAfterCommit(...chatAccessChanged(chatId, userId, true, lastSeq));
 }
 
 function announceLeft(ctx: ChatsContext, chatId: string, userId: string): void {
-  ctx.live.publishAfterCommit({ type: 'membershipChanged', chatId, userId, member: false });
+  ctx.live.publishAfterCommit(...chatAccessChanged(chatId, userId, false));
 }
 
 function requireGroup(chat: Chat): void {
@@ -33,13 +37,17 @@ function requireGroup(chat: Chat): void {
  * happen one at a time (limits hold, the owner is never lost), and the caller's role is the one
  * in force now, not the one read before.
  */
-async function lockManagedGroup(tx: Tx, chatId: string, userId: string): Promise<ChatMember[]> {
-  await lockChat(tx, chatId);
+async function lockManagedGroup(
+  tx: Tx,
+  chatId: string,
+  userId: string,
+): Promise<{ members: ChatMember[]; lastSeq: number }> {
+  const lastSeq = await lockChat(tx, chatId);
   const members = await tx.chatMember.findMany({ where: { chatId } });
   const caller = members.find((member) => member.userId === userId);
-  if (!caller) throw notFound('Chat');
+  if (lastSeq === null || !caller) throw notFound('Chat');
   requireManager(caller);
-  return members;
+  return { members, lastSeq };
 }
 
 /** OWNER/ADMIN only; users already in the group are ignored. */
@@ -48,17 +56,17 @@ async function addMembers(_: unknown, args: MutationAddMembersArgs, ctx: ChatsCo
   const { chat } = await chatAccess(ctx, args.chatId);
   const userIds = [...new Set(args.userIds.map((id) => uuidInput(id, 'userIds')))];
   requireGroup(chat);
-  const joined = await transaction(ctx.db, async (tx) => {
-    const members = await lockManagedGroup(tx, chat.id, me);
+  const { joined, lastSeq } = await transaction(ctx.db, async (tx) => {
+    const { members, lastSeq } = await lockManagedGroup(tx, chat.id, me);
     const present = new Set(members.map((member) => member.userId));
     const joining = userIds.filter((id) => !present.has(id));
     if (members.length + joining.length > MAX_MEMBERS)
       throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'userIds');
     await tx.chatMember.createMany({ data: joining.map((userId) => ({ chatId: chat.id, userId })) });
     for (const userId of joining) await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
-    return joining;
+    return { joined: joining, lastSeq };
   });
-  announceJoined(ctx, chat.id, joined);
+  announceJoined(ctx, chat.id, joined, lastSeq);
   return chat;
 }
 
@@ -70,7 +78,7 @@ async function removeMember(_: unknown, args: MutationRemoveMemberArgs, ctx: Cha
   requireGroup(chat);
   if (userId === me) throw badInput('Use leaveChat to leave a chat', 'userId');
   const removed = await transaction(ctx.db, async (tx) => {
-    const members = await lockManagedGroup(tx, chat.id, me);
+    const { members } = await lockManagedGroup(tx, chat.id, me);
     const member = members.find((m) => m.userId === userId);
     if (!member) return false;
     if (member.role === 'OWNER') throw forbidden('The owner cannot be removed');

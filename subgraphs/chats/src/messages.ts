@@ -10,7 +10,7 @@ import { blockedBetween, directPair } from './blocks.ts';
 import type { ChatsContext } from './context.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Chat, Message, PrismaClient } from './generated/prisma/client.ts';
-import { messageUpdated } from './liveEvents.ts';
+import { messageAdded, messageUpdated } from './liveEvents.ts';
 import { asUuid, uuidInput } from './uuid.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -34,12 +34,12 @@ async function storedMessage(db: PrismaClient, senderId: string, clientId: strin
   return message;
 }
 
-async function replyTarget(ctx: ChatsContext, chatId: string, replyToId: string): Promise<string> {
+async function replyTarget(ctx: ChatsContext, chatId: string, replyToId: string): Promise<Message> {
   const id = asUuid(replyToId);
   const target = id ? await ctx.loaders.message.load(id) : null;
   if (!target || target.chatId !== chatId)
     throw badInput('replyToId must be a message of this chat', 'replyToId');
-  return target.id;
+  return target;
 }
 
 /** Only media the sender uploaded (chats' projection of media's MediaCreated events). */
@@ -79,7 +79,8 @@ async function sendMessage(
   const stored = await storedMessage(ctx.db, me, clientId, chat.id);
   if (stored) return stored;
   await refuseBlockedDirectChat(ctx.db, chat, me);
-  const replyToId = input.replyToId == null ? null : await replyTarget(ctx, chat.id, input.replyToId);
+  const replyTo = input.replyToId == null ? null : await replyTarget(ctx, chat.id, input.replyToId);
+  const replyToId = replyTo?.id ?? null;
   await checkAttachments(ctx.db, me, attachmentIds);
 
   try {
@@ -113,19 +114,13 @@ async function sendMessage(
         senderId: me,
         recipientIds: members.map((member) => member.userId).filter((id) => id !== me),
         encrypted,
-        body: encrypted ? null : body,
         attachmentIds,
         chatTitle: numbered.title,
       });
       return message;
     });
     // Only a message stored now is news; a retry that found the stored one (above, below) is not.
-    ctx.live.publishAfterCommit({
-      type: 'messageAdded',
-      chatId: chat.id,
-      messageId: message.id,
-      seq: message.seq,
-    });
+    ctx.live.publishAfterCommit(...messageAdded(message, replyTo));
     return message;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -147,7 +142,7 @@ async function editMessage(_: unknown, args: MutationEditMessageArgs, ctx: Chats
     data: { body, editedAt: new Date() },
   });
   if (count === 0) throw badInput('A deleted message cannot be edited', 'id');
-  ctx.live.publishAfterCommit(messageUpdated(message));
+  ctx.live.publishAfterCommit(...messageUpdated(message));
   return ctx.db.message.findUniqueOrThrow({ where: { id: message.id } });
 }
 
@@ -172,7 +167,7 @@ async function deleteMessage(
     return { deleted: count > 0, stored: await tx.message.findUniqueOrThrow({ where: { id: message.id } }) };
   });
   // A concurrent delete that won the race announced it already.
-  if (deleted) ctx.live.publishAfterCommit(messageUpdated(message));
+  if (deleted) ctx.live.publishAfterCommit(...messageUpdated(message));
   return stored;
 }
 

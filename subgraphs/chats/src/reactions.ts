@@ -14,7 +14,7 @@ async function react(_: unknown, args: MutationReactArgs, ctx: ChatsContext): Pr
   const where = { messageId_userId: { messageId: message.id, userId: me } };
   if (args.emoji === '') {
     const { count } = await ctx.db.reaction.deleteMany({ where: where.messageId_userId });
-    if (count > 0) ctx.live.publishAfterCommit(messageUpdated(message));
+    if (count > 0) ctx.live.publishAfterCommit(...messageUpdated(message));
     return message;
   }
   const emoji = args.emoji;
@@ -26,7 +26,7 @@ async function react(_: unknown, args: MutationReactArgs, ctx: ChatsContext): Pr
     create: { messageId: message.id, userId: me, emoji },
     update: { emoji, createdAt: new Date() },
   });
-  ctx.live.publishAfterCommit(messageUpdated(message));
+  ctx.live.publishAfterCommit(...messageUpdated(message));
   return message;
 }
 

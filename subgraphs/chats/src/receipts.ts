@@ -1,4 +1,5 @@
 import { badInput } from '@switchboard/core';
+import { liveChannel } from '@switchboard/messaging';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
 import { chatAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
@@ -122,14 +123,21 @@ async function moveMark(ctx: ChatsContext, mark: Mark, chatId: string, seq: numb
   });
   if (moved) {
     const { deliveredSeq, readSeq, changed } = moved;
-    ctx.live.publishAfterCommit({
+    ctx.live.publishAfterCommit(liveChannel.chat(chat.id), {
       type: 'receiptUpdated',
       chatId: chat.id,
       userId: me,
       deliveredSeq,
       readSeq,
+      data: {
+        __typename: 'ReceiptUpdate',
+        chat: { __typename: 'Chat', id: chat.id },
+        user: { __typename: 'User', id: me },
+        deliveredSeq,
+        readSeq,
+      },
     });
-    for (const message of changed) ctx.live.publishAfterCommit(messageUpdated(message));
+    for (const message of changed) ctx.live.publishAfterCommit(...messageUpdated(message));
   }
   return chat;
 }

@@ -1,6 +1,7 @@
 import { badInput, forbidden } from '@switchboard/core';
 import type { LiveEvent } from '@switchboard/messaging';
 import type {
+  Query_ChatAccessArgs,
   Query_MessagesAfterArgs,
   Resolvers,
   SubscriptionMessageAddedArgs,
@@ -14,11 +15,12 @@ import type { Message } from './generated/prisma/client.ts';
 import { asUuid } from './uuid.ts';
 
 /**
- * The chats side of federated subscriptions (design.md, principle 4). The gateway holds the
- * WebSocket subscriptions and listens to the live events chats publishes (liveEvents.ts). For each
- * event it sends the subscription's primary fetch here over HTTP, with the event in
- * `extensions.liveEvent`: graphql-js executes a `subscription` operation's root fields with their
- * `resolve`, which turn the event into its payload. Subscribing directly is refused.
+ * The chats side of federated subscriptions (design.md, principles 4 and 7). schema.graphql
+ * declares each Subscription field with @live: the gateway follows the channels, checks access
+ * with `_chatAccess` and replays with `_messagesAfter`. Most events carry their payload
+ * (liveEvents.ts); when a subscriber's selection needs more, the gateway sends the subscription's
+ * primary fetch here with the event in `extensions.liveEvent`, and the `resolve` functions below
+ * turn it into the payload. Subscribing directly is refused.
  */
 
 type PayloadEvent = Extract<LiveEvent, { type: 'messageAdded' | 'messageUpdated' | 'receiptUpdated' }>;
@@ -92,15 +94,15 @@ export const subscriptionResolvers: SubscriptionResolvers = {
 const MAX_REPLAY = 500;
 
 /**
- * Replay before live (design.md, principle 3): the caller's messages of a chat after `afterSeq`,
- * oldest first. The gateway pages through them, then switches to live events.
+ * Replay before live (design.md, principle 3): a chat's messages after `afterSeq`, oldest first,
+ * for a member or for a follower of the chat's channel (the gateway's reconcile). The gateway
+ * pages through them, then switches to live events.
  */
 async function messagesAfter(
   _: unknown,
   args: Query_MessagesAfterArgs,
   ctx: ChatsContext,
 ): Promise<Message[]> {
-  requireUser(ctx);
   if (args.first < 1 || args.first > MAX_REPLAY)
     throw badInput(`first must be between 1 and ${MAX_REPLAY}`, 'first');
   if (args.afterSeq < 0) throw badInput('afterSeq must be at least 0', 'afterSeq');
@@ -112,14 +114,18 @@ async function messagesAfter(
   });
 }
 
-/** Every chat the caller is in: `messageAdded(chatId: null)` listens to all of them. */
-async function myChatIds(_: unknown, __: unknown, ctx: ChatsContext): Promise<string[]> {
+/**
+ * Which chats a subscriber may follow (`@live(access:)`): the one asked for, if a member
+ * (NOT_FOUND otherwise, as for any read of it), or, with no chatId, every chat they are in.
+ */
+async function chatAccessKeys(_: unknown, args: Query_ChatAccessArgs, ctx: ChatsContext): Promise<string[]> {
   const userId = requireUser(ctx);
+  if (args.chatId != null) return [(await chatAccess(ctx, args.chatId)).chat.id];
   const rows = await ctx.db.chatMember.findMany({ where: { userId }, select: { chatId: true } });
   return rows.map((row) => row.chatId);
 }
 
 /** Queries only the gateway sends (`@inaccessible`: not part of the client API). */
 export const gatewayQueryResolvers = {
-  Query: { _messagesAfter: messagesAfter, _myChatIds: myChatIds },
+  Query: { _messagesAfter: messagesAfter, _chatAccess: chatAccessKeys },
 } satisfies Resolvers;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { TrustedKeys } from '@switchboard/core';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { defaultLog } from '@switchboard/observability';
@@ -18,7 +19,8 @@ export { DEV_MEDIA_URL_SECRET } from './signedUrls.ts';
 
 export interface MediaConfig {
   databaseUrl: string;
-  internalSecret: string;
+  /** Public keys of the issuers of internal identities (the gateway). */
+  trustedKeys: TrustedKeys;
   development: boolean;
   /** Directory of the local content-addressed storage (the worker reads the same one). */
   storageDir: string;
@@ -56,7 +58,7 @@ export async function createServer(config: MediaConfig) {
     name: 'media',
     typeDefs,
     resolvers,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: config.development,
     context: (identity) => ({ identity, db, urls, media: createMediaLoader(db, identity) }),
     routes: (app) => {

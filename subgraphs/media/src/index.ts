@@ -17,7 +17,7 @@ if (env.NODE_ENV === 'production' && !env.MEDIA_PUBLIC_URL)
   );
 const server = await createServer({
   databaseUrl: env.DATABASE_URL,
-  internalSecret: env.INTERNAL_SECRET,
+  trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   development: env.NODE_ENV !== 'production',
   storageDir: env.MEDIA_STORAGE_DIR,
   urlSecret: env.MEDIA_URL_SECRET,

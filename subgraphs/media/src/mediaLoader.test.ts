@@ -45,11 +45,13 @@ describe('media loader', () => {
     const [chatId, otherChat] = [randomUUID(), randomUUID()];
     const [granted, notGranted] = await Promise.all([media(randomUUID()), media(randomUUID())]);
     await db.mediaGrant.create({ data: { mediaId: granted.id, chatId } });
-    const forChat = createMediaLoader(db, { userId: null, delivery: { chatId } });
+    const forChat = createMediaLoader(db, { userId: null, delivery: { channel: `chat:${chatId}` } });
     expect((await forChat.load(granted.id))?.id).toBe(granted.id);
     expect(await forChat.load(notGranted.id)).toBeNull();
     expect(
-      await createMediaLoader(db, { userId: null, delivery: { chatId: otherChat } }).load(granted.id),
+      await createMediaLoader(db, { userId: null, delivery: { channel: `chat:${otherChat}` } }).load(
+        granted.id,
+      ),
     ).toBeNull();
   });
 
@@ -63,9 +65,10 @@ describe('media loader', () => {
     });
     const shared = await media(owner);
     expect((await createMediaLoader(db, { userId: member }).load(shared.id))?.id).toBe(shared.id);
-    expect((await createMediaLoader(db, { userId: null, delivery: { chatId } }).load(shared.id))?.id).toBe(
-      shared.id,
-    );
+    expect(
+      (await createMediaLoader(db, { userId: null, delivery: { channel: `chat:${chatId}` } }).load(shared.id))
+        ?.id,
+    ).toBe(shared.id);
     expect(await createMediaLoader(db, { userId: stranger }).load(shared.id)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { Identity } from '@switchboard/core';
+import { deliveryKey, type Identity } from '@switchboard/core';
 import DataLoader from 'dataloader';
 import type { Media, PrismaClient } from './generated/prisma/client.ts';
 
@@ -23,7 +23,8 @@ export type MediaLoader = DataLoader<string, Media | null>;
  */
 export function createMediaLoader(db: PrismaClient, identity: Identity): MediaLoader {
   const userId = identity.userId;
-  const deliveryChatId = identity.delivery?.chatId ?? null;
+  const deliveryChat = deliveryKey(identity, 'chat');
+  const deliveryChatId = deliveryChat && UUID.test(deliveryChat) ? deliveryChat.toLowerCase() : null;
   const signedIn = userId !== null || identity.delivery !== undefined;
   return new DataLoader(async (keys: readonly string[]) => {
     const ids = keys.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());

@@ -1,11 +1,14 @@
-import type { LivePublisher } from '@switchboard/messaging';
+import { liveChannel, type LivePublisher } from '@switchboard/messaging';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import type { PresenceStore } from './presenceStore.ts';
+import type { ConnectionChange, GatewaySession, PresenceStore, StatusChange } from './presenceStore.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Live connections as gateways report them (heartbeats with expiry, not trust): a user is online
- * while any connection is renewed in time, AWAY once idle for `awayAfterMs`. Every change of
- * status is announced as a presenceChanged live event; going offline also records lastSeenAt.
+ * Live connections as gateways report them over their streams (presenceService.ts): a user is
+ * online while any gateway whose lease is current holds a connection of theirs, AWAY once idle for
+ * `awayAfterMs`. The store reports each change of status to exactly one caller, which announces it
+ * as a presenceChanged live event; going offline also records lastSeenAt.
  */
 export function createConnections(
   db: PrismaClient,
@@ -13,37 +16,48 @@ export function createConnections(
   live: LivePublisher,
   awayAfterMs: number,
 ) {
-  const wentOffline = async (userId: string, at: Date) => {
-    await store.clearAway(userId);
-    await db.lastSeen.upsert({
-      where: { userId },
-      create: { userId, lastSeenAt: at },
-      update: { lastSeenAt: at },
-    });
-    await live.publish({ type: 'presenceChanged', userId });
-  };
+  async function announce(changes: readonly StatusChange[]) {
+    const offline = changes.filter((change) => change.status === 'OFFLINE' && UUID.test(change.userId));
+    if (offline.length > 0) {
+      // One statement per batch; a later last-seen time is never replaced by an earlier one.
+      await db.$executeRaw`
+        INSERT INTO presence."LastSeen" ("userId", "lastSeenAt")
+        SELECT * FROM unnest(${offline.map((c) => c.userId)}::uuid[], ${offline.map((c) => new Date(c.at))}::timestamptz[])
+        ON CONFLICT ("userId") DO UPDATE
+        SET "lastSeenAt" = GREATEST(presence."LastSeen"."lastSeenAt", EXCLUDED."lastSeenAt")`;
+    }
+    await Promise.all(
+      changes.map((change) =>
+        live.publish(liveChannel.presence(change.userId), { type: 'presenceChanged', userId: change.userId }),
+      ),
+    );
+  }
 
   return {
-    async alive(userId: string, connectionId: string, ttlMs: number, active: boolean) {
-      const wasOnline = (await store.onlineAmong([userId])).has(userId);
-      if (active || !wasOnline) await store.markActive(userId);
-      await store.touch(userId, connectionId, ttlMs);
-      // Online again, or active again after being announced AWAY.
-      const cameBack = active && (await store.clearAway(userId));
-      if (!wasOnline || cameBack) await live.publish({ type: 'presenceChanged', userId });
+    register: (session: GatewaySession) => store.register(session),
+    /** Applies one batch from a gateway; false when its session is gone (it must register again). */
+    async apply(session: GatewaySession, changes: readonly ConnectionChange[], snapshotComplete: boolean) {
+      const result = await store.applyBatch(session, changes, snapshotComplete);
+      if (result === null) return false;
+      await announce(result);
+      return true;
     },
-    async closed(userId: string, connectionId: string) {
-      if (await store.drop(userId, connectionId)) await wentOffline(userId, new Date());
+    /** The gateway ended its stream on purpose: its connections are closed now, not at lease end. */
+    async release(session: GatewaySession) {
+      await announce(await store.release(session));
     },
     /**
-     * Announces users whose connections all expired (their gateway died without saying so), and
-     * users who went idle (AWAY).
+     * Announces the users of gateways whose lease ran out (they died without saying so), and users
+     * who went idle (AWAY).
      */
     async sweep() {
-      for (const { userId, expiredAt } of await store.claimExpired())
-        await wentOffline(userId, new Date(expiredAt));
-      for (const userId of await store.claimIdle(Date.now() - awayAfterMs))
-        await live.publish({ type: 'presenceChanged', userId });
+      for (;;) {
+        const expired = await store.expireLeases();
+        if (expired.length === 0) break;
+        await announce(expired);
+      }
+      for (const userId of await store.claimIdle(awayAfterMs))
+        await live.publish(liveChannel.presence(userId), { type: 'presenceChanged', userId });
     },
   };
 }

@@ -1,7 +1,6 @@
 import type { Identity } from '@switchboard/core';
 import type { LivePublisher } from '@switchboard/messaging';
 import type { PresenceConfig } from './config.ts';
-import type { Connections } from './connections.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { PresenceStore } from './presenceStore.ts';
 import type { TypingTimers } from './typing.ts';
@@ -13,7 +12,6 @@ export interface PresenceContext {
   store: PresenceStore;
   live: LivePublisher;
   typing: TypingTimers;
-  connections: Connections;
   config: PresenceConfig;
   /** The live event a subscription payload is being resolved for (from the gateway). */
   liveEvent: unknown;

@@ -1,14 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { createSubgraphServer } from '@switchboard/subgraph';
+import { createSubgraphServer, type RunningServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher, redisConnection } from '@switchboard/messaging';
-import { defaultLog } from '@switchboard/observability';
+import {
+  createMetricsRegistry,
+  defaultLog,
+  presenceStreamMetrics,
+  type PresenceStreamStats,
+} from '@switchboard/observability';
+import { createRpcServer } from '@switchboard/rpc';
 import { parse } from 'graphql';
 import type { PresenceConfig } from './config.ts';
 import type { PresenceContext } from './context.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { createConnections, sweeper } from './connections.ts';
-import { createPresenceStore } from './presenceStore.ts';
+import { presenceService } from './presenceService.ts';
+import { createPresenceStore, presenceKeyPrefix } from './presenceStore.ts';
 import { resolvers } from './resolvers.ts';
 import { createTypingTimers } from './typing.ts';
 
@@ -16,21 +23,44 @@ export type { PresenceConfig } from './config.ts';
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
-/** Builds the presence subgraph without listening (style.md: no side effects). */
+export interface RunningPresence extends RunningServer {
+  /** Base URL of the gRPC server (PRESENCE_RPC_URL of the gateways). */
+  rpcUrl: string;
+  rpcPort: number;
+}
+
+/**
+ * Builds the presence subgraph without listening (style.md: no side effects): GraphQL for the
+ * gateway's queries and subscription payloads, and a gRPC port for the gateways' connection streams.
+ */
 export async function createServer(config: PresenceConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl) });
   const redis = redisConnection(config.redisUrl, { maxRetriesPerRequest: 2 });
-  const store = createPresenceStore(redis);
+  const store = createPresenceStore(redis, { tag: config.redisTag });
   const live = createLivePublisher(config.redisUrl);
-  const typing = createTypingTimers(redis, live, config.typingTtlMs);
+  const typing = createTypingTimers(redis, live, config.typingTtlMs, presenceKeyPrefix(config.redisTag));
   const connections = createConnections(db, store, live, config.awayAfterMs);
-  return createSubgraphServer<PresenceContext>({
+  const stats: PresenceStreamStats = {
+    streamsOpen: 0,
+    batches: 0,
+    changes: { OPENED: 0, ACTIVE: 0, CLOSED: 0 },
+  };
+  const metrics = createMetricsRegistry({ service: 'presence' });
+  presenceStreamMetrics(metrics, stats);
+  const stream = presenceService(connections, stats);
+  const rpc = createRpcServer({
+    name: 'presence',
+    trustedKeys: config.trustedKeys,
+    routes: (router) => router.service(stream.service, stream.impl),
+  });
+  const server = await createSubgraphServer<PresenceContext>({
     name: 'presence',
     typeDefs,
     resolvers,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: config.development,
-    context: (identity, liveEvent) => ({ identity, db, store, live, typing, connections, config, liveEvent }),
+    context: (identity, liveEvent) => ({ identity, db, store, live, typing, config, liveEvent }),
+    observability: { metrics },
     background: sweeper(connections, config.sweepIntervalMs ?? 1000, defaultLog({ service: 'presence' })),
     healthCheck: async () => {
       await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
@@ -41,4 +71,21 @@ export async function createServer(config: PresenceConfig) {
       redis.disconnect();
     },
   });
+  return {
+    app: server.app,
+    async listen(port: number, host = '127.0.0.1'): Promise<RunningPresence> {
+      const running = await server.listen(port, host);
+      const rpcServer = await rpc.listen(config.rpcPort, host);
+      return {
+        ...running,
+        rpcUrl: rpcServer.url,
+        rpcPort: rpcServer.port,
+        async stop() {
+          // Streams end with `unavailable` first: gateways reconnect (here or to another process).
+          await rpcServer.close();
+          await running.stop();
+        },
+      };
+    },
+  };
 }

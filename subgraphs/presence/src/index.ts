@@ -9,10 +9,11 @@ refuseDevSecretsInProduction(env);
 setupObservability('presence', env);
 const server = await createServer({
   databaseUrl: env.DATABASE_URL,
-  internalSecret: env.INTERNAL_SECRET,
+  trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   development: env.NODE_ENV !== 'production',
   redisUrl: env.REDIS_URL,
   awayAfterMs: env.AWAY_AFTER_MS,
   typingTtlMs: env.TYPING_TTL_MS,
+  rpcPort: env.RPC_PORT,
 });
 await serveSubgraph('presence', server, env);

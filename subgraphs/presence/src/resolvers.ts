@@ -1,9 +1,17 @@
-import { DateTime, badInput, forbidden, isSignedIn, notFound, unauthenticated } from '@switchboard/core';
+import {
+  DateTime,
+  badInput,
+  deliveryKey,
+  forbidden,
+  isSignedIn,
+  notFound,
+  unauthenticated,
+} from '@switchboard/core';
 import type { LiveEvent } from '@switchboard/messaging';
 import type {
-  Mutation_ConnectionAliveArgs,
-  Mutation_ConnectionClosedArgs,
   MutationSetTypingArgs,
+  Query_PresenceAccessArgs,
+  Query_TypingAccessArgs,
   Resolvers,
 } from './__generated__/resolvers-types.ts';
 import type { PresenceContext } from './context.ts';
@@ -11,7 +19,17 @@ import { presenceOf } from './status.ts';
 import type { UserRepresentation } from './userRepresentation.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MAX_TTL_MS = 5 * 60_000;
+const MAX_PRESENCE_USERS = 100;
+
+/** The caller's membership of a chat, from presence's projection of chats' membership events. */
+async function memberOf(context: PresenceContext, chatId: string, userId: string) {
+  if (!UUID.test(chatId)) throw notFound('Chat');
+  const member = await context.db.chatMembership.findUnique({
+    where: { chatId_userId: { chatId: chatId.toLowerCase(), userId } },
+  });
+  if (!member) throw notFound('Chat');
+  return member;
+}
 
 function requireUser(context: PresenceContext): string {
   if (!context.identity.userId) throw unauthenticated();
@@ -44,36 +62,37 @@ export const resolvers: Resolvers = {
         ? presenceOf(context, user.id, user.lastSeenVisibility === 'NOBODY')
         : { status: 'OFFLINE', lastSeenAt: null },
   },
+  Query: {
+    // @live access of `typing`: members only, like setTyping.
+    async _typingAccess(_root: unknown, args: Query_TypingAccessArgs, context: PresenceContext) {
+      return [(await memberOf(context, args.chatId, requireUser(context))).chatId];
+    },
+    // @live access of `presenceChanged`: any signed-in user may watch up to 100 users.
+    _presenceAccess(_root: unknown, args: Query_PresenceAccessArgs, context: PresenceContext) {
+      requireUser(context);
+      const userIds = [...new Set(args.userIds)];
+      if (userIds.length === 0 || userIds.length > MAX_PRESENCE_USERS)
+        throw badInput(`userIds takes 1 to ${MAX_PRESENCE_USERS} ids`, 'userIds');
+      return userIds;
+    },
+  },
   Mutation: {
     async setTyping(_root: unknown, args: MutationSetTypingArgs, context: PresenceContext) {
       const userId = requireUser(context);
-      if (!UUID.test(args.chatId)) throw notFound('Chat');
-      // Membership comes from presence's projection of chats' membership events.
-      const member = await context.db.chatMembership.findUnique({
-        where: { chatId_userId: { chatId: args.chatId.toLowerCase(), userId } },
-      });
-      if (!member) throw notFound('Chat');
+      const member = await memberOf(context, args.chatId, userId);
       await context.typing.set(member.chatId, userId, args.isTyping);
-      return true;
-    },
-    async _connectionAlive(_root: unknown, args: Mutation_ConnectionAliveArgs, context: PresenceContext) {
-      const userId = requireUser(context);
-      if (args.ttlMs < 1000 || args.ttlMs > MAX_TTL_MS) throw badInput('ttlMs out of range', 'ttlMs');
-      await context.connections.alive(userId, args.connectionId, args.ttlMs, args.active);
-      return true;
-    },
-    async _connectionClosed(_root: unknown, args: Mutation_ConnectionClosedArgs, context: PresenceContext) {
-      await context.connections.closed(requireUser(context), args.connectionId);
       return true;
     },
   },
   Subscription: {
     typing: {
       subscribe: servedByGateway,
-      resolve(_root: unknown, _args: unknown, context: PresenceContext) {
+      async resolve(_root: unknown, _args: unknown, context: PresenceContext) {
         const event = liveEventOf(context, 'typing');
-        // A delivery is scoped to the one chat the gateway checked its subscribers' membership of.
-        if (context.identity.delivery?.chatId !== event.chatId) throw notFound('Chat');
+        // A subscriber reads it as a member; a delivery is scoped to the one chat the gateway
+        // checked its subscribers' membership of.
+        if (context.identity.userId) await memberOf(context, event.chatId, context.identity.userId);
+        else if (deliveryKey(context.identity, 'chat') !== event.chatId) throw notFound('Chat');
         return {
           chatId: event.chatId,
           isTyping: event.isTyping,

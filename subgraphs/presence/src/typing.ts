@@ -1,7 +1,19 @@
-import type { LivePublisher } from '@switchboard/messaging';
+import { liveChannel, type LivePublisher } from '@switchboard/messaging';
 import type { Redis } from 'ioredis';
+import { presenceKeyPrefix } from './presenceStore.ts';
 
-const typingKey = (chatId: string, userId: string) => `presence:typing:${chatId}:${userId}`;
+/** Someone started or stopped typing in a chat; it carries the `typing` payload as presence answers it. */
+const typingEvent = (chatId: string, userId: string, isTyping: boolean) =>
+  [
+    liveChannel.chat(chatId),
+    {
+      type: 'typing',
+      chatId,
+      userId,
+      isTyping,
+      data: { __typename: 'TypingEvent', chatId, isTyping, user: { __typename: 'User', id: userId } },
+    },
+  ] as const;
 
 export interface TypingTimers {
   set(chatId: string, userId: string, isTyping: boolean): Promise<void>;
@@ -14,7 +26,13 @@ export interface TypingTimers {
  * (on this or another presence process). Clients should also time the indicator out themselves:
  * if this process dies, nobody announces the end.
  */
-export function createTypingTimers(redis: Redis, live: LivePublisher, ttlMs: number): TypingTimers {
+export function createTypingTimers(
+  redis: Redis,
+  live: LivePublisher,
+  ttlMs: number,
+  prefix: string = presenceKeyPrefix(),
+): TypingTimers {
+  const typingKey = (chatId: string, userId: string) => `${prefix}typing:${chatId}:${userId}`;
   const timers = new Map<string, NodeJS.Timeout>();
   return {
     async set(chatId, userId, isTyping) {
@@ -23,13 +41,13 @@ export function createTypingTimers(redis: Redis, live: LivePublisher, ttlMs: num
       timers.delete(key);
       if (!isTyping) {
         const existed = await redis.del(key);
-        if (existed) await live.publish({ type: 'typing', chatId, userId, isTyping: false });
+        if (existed) await live.publish(...typingEvent(chatId, userId, false));
         return;
       }
       const expiresAt = Date.now() + ttlMs;
       const previous = await redis.set(key, String(expiresAt), 'PX', ttlMs, 'GET');
       // Announce the start once; renewals only push the expiry out.
-      if (previous === null) await live.publish({ type: 'typing', chatId, userId, isTyping: true });
+      if (previous === null) await live.publish(...typingEvent(chatId, userId, true));
       timers.set(
         key,
         setTimeout(() => {
@@ -37,7 +55,7 @@ export function createTypingTimers(redis: Redis, live: LivePublisher, ttlMs: num
           void redis.get(key).then(async (value) => {
             if (value !== null && Number(value) > Date.now()) return; // renewed elsewhere
             await redis.del(key);
-            await live.publish({ type: 'typing', chatId, userId, isTyping: false });
+            await live.publish(...typingEvent(chatId, userId, false));
           });
         }, ttlMs + 50),
       );

@@ -19,7 +19,7 @@ export async function createServer(config: UsersConfig) {
     name: 'users',
     typeDefs,
     resolvers,
-    internalSecret: config.internalSecret,
+    trustedKeys: config.trustedKeys,
     development: config.development,
     context: (identity) => ({ identity, db, config, users: createUserLoader(db) }),
     healthCheck: async () => {

@@ -3,15 +3,18 @@ import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
 import { env } from './env.ts';
+import { refusePushAllowHostsInProduction } from './pushTargets.ts';
 
 refuseDevSecretsInProduction(env);
+refusePushAllowHostsInProduction(env);
 // Sets the logger and (with OTEL_EXPORTER_OTLP_ENDPOINT) the tracer provider this process's server uses.
 setupObservability('users', env);
 const server = await createServer({
   databaseUrl: env.DATABASE_URL,
-  internalSecret: env.INTERNAL_SECRET,
+  trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   development: env.NODE_ENV !== 'production',
   jwtSecret: env.JWT_SECRET,
   tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
+  push: { allowHosts: env.PUSH_ALLOW_HOSTS },
 });
 await serveSubgraph('users', server, env);

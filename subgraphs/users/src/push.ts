@@ -1,21 +1,28 @@
-import { createPublicKey } from 'node:crypto';
-import { badInput } from '@switchboard/core';
+import { createPublicKey, randomUUID } from 'node:crypto';
+import { badInput, forbidden } from '@switchboard/core';
 import type { MutationRegisterPushSubscriptionArgs, Resolvers } from './__generated__/resolvers-types.ts';
 import type { UsersContext } from './context.ts';
 import { decodeBase64Url } from './input.ts';
+import { pushTargetRefusal } from './pushTargets.ts';
 import { requireUser } from './requireUser.ts';
 
 const MAX_ENDPOINT = 2048;
-const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** The worker will POST to it: https only, except a local push service in development (tests). */
-function parseEndpoint(endpoint: string, development: boolean): string {
-  const url = endpoint.length <= MAX_ENDPOINT && URL.canParse(endpoint) ? new URL(endpoint) : null;
-  const allowed =
-    url?.protocol === 'https:' || (development && url?.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname));
-  if (!allowed)
-    throw badInput(`endpoint must be an https URL of at most ${MAX_ENDPOINT} characters`, 'endpoint');
-  return endpoint;
+/**
+ * The worker will POST to it: an https URL of a public push service (pushTargets.ts), or a host
+ * PUSH_ALLOW_HOSTS names (development). Returns the URL as WHATWG serialises it, so what was
+ * checked is what is sent to. Every refusal reads the same, so a caller cannot probe which
+ * internal names resolve.
+ */
+async function parseEndpoint(endpoint: string, context: UsersContext): Promise<string> {
+  const refusal =
+    endpoint.length > MAX_ENDPOINT ? 'too long' : await pushTargetRefusal(endpoint, context.config.push);
+  if (refusal !== null)
+    throw badInput(
+      `endpoint must be an https URL of a public push service, at most ${MAX_ENDPOINT} characters`,
+      'endpoint',
+    );
+  return new URL(endpoint).href;
 }
 
 /** An uncompressed P-256 point (0x04 || x || y) that is on the curve; RFC 8291 needs it for ECDH. */
@@ -43,18 +50,23 @@ async function registerPushSubscription(
   context: UsersContext,
 ) {
   const userId = requireUser(context);
-  const endpoint = parseEndpoint(input.endpoint, context.config.development);
   if (!isP256Point(decodeBase64Url(input.p256dh)))
     throw badInput('p256dh must be base64url of an uncompressed P-256 public key (65 bytes)', 'p256dh');
   if (decodeBase64Url(input.auth)?.length !== 16)
     throw badInput('auth must be base64url of 16 bytes', 'auth');
-  const keys = { p256dh: input.p256dh, auth: input.auth };
-  // An endpoint belongs to one browser profile: registering it again moves it to the caller.
-  await context.db.pushSubscription.upsert({
-    where: { endpoint },
-    create: { userId, endpoint, ...keys },
-    update: { userId, ...keys },
-  });
+  const endpoint = await parseEndpoint(input.endpoint, context);
+  // An endpoint belongs to one browser profile. Its owner may register it again (new keys); another
+  // account takes it over only with the same keys, i.e. from that browser (someone who signed in
+  // there). Anyone else learned the URL elsewhere and must not redirect its pushes: FORBIDDEN.
+  // One statement, so two concurrent registrations cannot both win.
+  const stored = await context.db.$executeRaw`
+    INSERT INTO "users"."PushSubscription" (id, "userId", endpoint, p256dh, auth)
+    VALUES (${randomUUID()}::uuid, ${userId}::uuid, ${endpoint}, ${input.p256dh}, ${input.auth})
+    ON CONFLICT (endpoint) DO UPDATE
+      SET "userId" = EXCLUDED."userId", p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth
+      WHERE "PushSubscription"."userId" = EXCLUDED."userId"
+         OR ("PushSubscription".p256dh = EXCLUDED.p256dh AND "PushSubscription".auth = EXCLUDED.auth)`;
+  if (stored === 0) throw forbidden('This push endpoint is registered to another account');
   return true;
 }
 

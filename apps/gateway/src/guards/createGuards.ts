@@ -3,6 +3,7 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ErrorCode, appError, type Identity } from '@switchboard/core';
 import {
   GraphQLError,
+  Kind,
   type DocumentNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -44,7 +45,9 @@ export interface GuardContext {
 interface GuardedOperation {
   schema: GraphQLSchema;
   document: DocumentNode;
-  operation: OperationDefinitionNode;
+  /** Undefined when the request names no operation of the document (checked all the same). */
+  operation: OperationDefinitionNode | undefined;
+  operationName?: string | null | undefined;
   /** SHA-256 of the document text (for APQ, the hash the client sent and Apollo verified). */
   queryHash: string;
   variables: Record<string, unknown> | null | undefined;
@@ -61,14 +64,21 @@ export interface SocketGuard {
     extensions?: Record<string, unknown> | null;
   }): Promise<string | GraphQLError>;
   check(
-    operation: Omit<GuardedOperation, 'queryHash' | 'clientAddress'> & {
-      source: string;
-      request: IncomingMessage;
-    },
+    operation: Omit<GuardedOperation, 'queryHash'> & { source: string },
   ): Promise<GraphQLError | undefined>;
 }
 
 const httpStatus: Record<string, number> = { FORBIDDEN: 403, QUERY_TOO_COMPLEX: 400, RATE_LIMITED: 429 };
+
+/** The request names no operation of its document. */
+function unknownOperation(operationName: string | null | undefined): GraphQLError {
+  return appError(
+    ErrorCode.BAD_REQUEST,
+    operationName
+      ? `Unknown operation named "${operationName}"`
+      : 'Must provide an operationName when the document has several operations',
+  );
+}
 
 /** A guard's refusal with its HTTP status (and Retry-After), which Apollo takes from `extensions.http`. */
 function forHttp(error: GraphQLError): GraphQLError {
@@ -103,21 +113,37 @@ export async function createGuards(
   const addressOf = (request: IncomingMessage) =>
     clientAddress(request, config.rateLimits?.trustedProxyHops ?? 0);
 
-  /** Safelist, limits, then the rate limit: the first refusal wins, and a refused operation costs no budget. */
+  /**
+   * Safelist, limits, then the rate limit: the first refusal wins, and a refused operation costs no
+   * budget. A request that names no operation of its document (several and no operationName, or an
+   * unknown name) is the client's mistake: BAD_REQUEST, after the safelist and the limits (which
+   * then apply to every operation in the document).
+   */
   async function check(op: GuardedOperation): Promise<GraphQLError | undefined> {
     const notAllowed = safelist?.check(op.queryHash, op.document);
     if (notAllowed) return notAllowed;
-    const measure = measureOperation(
-      op.schema,
-      op.document,
-      op.operation,
-      op.variables,
-      limits.defaultListSize,
-    );
-    const tooComplex = exceededLimit(measure, limits);
-    if (tooComplex) return tooComplex;
+    const operations = op.operation
+      ? [op.operation]
+      : op.document.definitions.filter(
+          (definition): definition is OperationDefinitionNode =>
+            definition.kind === Kind.OPERATION_DEFINITION,
+        );
+    let rootFields = 0;
+    for (const operation of operations) {
+      const measure = measureOperation(
+        op.schema,
+        op.document,
+        operation,
+        op.variables,
+        limits.defaultListSize,
+      );
+      const tooComplex = exceededLimit(measure, limits);
+      if (tooComplex) return tooComplex;
+      rootFields = measure.rootFields;
+    }
+    if (!op.operation) return unknownOperation(op.operationName);
     if (rateLimiter && op.operation.operation === 'mutation')
-      return rateLimiter.consume(op, Math.max(1, measure.rootFields));
+      return rateLimiter.consume(op, Math.max(1, rootFields));
     return undefined;
   }
 
@@ -127,11 +153,12 @@ export async function createGuards(
         async didResolveOperation({ request, schema, document, operation, queryHash, contextValue }) {
           // Operations sent over the WebSocket were checked in onSubscribe; they come through
           // `executeOperation`, which has no `http`.
-          if (!request.http || !operation) return;
+          if (!request.http) return;
           const refused = await check({
             schema,
             document,
-            operation,
+            operation: operation ?? undefined,
+            operationName: request.operationName,
             queryHash,
             variables: request.variables,
             userId: contextValue.identity.userId,
@@ -153,8 +180,7 @@ export async function createGuards(
         appError(ErrorCode.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound')
       );
     },
-    check: ({ source, request, ...operation }) =>
-      check({ ...operation, queryHash: sha256(source), clientAddress: addressOf(request) }),
+    check: ({ source, ...operation }) => check({ ...operation, queryHash: sha256(source) }),
   };
 
   return {

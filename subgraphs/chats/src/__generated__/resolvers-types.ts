@@ -202,17 +202,21 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** For the gateway's subscriptions (@live access): the chat if a member, or with no chatId all of theirs. */
+  _chatAccess: Array<Scalars['ID']['output']>;
   /**
-   * For the gateway's subscriptions: the caller's messages of a chat with seq > afterSeq, oldest
-   * first, at most `first` (1-500): the replay before switching to live events.
+   * For the gateway's subscriptions (@liveReplay): a chat's messages with seq > afterSeq, oldest
+   * first, at most `first` (1-500).
    */
   _messagesAfter: Array<Message>;
-  /** For the gateway's subscriptions: every chat the caller is a member of. */
-  _myChatIds: Array<Scalars['ID']['output']>;
   /** A chat the caller is a member of; NOT_FOUND otherwise. */
   chat?: Maybe<Chat>;
   /** The caller's chats, most recently active first. */
   chats: ChatConnection;
+};
+
+export type Query_ChatAccessArgs = {
+  chatId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type Query_MessagesAfterArgs = {
@@ -397,7 +401,6 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   Chat: ResolverTypeWrapper<ChatModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ChatConnection: ResolverTypeWrapper<
     Omit<ChatConnection, 'edges'> & { edges: Array<ResolversTypes['ChatEdge']> }
@@ -424,13 +427,13 @@ export type ResolversTypes = ResolversObject<{
   SendMessageInput: SendMessageInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<User>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Chat: ChatModel;
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   ChatConnection: Omit<ChatConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChatEdge']> };
   ChatEdge: Omit<ChatEdge, 'node'> & { node: ResolversParentTypes['Chat'] };
@@ -450,7 +453,44 @@ export type ResolversParentTypes = ResolversObject<{
   SendMessageInput: SendMessageInput;
   Subscription: Record<PropertyKey, never>;
   User: User;
+  String: Scalars['String']['output'];
 }>;
+
+export type LiveDirectiveArgs = {
+  access?: Maybe<Scalars['String']['input']>;
+  channel: Scalars['String']['input'];
+  events?: Maybe<Array<Scalars['String']['input']>>;
+  revokedOn?: Maybe<Scalars['String']['input']>;
+};
+
+export type LiveDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = ChatsContext,
+  Args = LiveDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type LiveReplayDirectiveArgs = {
+  cursor: Scalars['String']['input'];
+  orderBy: Scalars['String']['input'];
+  query: Scalars['String']['input'];
+};
+
+export type LiveReplayDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = ChatsContext,
+  Args = LiveReplayDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ViewerDirectiveArgs = {};
+
+export type ViewerDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = ChatsContext,
+  Args = ViewerDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ChatResolvers<
   ContextType = ChatsContext,
@@ -643,13 +683,13 @@ export type QueryResolvers<
   ContextType = ChatsContext,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = ResolversObject<{
+  _chatAccess?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, Partial<Query_ChatAccessArgs>>;
   _messagesAfter?: Resolver<
     Array<ResolversTypes['Message']>,
     ParentType,
     ContextType,
     RequireFields<Query_MessagesAfterArgs, 'afterSeq' | 'chatId' | 'first'>
   >;
-  _myChatIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   chat?: Resolver<Maybe<ResolversTypes['Chat']>, ParentType, ContextType, RequireFields<QueryChatArgs, 'id'>>;
   chats?: Resolver<ResolversTypes['ChatConnection'], ParentType, ContextType, Partial<QueryChatsArgs>>;
 }>;
@@ -724,4 +764,10 @@ export type Resolvers<ContextType = ChatsContext> = ResolversObject<{
   ReceiptUpdate?: ReceiptUpdateResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+}>;
+
+export type DirectiveResolvers<ContextType = ChatsContext> = ResolversObject<{
+  live?: LiveDirectiveResolver<any, any, ContextType>;
+  liveReplay?: LiveReplayDirectiveResolver<any, any, ContextType>;
+  viewer?: ViewerDirectiveResolver<any, any, ContextType>;
 }>;

@@ -47,7 +47,7 @@ export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHa
           WHERE "attachmentIds" @> ARRAY[${mediaId}]::uuid[]
           ORDER BY "createdAt" DESC
           LIMIT ${MAX_MESSAGES_PER_MEDIA}`;
-        await Promise.all(messages.map((message) => live.publish(messageUpdated(message))));
+        await Promise.all(messages.map((message) => live.publish(...messageUpdated(message))));
         return;
       }
       default:
@@ -68,7 +68,7 @@ export function openChatsProjections(databaseUrl: string, redisUrl: string) {
   };
 }
 
-/** The tables these projections own: emptied, then refilled from history, by a rebuild. */
+/** The tables these projections own (a rebuild replays what the outboxes kept over them). */
 export const projectionTables = {
   schema: 'chats',
   tables: ['BlockProjection', 'AttachableMedia', 'ProjectionVersion'],

@@ -46,7 +46,7 @@ export function openMediaProjections(databaseUrl: string) {
   return { handle: mediaProjections(db), close: () => db.$disconnect() };
 }
 
-/** The tables these projections own: emptied, then refilled from history, by a rebuild. */
+/** The tables these projections own (a rebuild replays what the outboxes kept over them). */
 export const projectionTables = {
   schema: 'media',
   tables: ['ChatMembership', 'MediaGrant', 'AvatarGrant', 'ProjectionVersion'],

@@ -21,22 +21,8 @@ export type LastSeenVisibility = 'EVERYONE' | 'NOBODY';
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Gateway only: a live connection of the caller is open; renew within ttlMs or it expires. */
-  _connectionAlive: Scalars['Boolean']['output'];
-  /** Gateway only: a live connection of the caller closed. */
-  _connectionClosed: Scalars['Boolean']['output'];
   /** Members only; expires by itself after a few seconds. */
   setTyping: Scalars['Boolean']['output'];
-};
-
-export type Mutation_ConnectionAliveArgs = {
-  active: Scalars['Boolean']['input'];
-  connectionId: Scalars['ID']['input'];
-  ttlMs: Scalars['Int']['input'];
-};
-
-export type Mutation_ConnectionClosedArgs = {
-  connectionId: Scalars['ID']['input'];
 };
 
 export type MutationSetTypingArgs = {
@@ -53,12 +39,29 @@ export type Presence = {
 
 export type PresenceEvent = {
   __typename?: 'PresenceEvent';
+  /** Null when the user hides it (lastSeenVisibility NOBODY) from the caller. */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
   status: PresenceStatus;
   user: User;
 };
 
 export type PresenceStatus = 'AWAY' | 'OFFLINE' | 'ONLINE';
+
+export type Query = {
+  __typename?: 'Query';
+  /** For the gateway's presence subscriptions (@live access): 1 to 100 distinct user ids. */
+  _presenceAccess: Array<Scalars['ID']['output']>;
+  /** For the gateway's typing subscriptions (@live access): the chat, if the caller is a member. */
+  _typingAccess: Array<Scalars['ID']['output']>;
+};
+
+export type Query_PresenceAccessArgs = {
+  userIds: Array<Scalars['ID']['input']>;
+};
+
+export type Query_TypingAccessArgs = {
+  chatId: Scalars['ID']['input'];
+};
 
 export type Subscription = {
   __typename?: 'Subscription';
@@ -203,10 +206,10 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Presence: ResolverTypeWrapper<Presence>;
   PresenceEvent: ResolverTypeWrapper<Omit<PresenceEvent, 'user'> & { user: ResolversTypes['User'] }>;
   PresenceStatus: PresenceStatus;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TypingEvent: ResolverTypeWrapper<Omit<TypingEvent, 'user'> & { user: ResolversTypes['User'] }>;
   User: ResolverTypeWrapper<UserRepresentation>;
@@ -219,14 +222,37 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   Presence: Presence;
   PresenceEvent: Omit<PresenceEvent, 'user'> & { user: ResolversParentTypes['User'] };
+  Query: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
   TypingEvent: Omit<TypingEvent, 'user'> & { user: ResolversParentTypes['User'] };
   User: UserRepresentation;
   String: Scalars['String']['output'];
 }>;
+
+export type LiveDirectiveArgs = {
+  access?: Maybe<Scalars['String']['input']>;
+  channel: Scalars['String']['input'];
+  events?: Maybe<Array<Scalars['String']['input']>>;
+  revokedOn?: Maybe<Scalars['String']['input']>;
+};
+
+export type LiveDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = PresenceContext,
+  Args = LiveDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ViewerDirectiveArgs = {};
+
+export type ViewerDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = PresenceContext,
+  Args = ViewerDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -236,18 +262,6 @@ export type MutationResolvers<
   ContextType = PresenceContext,
   ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
 > = ResolversObject<{
-  _connectionAlive?: Resolver<
-    ResolversTypes['Boolean'],
-    ParentType,
-    ContextType,
-    RequireFields<Mutation_ConnectionAliveArgs, 'active' | 'connectionId' | 'ttlMs'>
-  >;
-  _connectionClosed?: Resolver<
-    ResolversTypes['Boolean'],
-    ParentType,
-    ContextType,
-    RequireFields<Mutation_ConnectionClosedArgs, 'connectionId'>
-  >;
   setTyping?: Resolver<
     ResolversTypes['Boolean'],
     ParentType,
@@ -271,6 +285,24 @@ export type PresenceEventResolvers<
   lastSeenAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PresenceStatus'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<
+  ContextType = PresenceContext,
+  ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
+> = ResolversObject<{
+  _presenceAccess?: Resolver<
+    Array<ResolversTypes['ID']>,
+    ParentType,
+    ContextType,
+    RequireFields<Query_PresenceAccessArgs, 'userIds'>
+  >;
+  _typingAccess?: Resolver<
+    Array<ResolversTypes['ID']>,
+    ParentType,
+    ContextType,
+    RequireFields<Query_TypingAccessArgs, 'chatId'>
+  >;
 }>;
 
 export type SubscriptionResolvers<
@@ -321,7 +353,13 @@ export type Resolvers<ContextType = PresenceContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Presence?: PresenceResolvers<ContextType>;
   PresenceEvent?: PresenceEventResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   TypingEvent?: TypingEventResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+}>;
+
+export type DirectiveResolvers<ContextType = PresenceContext> = ResolversObject<{
+  live?: LiveDirectiveResolver<any, any, ContextType>;
+  viewer?: ViewerDirectiveResolver<any, any, ContextType>;
 }>;

@@ -28,7 +28,7 @@ export function openPresenceProjections(databaseUrl: string) {
   return { handle: presenceProjections(db), close: () => db.$disconnect() };
 }
 
-/** The tables these projections own: emptied, then refilled from history, by a rebuild. */
+/** The tables these projections own (a rebuild replays what the outboxes kept over them). */
 export const projectionTables = {
   schema: 'presence',
   tables: ['ChatMembership', 'HiddenLastSeen', 'ProjectionVersion'],

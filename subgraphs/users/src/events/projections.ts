@@ -17,5 +17,5 @@ export function openUsersProjections(databaseUrl: string) {
   return { handle: usersProjections(db), close: () => db.$disconnect() };
 }
 
-/** The tables these projections own: emptied, then refilled from history, by a rebuild. */
+/** The tables these projections own (a rebuild replays what the outboxes kept over them). */
 export const projectionTables = { schema: 'users', tables: ['OwnedMedia'] } as const;

@@ -1,0 +1,196 @@
+import type { FieldDefinition, ObjectType, Schema } from '@apollo/federation-internals';
+
+/**
+ * The live directives (https://switchboard.dev/live), declared by each subgraph in its own SDL and
+ * composed into the supergraph with @composeDirective. The gateway reads them here and runs any
+ * Subscription field that carries them; it knows nothing of what the fields mean. See
+ * docs/live-subscriptions.md for the directive set with an example.
+ */
+export const LIVE_SPEC = 'https://switchboard.dev/live';
+
+/** `chat:{chatId}`: literal text and placeholders (a field argument, or `viewer`). */
+export interface ChannelTemplate {
+  source: string;
+  parts: (string | { name: string })[];
+  /** The placeholder, when the template has one that is a field argument. */
+  argument?: string;
+}
+
+export interface LiveField {
+  /** The Subscription field, e.g. `messageAdded`. */
+  field: string;
+  channel: ChannelTemplate;
+  /** Live event types that become payloads. */
+  events: ReadonlySet<string>;
+  /** A Query field answering the channel keys the subscriber may follow (or refusing). */
+  access?: { field: string; arguments: { name: string; type: string }[] };
+  /** Where `liveAccess` events tell a subscriber it gained or lost a channel. */
+  revokedOn?: ChannelTemplate;
+  replay?: {
+    /** The subscription's argument to resume after (e.g. `afterSeq`). */
+    cursor: string;
+    /** The event and payload field numbering events 1, 2, 3... per channel (e.g. `seq`). */
+    orderBy: string;
+    /** A Query field: (key, cursor, first) -> the payloads after the cursor, oldest first. */
+    field: string;
+    /** Type of the key and cursor arguments of that field, for the operation's variables. */
+    keyType: string;
+    cursorType: string;
+  };
+}
+
+/** Entity types whose representations the gateway may cache until their owner says they changed. */
+export interface CachedEntity {
+  /** Longest a cached representation is used, in seconds. */
+  maxAge: number;
+  /** Cached per caller (its access is checked per caller), never shared between callers. */
+  perCaller: boolean;
+}
+
+export interface LiveSchema {
+  fields: Map<string, LiveField>;
+  /** `Type.field` coordinates of fields whose value depends on who asks (`@viewer`). */
+  viewerFields: ReadonlySet<string>;
+  cachedEntities: Map<string, CachedEntity>;
+}
+
+export function parseChannelTemplate(source: string): ChannelTemplate {
+  const parts: ChannelTemplate['parts'] = [];
+  const pattern = /\{(\w+)\}/g;
+  let last = 0;
+  for (const match of source.matchAll(pattern)) {
+    if (match.index > last) parts.push(source.slice(last, match.index));
+    parts.push({ name: match[1]! });
+    last = match.index + match[0].length;
+  }
+  if (last < source.length) parts.push(source.slice(last));
+  const placeholders = parts.filter((part) => typeof part !== 'string');
+  const argument = placeholders.find((part) => part.name !== 'viewer')?.name;
+  return { source, parts, ...(argument ? { argument } : {}) };
+}
+
+/** The channel for one value of the template's placeholders. */
+export function channelOf(template: ChannelTemplate, values: Record<string, string>): string {
+  return template.parts.map((part) => (typeof part === 'string' ? part : values[part.name])).join('');
+}
+
+/** The key a channel of this template stands for, or null when the channel is not one of its. */
+export function keyOf(template: ChannelTemplate, channel: string, viewer: string): string | null {
+  let rest = channel;
+  let key: string | null = null;
+  for (const [index, part] of template.parts.entries()) {
+    if (typeof part === 'string') {
+      if (!rest.startsWith(part)) return null;
+      rest = rest.slice(part.length);
+    } else if (part.name === 'viewer') {
+      if (!rest.startsWith(viewer)) return null;
+      rest = rest.slice(viewer.length);
+    } else {
+      const next = template.parts[index + 1];
+      const end = typeof next === 'string' ? rest.indexOf(next) : rest.length;
+      if (end <= 0) return null;
+      key = rest.slice(0, end);
+      rest = rest.slice(end);
+    }
+  }
+  return rest === '' ? key : null;
+}
+
+function directiveName(schema: Schema, name: string): string | undefined {
+  const feature = schema.coreFeatures?.getByIdentity(LIVE_SPEC);
+  return feature?.directiveNameInSchema(name);
+}
+
+function argumentsOf(
+  field: FieldDefinition<ObjectType>,
+  name: string | undefined,
+): Record<string, unknown>[] {
+  if (!name) return [];
+  return field.appliedDirectivesOf(name).map((directive) => directive.arguments() as Record<string, unknown>);
+}
+
+/**
+ * Reads the live directives from the supergraph, and checks they make sense (every field they name
+ * exists with the arguments it needs) so a mistake fails at start, naming the field.
+ */
+export function readLiveSchema(schema: Schema): LiveSchema {
+  const names = {
+    live: directiveName(schema, 'live'),
+    replay: directiveName(schema, 'liveReplay'),
+    viewer: directiveName(schema, 'viewer'),
+    cached: directiveName(schema, 'cached'),
+  };
+  const query = schema.schemaDefinition.rootType('query');
+  const fields = new Map<string, LiveField>();
+  const problem = (field: string, message: string) =>
+    new Error(`Supergraph: Subscription.${field}: ${message}`);
+
+  for (const field of schema.schemaDefinition.rootType('subscription')?.fields() ?? []) {
+    const [live] = argumentsOf(field, names.live);
+    if (!live) continue;
+    const channel = parseChannelTemplate(String(live['channel']));
+    const argumentNames = new Set(field.arguments().map((argument) => argument.name));
+    for (const part of channel.parts)
+      if (typeof part !== 'string' && part.name !== 'viewer' && !argumentNames.has(part.name))
+        throw problem(field.name, `@live channel names {${part.name}}, which is not an argument`);
+    const spec: LiveField = {
+      field: field.name,
+      channel,
+      events: new Set((live['events'] as string[] | undefined) ?? [field.name]),
+    };
+    if (live['access']) {
+      const accessField = query?.field(String(live['access']));
+      if (!accessField)
+        throw problem(field.name, `@live access names Query.${live['access']}, which does not exist`);
+      spec.access = {
+        field: accessField.name,
+        arguments: accessField
+          .arguments()
+          .filter((argument) => argumentNames.has(argument.name))
+          .map((argument) => ({ name: argument.name, type: argument.type!.toString() })),
+      };
+    }
+    if (live['revokedOn']) {
+      spec.revokedOn = parseChannelTemplate(String(live['revokedOn']));
+      if (spec.revokedOn.argument) throw problem(field.name, '@live revokedOn may only name {viewer}');
+    }
+    const [replay] = argumentsOf(field, names.replay);
+    if (replay) {
+      const cursor = String(replay['cursor']);
+      const replayField = query?.field(String(replay['query']));
+      if (!replayField)
+        throw problem(field.name, `@liveReplay query names Query.${replay['query']}, which does not exist`);
+      const key = channel.argument;
+      const keyArgument = key ? replayField.argument(key) : undefined;
+      const cursorArgument = replayField.argument(cursor);
+      if (!keyArgument || !cursorArgument || !replayField.argument('first') || !argumentNames.has(cursor))
+        throw problem(
+          field.name,
+          `@liveReplay needs the argument ${cursor} here and Query.${replayField.name}(${key ?? '?'}, ${cursor}, first)`,
+        );
+      spec.replay = {
+        cursor,
+        orderBy: String(replay['orderBy']),
+        field: replayField.name,
+        keyType: keyArgument.type!.toString(),
+        cursorType: cursorArgument.type!.toString(),
+      };
+    }
+    fields.set(field.name, spec);
+  }
+
+  const viewerFields = new Set<string>();
+  const cachedEntities = new Map<string, CachedEntity>();
+  for (const type of schema.types()) {
+    if (type.kind !== 'ObjectType' && type.kind !== 'InterfaceType') continue;
+    for (const field of type.fields())
+      if (names.viewer && field.appliedDirectivesOf(names.viewer).length > 0)
+        viewerFields.add(`${type.name}.${field.name}`);
+    const cached = names.cached ? type.appliedDirectivesOf(names.cached)[0] : undefined;
+    if (cached) {
+      const args = cached.arguments() as { maxAge?: number; perCaller?: boolean };
+      cachedEntities.set(type.name, { maxAge: args.maxAge ?? 3600, perCaller: args.perCaller ?? false });
+    }
+  }
+  return { fields, viewerFields, cachedEntities };
+}

@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { OrderedStream } from './orderedStream.ts';
+import { LiveRefusal } from './payloadResolver.ts';
+import { createReconciler } from './reconciler.ts';
+import { appError, ErrorCode } from '@switchboard/core';
+
+/**
+ * The ordering logic against a fake subgraph (a store of numbered items per key, answering
+ * replays) and a fake live bus (events handed in by the test, in any order, some never).
+ */
+function fakeSubgraph(pageSize = 3) {
+  const store = new Map<string, number[]>();
+  let replays = 0;
+  /** Lets a test hold replays until it says so (a live event arriving meanwhile). */
+  let gate: Promise<void> = Promise.resolve();
+  return {
+    store,
+    get replays() {
+      return replays;
+    },
+    hold() {
+      let open!: () => void;
+      gate = new Promise((resolve) => (open = resolve));
+      return open;
+    },
+    commit(key: string, ...orders: number[]) {
+      store.set(key, [...(store.get(key) ?? []), ...orders]);
+    },
+    async replay(key: string, after: number) {
+      replays += 1;
+      await gate;
+      return (store.get(key) ?? [])
+        .filter((order) => order > after)
+        .slice(0, pageSize)
+        .map((order) => ({ order, payload: `${key}#${order} (replayed)` }));
+    },
+    pageSize,
+  };
+}
+
+function streamOver(subgraph: ReturnType<typeof fakeSubgraph>, resolve = async (event: number) => event) {
+  const delivered: string[] = [];
+  const failures: unknown[] = [];
+  let idle!: () => void;
+  const stream = new OrderedStream<number, string>({
+    pageSize: subgraph.pageSize,
+    replay: (key, after) => subgraph.replay(key, after),
+    resolve: async (key, order) => {
+      const resolved = await resolve(order);
+      return resolved < 0 ? null : `${key}#${resolved} (live)`;
+    },
+    emit: (payload) => {
+      delivered.push(payload);
+      idle?.();
+    },
+    fail: (error) => failures.push(error),
+  });
+  const orders = (key: string) =>
+    delivered
+      .filter((payload) => payload.startsWith(`${key}#`))
+      .map((p) => Number(p.split('#')[1]!.split(' ')[0]));
+  const until = async (predicate: () => boolean) => {
+    while (!predicate()) await new Promise<void>((resolve) => (idle = resolve));
+  };
+  return { stream, delivered, failures, orders, until };
+}
+
+describe('ordered delivery per key', () => {
+  it('replays from a cursor, a page at a time, then goes live with no gap and no duplicate', async () => {
+    const subgraph = fakeSubgraph(3);
+    subgraph.commit('a', 1, 2, 3, 4, 5, 6, 7);
+    const { stream, orders, until } = streamOver(subgraph);
+    stream.follow('a', 2);
+    // Live events of what the replay also returns, and one after it.
+    subgraph.commit('a', 8);
+    for (const order of [6, 7, 8]) stream.event('a', order, order);
+    await until(() => orders('a').length === 6);
+    expect(orders('a')).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(subgraph.replays).toBe(3); // 3-5, 6-8, then a short page
+  });
+
+  it('queues a live event that arrives during the replay behind it', async () => {
+    const subgraph = fakeSubgraph(10);
+    subgraph.commit('a', 1, 2, 3);
+    const open = subgraph.hold();
+    const { stream, delivered, until } = streamOver(subgraph);
+    stream.follow('a', 0);
+    subgraph.commit('a', 4);
+    stream.event('a', 4, 4); // arrives while the replay is held
+    expect(delivered).toEqual([]);
+    open();
+    await until(() => delivered.length === 4);
+    expect(delivered).toEqual(['a#1 (replayed)', 'a#2 (replayed)', 'a#3 (replayed)', 'a#4 (replayed)']);
+  });
+
+  it('delivers events published out of order in order, filling from the store', async () => {
+    const subgraph = fakeSubgraph();
+    const { stream, orders, until } = streamOver(subgraph);
+    stream.follow('a', null);
+    subgraph.commit('a', 1);
+    stream.event('a', 1, 1); // the first event sets where the key stands
+    subgraph.commit('a', 2, 3);
+    stream.event('a', 3, 3); // overtook 2
+    stream.event('a', 2, 2); // late: delivered already by the replay
+    await until(() => orders('a').length === 3);
+    expect(orders('a')).toEqual([1, 2, 3]);
+  });
+
+  it('fills a lost event from the store when the next one shows the gap', async () => {
+    const subgraph = fakeSubgraph();
+    const { stream, delivered, until } = streamOver(subgraph);
+    stream.follow('a', null);
+    subgraph.commit('a', 1, 2, 3);
+    stream.event('a', 1, 1);
+    // 2 is lost on the bus.
+    stream.event('a', 3, 3);
+    await until(() => delivered.length === 3);
+    expect(delivered).toEqual(['a#1 (live)', 'a#2 (replayed)', 'a#3 (replayed)']);
+  });
+
+  it('keeps keys apart: one key waiting on its replay does not hold another', async () => {
+    const subgraph = fakeSubgraph();
+    const { stream, orders, until } = streamOver(subgraph);
+    subgraph.commit('a', 1, 2);
+    subgraph.commit('b', 1);
+    stream.follow('a', 0);
+    stream.follow('b', null);
+    stream.event('b', 1, 1);
+    await until(() => orders('a').length === 2 && orders('b').length === 1);
+    expect([orders('a'), orders('b')]).toEqual([[1, 2], [1]]);
+  });
+
+  it('catches up a dropped event (a transient failure) with the next one', async () => {
+    const subgraph = fakeSubgraph();
+    // Resolving order 2 fails for good (dropped); the stream goes on.
+    const { stream, delivered, until, failures } = streamOver(subgraph, async (order) =>
+      order === 2 ? -1 : order,
+    );
+    stream.follow('a', null);
+    subgraph.commit('a', 1, 2, 3);
+    stream.event('a', 1, 1);
+    stream.event('a', 2, 2);
+    stream.event('a', 3, 3);
+    await until(() => delivered.length === 3);
+    expect(delivered).toEqual(['a#1 (live)', 'a#2 (replayed)', 'a#3 (replayed)']);
+    expect(failures).toEqual([]);
+  });
+
+  it('ends on a refusal while replaying (access lost), not on a transient replay failure', async () => {
+    const failures: unknown[] = [];
+    let calls = 0;
+    const stream = new OrderedStream<number, string>({
+      pageSize: 3,
+      replay: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('subgraph unavailable');
+        throw new LiveRefusal(appError(ErrorCode.NOT_FOUND, 'Chat not found'));
+      },
+      resolve: async (_key, order) => String(order),
+      emit: () => {},
+      fail: (error) => failures.push(error),
+    });
+    stream.follow('a', 0); // its replay fails for a moment: nothing ends
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(failures).toEqual([]);
+    stream.behind('a', 5); // the next try is refused: the stream ends
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toBeInstanceOf(LiveRefusal);
+  });
+});
+
+describe('reconcile', () => {
+  it('finds a lost last event once its channel has been quiet, and catches the stream up', async () => {
+    const subgraph = fakeSubgraph();
+    const { stream, delivered, until } = streamOver(subgraph);
+    const heads: number[] = [];
+    const reconciler = createReconciler({ quietMs: 20 });
+    const head = async (after: number) => {
+      heads.push(after);
+      return (subgraph.store.get('a') ?? []).find((order) => order > after) ?? null;
+    };
+    const leave = reconciler.watch('chat:a', head, (order) => stream.behind('a', order));
+    stream.follow('a', null);
+    subgraph.commit('a', 1, 2);
+    reconciler.seen('chat:a', 1);
+    stream.event('a', 1, 1);
+    // 2 was stored but its event lost, and nothing follows it.
+    await until(() => delivered.length === 2);
+    expect(delivered).toEqual(['a#1 (live)', 'a#2 (replayed)']);
+    expect(heads).toEqual([1]);
+    leave();
+    reconciler.stop();
+  });
+
+  it('asks once per channel however many subscribers follow it', async () => {
+    const reconciler = createReconciler({ quietMs: 10 });
+    let asked = 0;
+    const found: number[] = [];
+    const head = async () => {
+      asked += 1;
+      return 7;
+    };
+    const leave = [1, 2, 3].map(() => reconciler.watch('chat:a', head, (order) => found.push(order)));
+    reconciler.seen('chat:a', 6);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).toBe(1);
+    expect(found).toEqual([7, 7, 7]);
+    for (const stop of leave) stop();
+    reconciler.stop();
+  });
+});

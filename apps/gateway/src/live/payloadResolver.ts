@@ -1,0 +1,141 @@
+import { ErrorCode, appError, isClientCode, type Identity, type IdentitySigner } from '@switchboard/core';
+import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
+import { contextFor, type GatewayContext } from '../context.ts';
+import type { Federation } from '../federation/federation.ts';
+import type { LiveEvent } from './liveEvent.ts';
+import type { SubscriptionPlan } from './subscriptionPlanner.ts';
+
+export interface PayloadRequest {
+  plan: SubscriptionPlan;
+  variables: Record<string, unknown>;
+  event: LiveEvent;
+  /** The channel the event came on: a shared resolution reads as "a follower of this channel". */
+  channel: string;
+  viewer: string;
+}
+
+/** The payload, or `dropped` when a transient failure outlasted the retries. */
+export type PayloadOutcome = { result: ExecutionResult } | { dropped: true };
+
+/** Codes that say the subscriber may not have this payload: they end the subscription. */
+const REFUSALS = new Set<string>([
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.BAD_USER_INPUT,
+]);
+
+export class LiveRefusal extends Error {
+  constructor(readonly error: ReturnType<typeof appError>) {
+    super(error.message);
+  }
+}
+
+/** The client error a failed root field stands for (its code, or INTERNAL_SERVER_ERROR). */
+export function rootError(error: GraphQLFormattedError | undefined): ReturnType<typeof appError> {
+  const code = error?.extensions?.['code'];
+  return appError(
+    isClientCode(code) ? code : ErrorCode.INTERNAL_SERVER_ERROR,
+    error?.message ?? 'No payload for this event',
+  );
+}
+
+/**
+ * Turns live events into subscription payloads (design.md, principles 4 and 7). The same event
+ * for the same selection is resolved once and shared by every subscriber on this gateway who
+ * asked for it, as a follower of the event's channel; where the selection holds a field that
+ * depends on the viewer (`@viewer`) and the shared payload has a value for it, each subscriber
+ * gets a resolution of their own instead. A refusal (access lost) ends the subscription; a
+ * transient failure is retried, then the event is dropped for the subscriber to catch up by its
+ * order (the subscription goes on).
+ */
+export function createPayloadResolver(options: {
+  federation: Federation;
+  signer: IdentitySigner;
+  retries?: number[];
+}) {
+  const shared = new WeakMap<object, Map<string, Promise<PayloadOutcome>>>();
+  const retries = options.retries ?? [50, 250];
+  let executions = 0;
+
+  async function execute(request: PayloadRequest, identity: Identity): Promise<ExecutionResult> {
+    executions += 1;
+    const context: GatewayContext = {
+      ...contextFor(identity, options.signer),
+      live: { event: request.event, primary: request.plan.primary },
+    };
+    return options.federation.execute(request.plan.payload, { context, variables: request.variables });
+  }
+
+  /** Runs until it has a payload or a refusal; a transient failure is tried again, then dropped. */
+  async function resolveAs(request: PayloadRequest, identity: Identity): Promise<PayloadOutcome> {
+    for (let attempt = 0; ; attempt += 1) {
+      let result: ExecutionResult;
+      try {
+        result = await execute(request, identity);
+      } catch {
+        result = { errors: [] };
+      }
+      if (result.data?.[request.plan.responseKey] != null) return { result };
+      const first = result.errors?.[0] as GraphQLFormattedError | undefined;
+      const code = first?.extensions?.['code'];
+      if (typeof code === 'string' && REFUSALS.has(code)) throw new LiveRefusal(rootError(first));
+      const wait = retries[attempt];
+      if (wait === undefined) return { dropped: true };
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  function resolveShared(request: PayloadRequest, shareKey: string): Promise<PayloadOutcome> {
+    let byKey = shared.get(request.event);
+    if (!byKey) {
+      byKey = new Map();
+      shared.set(request.event, byKey);
+    }
+    let outcome = byKey.get(shareKey);
+    if (!outcome) {
+      outcome = resolveAs(request, { userId: null, delivery: { channel: request.channel } });
+      byKey.set(shareKey, outcome);
+    }
+    return outcome;
+  }
+
+  return {
+    get executions() {
+      return executions;
+    },
+    /** The payload of `event` for one subscriber; throws LiveRefusal when they may not have it. */
+    async resolve(request: PayloadRequest, share: boolean): Promise<PayloadOutcome> {
+      if (!share) return resolveAs(request, { userId: request.viewer });
+      const { plan, variables, channel } = request;
+      const shareKey = `${plan.documentKey}\n${JSON.stringify(
+        plan.selectionVariables.map((name) => variables[name] ?? null),
+      )}\n${channel}`;
+      const outcome = await resolveShared(request, shareKey);
+      if ('dropped' in outcome || !hasViewerValue(outcome.result.data?.[plan.responseKey], plan.viewerPaths))
+        return outcome;
+      return resolveAs(request, { userId: request.viewer });
+    },
+  };
+}
+
+export type PayloadResolver = ReturnType<typeof createPayloadResolver>;
+
+/**
+ * Whether a payload holds a value of a viewer-dependent field: a field under an empty list or a
+ * null object has none, so a new message's `reactions { reactedByMe }` (no reactions yet) is the
+ * same for every viewer.
+ */
+export function hasViewerValue(value: unknown, paths: string[][]): boolean {
+  return paths.some((path) => reaches(value, path, 0));
+}
+
+function reaches(value: unknown, path: string[], index: number): boolean {
+  if (value === null || value === undefined) return false;
+  if (Array.isArray(value)) return value.some((item) => reaches(item, path, index));
+  if (index === path.length) return true;
+  if (typeof value !== 'object') return false;
+  const key = path[index]!;
+  if (!(key in value)) return false;
+  return index + 1 === path.length || reaches((value as Record<string, unknown>)[key], path, index + 1);
+}

@@ -1,0 +1,86 @@
+/**
+ * Finds a lost *last* event. Live events are at most once: when one is lost, the next event of
+ * its channel shows the gap and the subscriber catches up; but if the lost one was the last, there
+ * is no next. So some time after a channel's last event (and after the live bus reconnects), this
+ * gateway asks the owner once per channel whether anything was stored after the newest order it
+ * saw, and tells that channel's ordered subscribers to catch up if so.
+ */
+export interface Reconciler {
+  /**
+   * Registers a subscriber's interest in one ordered channel; `head` answers the first order stored
+   * after a given one (null: none). Returns the way to leave.
+   */
+  watch(channel: string, head: Head, onBehind: (order: number) => void): () => void;
+  /** An event numbered `order` arrived on `channel` (re-arms the quiet timer). */
+  seen(channel: string, order: number): void;
+  /** Checks every watched channel now (the live bus reconnected: events may have been lost). */
+  checkAll(): void;
+  stop(): void;
+}
+
+type Head = (after: number) => Promise<number | null>;
+
+interface Watched {
+  head: Head;
+  newest: number | null;
+  timer?: NodeJS.Timeout;
+  listeners: Set<(order: number) => void>;
+}
+
+export function createReconciler(options: {
+  /** How long a channel stays quiet before it is checked. */
+  quietMs: number;
+  log?: (message: string, error?: unknown) => void;
+}): Reconciler {
+  const channels = new Map<string, Watched>();
+
+  const check = (channel: string, watched: Watched) => {
+    watched.timer = undefined;
+    if (watched.newest === null || watched.listeners.size === 0) return;
+    const after = watched.newest;
+    watched.head(after).then(
+      (order) => {
+        if (order === null || order <= after) return;
+        if (watched.newest === null || order > watched.newest) watched.newest = order;
+        for (const listener of watched.listeners) listener(order);
+      },
+      (error) => options.log?.(`live reconcile of ${channel} failed`, error),
+    );
+  };
+
+  return {
+    watch(channel, head, onBehind) {
+      let watched = channels.get(channel);
+      if (!watched) {
+        watched = { head, newest: null, listeners: new Set() };
+        channels.set(channel, watched);
+      }
+      watched.listeners.add(onBehind);
+      const entry = watched;
+      return () => {
+        entry.listeners.delete(onBehind);
+        if (entry.listeners.size > 0) return;
+        clearTimeout(entry.timer);
+        channels.delete(channel);
+      };
+    },
+    seen(channel, order) {
+      const watched = channels.get(channel);
+      if (!watched) return;
+      if (watched.newest === null || order > watched.newest) watched.newest = order;
+      clearTimeout(watched.timer);
+      watched.timer = setTimeout(() => check(channel, watched), options.quietMs);
+      watched.timer.unref();
+    },
+    checkAll() {
+      for (const [channel, watched] of channels) {
+        clearTimeout(watched.timer);
+        check(channel, watched);
+      }
+    },
+    stop() {
+      for (const watched of channels.values()) clearTimeout(watched.timer);
+      channels.clear();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+/**
+ * What the socket server reports of its connections to whoever keeps presence: connections are
+ * the gateway's own concept (a signed-in socket), not a domain one.
+ */
+export interface ConnectionHooks {
+  /** A signed-in socket opened (presence: this user is online through this connection). */
+  opened(userId: string, connectionId: string): void;
+  /** The client did something: resets the idle (AWAY) clock. */
+  active(userId: string, connectionId: string): void;
+  closed(userId: string, connectionId: string): void;
+}

@@ -1,0 +1,304 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import { makeServer } from 'graphql-ws';
+import { ErrorCode, appError, maskError, unauthenticated, type Identity } from '@switchboard/core';
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import type { WebSocket } from 'ws';
+import { authenticateSession, sessionExpired, type AuthConfig } from '../context.ts';
+import type { SocketGuard } from '../guards/createGuards.ts';
+import type { LiveSubscription } from '../live/liveSubscription.ts';
+import type { SubscriptionExecutor } from '../live/subscriptionExecutor.ts';
+import type { ConnectionHooks } from './connectionHooks.ts';
+import {
+  DEFAULT_SOCKET_LIMITS,
+  serveWebSockets,
+  type SocketExtra,
+  type SocketLimits,
+} from './wsTransport.ts';
+
+/** Close code for a subscriber that cannot keep up (RFC 6455 "Try Again Later"). */
+export const SLOW_CONSUMER_CLOSE = 1013;
+/** Close code for a socket that asked for more subscriptions than one socket may hold. */
+export const TOO_MANY_SUBSCRIPTIONS_CLOSE = 4413;
+
+/** The socket server's limits: the transport's, plus what one socket may hold (README, "Limits"). */
+export interface SocketServerLimits extends SocketLimits {
+  /** Subscriptions one socket may hold at once; asking for more closes it with 4413. */
+  maxSubscriptionsPerSocket: number;
+  /** `connection_init` must arrive within this long, else graphql-ws closes with 4408. */
+  connectionInitTimeoutMs: number;
+}
+
+export const DEFAULT_SOCKET_SERVER_LIMITS: SocketServerLimits = {
+  ...DEFAULT_SOCKET_LIMITS,
+  maxSubscriptionsPerSocket: 100,
+  connectionInitTimeoutMs: 5_000,
+};
+
+export interface SocketServerOptions {
+  httpServer: Server;
+  path: string;
+  schema: GraphQLSchema;
+  subscriptions: SubscriptionExecutor;
+  auth: AuthConfig;
+  development: boolean;
+  /** Bytes the socket may have unsent before the subscriber counts as too slow. */
+  maxBufferedBytes: number;
+  /** Runs queries and mutations sent over the socket (through the HTTP pipeline). */
+  executeOperation(
+    request: { query: string; variables?: Record<string, unknown>; operationName?: string },
+    identity: Identity,
+  ): Promise<ExecutionResult>;
+  hooks?: ConnectionHooks;
+  limits?: Partial<SocketServerLimits>;
+  /** The client's address, as the guards read it (behind trusted proxies: X-Forwarded-For). */
+  clientAddress(request: IncomingMessage): string;
+  /** Persisted queries, safelist, limits and mutation rate limits, as over HTTP (guards/). */
+  guard?: SocketGuard;
+}
+
+interface ConnectionExtra extends SocketExtra {
+  identity?: Identity;
+  connectionId?: string;
+  /** The subscriptions running on this socket, by operation id: ended when their token runs out. */
+  live?: Map<string, LiveSubscription>;
+  expiry?: NodeJS.Timeout;
+  /** When the connection's token runs out (ms since the epoch); null when anonymous. */
+  expiresAt?: number | null;
+  /** Subscriptions held or being set up on this socket (the per-socket limit counts these). */
+  held?: number;
+}
+
+/** What an operation carries from onSubscribe to graphql-ws's execute/subscribe. */
+interface Prepared {
+  identity: Identity;
+  subscription?: LiveSubscription;
+}
+
+/** setTimeout's longest delay; a later expiry is re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const toErrors = (error: unknown): GraphQLError[] => [
+  error instanceof GraphQLError
+    ? error
+    : new GraphQLError(error instanceof Error ? error.message : String(error)),
+];
+
+/**
+ * graphql-ws (graphql-transport-ws protocol) on the gateway's own port and path: the socket's
+ * concerns only (its token, guards, backpressure, connection reports). Subscriptions are run by
+ * the subscription executor (live/); queries and mutations sent over the socket go through the
+ * same pipeline as HTTP.
+ */
+export function createSocketServer(options: SocketServerOptions) {
+  const limits: SocketServerLimits = { ...DEFAULT_SOCKET_SERVER_LIMITS, ...options.limits };
+  /** Subscriptions set up and listening (metrics, and tests that wait on it). */
+  let active = 0;
+  /** Sockets closed because their subscriber could not keep up. */
+  let slowClosed = 0;
+  /** Subscription payloads handed to sockets (metrics). */
+  let delivered = 0;
+  /** Errors leave the socket masked exactly as over HTTP (codes pass, internals do not). */
+  const format = (error: GraphQLError | GraphQLFormattedError) =>
+    error instanceof GraphQLError
+      ? maskError(error.toJSON(), error, options.development)
+      : maskError(error, error, options.development);
+
+  /**
+   * A slow subscriber gets a clear close (1013) and its buffers are released: if it does not even
+   * read the close frame, the socket is cut shortly after.
+   */
+  function tooSlow(socket: WebSocket) {
+    if (socket.readyState !== socket.OPEN) return;
+    slowClosed += 1;
+    socket.close(SLOW_CONSUMER_CLOSE, 'Subscriber too slow: reconnect and resume with afterSeq');
+    setTimeout(() => socket.terminate(), 5_000).unref();
+  }
+
+  /** A socket lives no longer than its token: its subscriptions end with UNAUTHENTICATED. */
+  function armExpiry(extra: ConnectionExtra, expiresAt: number) {
+    extra.expiry = setTimeout(
+      () => {
+        if (Date.now() < expiresAt) return armExpiry(extra, expiresAt);
+        for (const subscription of extra.live?.values() ?? []) subscription.fail(sessionExpired());
+      },
+      Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS),
+    );
+    extra.expiry.unref();
+  }
+
+  const server = makeServer<Record<string, unknown>, ConnectionExtra>({
+    schema: options.schema,
+    connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
+
+    // A bad or expired token closes the socket with 4403; no token is anonymous, and a
+    // subscription then fails with UNAUTHENTICATED.
+    async onConnect(ctx) {
+      const header = ctx.connectionParams?.['authorization'];
+      try {
+        const session = await authenticateSession(
+          typeof header === 'string' ? header : undefined,
+          options.auth,
+        );
+        ctx.extra.identity = session.identity;
+        ctx.extra.expiresAt = session.expiresAt;
+        if (session.expiresAt !== null) armExpiry(ctx.extra, session.expiresAt);
+      } catch {
+        return false;
+      }
+      const userId = ctx.extra.identity.userId;
+      if (userId) {
+        ctx.extra.connectionId = randomUUID();
+        options.hooks?.opened(userId, ctx.extra.connectionId);
+      }
+      return true;
+    },
+
+    onClose(ctx) {
+      const extra = ctx.extra;
+      clearTimeout(extra.expiry);
+      if (extra.identity?.userId && extra.connectionId)
+        options.hooks?.closed(extra.identity.userId, extra.connectionId);
+    },
+
+    async onSubscribe(ctx, id, payload) {
+      const extra = ctx.extra;
+      const identity = extra.identity ?? { userId: null };
+      if (identity.userId && extra.connectionId) options.hooks?.active(identity.userId, extra.connectionId);
+      const source = options.guard ? await options.guard.source(payload) : payload.query;
+      if (source instanceof GraphQLError) return [source];
+      let document: DocumentNode;
+      try {
+        document = parse(source, options.guard?.parseOptions);
+      } catch (error) {
+        return [appError(ErrorCode.GRAPHQL_PARSE_FAILED, (error as Error).message)];
+      }
+      const invalid = validate(options.schema, document);
+      if (invalid.length > 0)
+        return invalid.map((error) => appError(ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message));
+      const operation = getOperationAST(document, payload.operationName) ?? undefined;
+      // Guards first, also for a document whose operation the request does not name (they then
+      // answer BAD_REQUEST themselves).
+      const refused = await options.guard?.check({
+        schema: options.schema,
+        document,
+        operation,
+        operationName: payload.operationName,
+        source,
+        variables: payload.variables,
+        userId: identity.userId,
+        clientAddress: extra.clientAddress,
+      });
+      if (refused) return [refused];
+      if (!operation) return [appError(ErrorCode.BAD_REQUEST, 'Unable to identify the operation')];
+
+      const prepared: Prepared = { identity };
+      if (operation.operation === 'subscription') {
+        if (!identity.userId) return [unauthenticated()];
+        if (extra.expiresAt && extra.expiresAt <= Date.now()) return [sessionExpired()];
+        if ((extra.held ?? 0) >= limits.maxSubscriptionsPerSocket) {
+          extra.socket.close(
+            TOO_MANY_SUBSCRIPTIONS_CLOSE,
+            `At most ${limits.maxSubscriptionsPerSocket} subscriptions per socket`,
+          );
+          return [appError(ErrorCode.BAD_REQUEST, 'Too many subscriptions on this socket')];
+        }
+        extra.held = (extra.held ?? 0) + 1;
+        try {
+          prepared.subscription = await options.subscriptions.subscribe({
+            document,
+            operationName: payload.operationName,
+            variables: payload.variables,
+            viewer: identity.userId,
+            onOverflow: () => tooSlow(extra.socket),
+            onEnd: () => {
+              active -= 1;
+              extra.held! -= 1;
+            },
+          });
+        } catch (error) {
+          extra.held -= 1;
+          return toErrors(error);
+        }
+        active += 1;
+        (extra.live ??= new Map()).set(id, prepared.subscription);
+      }
+      return {
+        schema: options.schema,
+        document,
+        ...(payload.operationName ? { operationName: payload.operationName } : {}),
+        ...(payload.variables ? { variableValues: payload.variables } : {}),
+        contextValue: prepared,
+      };
+    },
+
+    subscribe: (args) => (args.contextValue as Prepared).subscription!.payloads,
+
+    // Every operation that got past onSubscribe completes here, however it ended (the client
+    // completed it, its stream ended or failed, the socket closed before it started).
+    onComplete(ctx, id) {
+      const extra = ctx.extra;
+      extra.live?.get(id)?.dispose();
+      extra.live?.delete(id);
+    },
+
+    execute: async (args) =>
+      options.executeOperation(
+        {
+          query: args.document.loc?.source.body ?? '',
+          ...(args.variableValues ? { variables: args.variableValues } : {}),
+          ...(args.operationName ? { operationName: args.operationName } : {}),
+        },
+        (args.contextValue as Prepared).identity,
+      ),
+
+    onNext(ctx, _id, _payload, args, result) {
+      const socket = (ctx.extra as ConnectionExtra).socket;
+      if ((args.contextValue as Prepared).subscription) delivered += 1;
+      if (socket.bufferedAmount > options.maxBufferedBytes) tooSlow(socket);
+      return result.errors ? { ...result, errors: result.errors.map(format) } : undefined;
+    },
+
+    // graphql-ws wraps an error thrown by a subscription's stream in a GraphQLError that keeps
+    // the original's extensions, so its code is there to pass through.
+    onError: (_ctx, _id, _payload, errors) => errors.map(format),
+  });
+  const transport = serveWebSockets({
+    httpServer: options.httpServer,
+    path: options.path,
+    server,
+    limits,
+    clientAddress: options.clientAddress,
+  });
+
+  return {
+    /** Every open socket (metrics). */
+    get openSockets() {
+      return transport.wss.clients.size;
+    },
+    /** Cuts every socket at once, as a crash would (tests). */
+    terminateAll() {
+      transport.terminate();
+    },
+    get activeSubscriptions() {
+      return active;
+    },
+    get slowConsumersClosed() {
+      return slowClosed;
+    },
+    get deliveries() {
+      return delivered;
+    },
+    /** Closes every socket with 1001 (going away: clients reconnect elsewhere). */
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,114 @@
+import type { RunningGateway } from '@switchboard/gateway';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, signUp } from './support/client.ts';
+import { startStack, type Stack } from './support/stack.ts';
+import { wsUrl } from './support/subscriptions.ts';
+import { waitFor } from './support/wait.ts';
+
+/**
+ * The WebSocket limits (README, "Limits"), each answered with its documented code on the wire:
+ * 1009 for a message over maxPayload, 4413 for one subscription too many on a socket, 4408 for a
+ * socket that never sends connection_init, HTTP 429 for one new socket too many from an address,
+ * and a cut for a socket that stops answering pings.
+ */
+
+let stack: Stack;
+let gateway: RunningGateway;
+let token: string;
+const opened: WebSocket[] = [];
+
+beforeAll(async () => {
+  stack = await startStack();
+  gateway = await stack.startGateway({
+    socketLimits: {
+      maxPayloadBytes: 4 * 1024,
+      maxSubscriptionsPerSocket: 3,
+      connectionInitTimeoutMs: 300,
+      newConnectionsPerAddressPerSecond: 50,
+      keepAliveMs: 200,
+    },
+  });
+  token = (await signUp(new Client(stack.gateway.url))).client.token!;
+});
+afterAll(async () => {
+  for (const socket of opened) socket.terminate();
+  await stack?.stop();
+});
+
+function connect(target: RunningGateway = gateway): WebSocket {
+  const socket = new WebSocket(wsUrl(target.url), 'graphql-transport-ws');
+  opened.push(socket);
+  return socket;
+}
+
+const closeOf = (socket: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+
+async function initialised(socket: WebSocket): Promise<void> {
+  await new Promise((resolve) => socket.once('open', resolve));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+  await new Promise((resolve) => socket.once('message', resolve));
+}
+
+const subscribeMessage = (id: string) =>
+  JSON.stringify({
+    id,
+    type: 'subscribe',
+    payload: { query: 'subscription { messageAdded { id } }' },
+  });
+
+describe('WebSocket limits', () => {
+  it('closes a socket that sends a message over the size limit with 1009', async () => {
+    const socket = connect();
+    await initialised(socket);
+    const closed = closeOf(socket);
+    socket.send(subscribeMessage('x'.repeat(5 * 1024)));
+    expect((await closed).code).toBe(1009);
+  });
+
+  it('closes a socket that asks for one subscription too many with 4413', async () => {
+    const socket = connect();
+    await initialised(socket);
+    const closed = closeOf(socket);
+    for (const id of ['1', '2', '3', '4']) socket.send(subscribeMessage(id));
+    expect(await closed).toEqual({ code: 4413, reason: 'At most 3 subscriptions per socket' });
+  });
+
+  it('closes a socket that never sends connection_init with 4408', async () => {
+    const socket = connect();
+    expect((await closeOf(socket)).code).toBe(4408);
+  });
+
+  it('cuts a socket that stops answering pings', async () => {
+    const socket = connect();
+    await initialised(socket);
+    const before = gateway.openSockets();
+    const closed = closeOf(socket);
+    // The client stops reading: no pong goes back, and the gateway cuts it.
+    const tcp = (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause();
+    await waitFor(() => gateway.openSockets() < before, 10_000, 'the gateway to cut the socket');
+    tcp.resume();
+    expect((await closed).code).toBe(1006); // cut, no close frame
+  });
+
+  it('answers one new socket too many from an address within a second with HTTP 429', async () => {
+    const strict = await stack.startGateway({ socketLimits: { newConnectionsPerAddressPerSecond: 3 } });
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 5 },
+        () =>
+          new Promise<number>((resolve) => {
+            const socket = connect(strict);
+            socket.once('open', () => resolve(101));
+            socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+            socket.once('error', () => {});
+          }),
+      ),
+    );
+    expect(statuses.sort()).toEqual([101, 101, 101, 429, 429]);
+  });
+});

@@ -1,0 +1,50 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Forwards to a real subgraph and counts what passes: a guard that refuses "before any subgraph is
+ * called" must leave the count as it was. `failNext(n)` answers the next n requests with 503, as a
+ * subgraph in trouble would.
+ */
+export async function countingProxy(target: string) {
+  let requests = 0;
+  let failing = 0;
+  const server: Server = createServer(async (req, res) => {
+    requests += 1;
+    if (failing > 0) {
+      failing -= 1;
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers))
+      if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name))
+        headers.set(name, value);
+    try {
+      const upstream = await fetch(new URL(req.url ?? '/', target), {
+        method: req.method ?? 'POST',
+        headers,
+        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+      });
+      res.writeHead(upstream.status, {
+        'content-type': upstream.headers.get('content-type') ?? 'application/json',
+      });
+      res.end(Buffer.from(await upstream.arrayBuffer()));
+    } catch {
+      // The subgraph behind it already stopped (late heartbeats while the stack shuts down).
+      res.writeHead(502).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${new URL(target).pathname}`,
+    requests: () => requests,
+    failNext(count: number) {
+      failing = count;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
