@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { LIVE_CHANNEL_PREFIX, liveChannel, redisConnection } from '@switchboard/messaging';
 import type { RunningPresence } from '@switchboard/presence';
 import type { Client as WsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, signUp } from './support/client.ts';
+import { spawnGateway as spawnGatewayProcess } from './support/gatewayProcess.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { subscribe, wsClient, type Subscription } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
@@ -93,38 +94,10 @@ async function streamCounters(presence: RunningPresence) {
   };
 }
 
-/** A gateway in a process of its own, as deployed: `npm start` runs the same entry. */
 async function spawnGateway(leaseMs: number): Promise<{ url: string; child: ChildProcess }> {
-  const subgraphUrls = Object.fromEntries(
-    Object.entries(stack.subgraphs).map(([name, server]) => [
-      `SUBGRAPH_URL_${name.toUpperCase()}`,
-      server.url,
-    ]),
-  );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/gateway/src/index.ts'], {
-    env: {
-      ...process.env,
-      ...subgraphUrls,
-      PORT: '0',
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      REDIS_URL: stack.config.redisUrl,
-      PRESENCE_RPC_URL: stack.subgraphs.presence.rpcUrl,
-      PRESENCE_LEASE_MS: String(leaseMs),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /Gateway ready at (\S+)/.exec(output);
-      if (ready) resolve(ready[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${output}`)));
-  });
-  return { url, child };
+  const gateway = await spawnGatewayProcess(stack, { PRESENCE_LEASE_MS: String(leaseMs) });
+  children.push(gateway.child);
+  return gateway;
 }
 
 describe('presence over one gRPC stream per gateway', () => {

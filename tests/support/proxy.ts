@@ -4,20 +4,28 @@ import type { AddressInfo } from 'node:net';
 /**
  * Forwards to a real subgraph and counts what passes: a guard that refuses "before any subgraph is
  * called" must leave the count as it was. `failNext(n)` answers the next n requests with 503, as a
- * subgraph in trouble would.
+ * subgraph in trouble would; `stall()` holds them until `resume()`.
  */
 export async function countingProxy(target: string) {
   let requests = 0;
   let failing = 0;
+  /** While stalled, requests wait here (a subgraph that stopped answering, e.g. SIGSTOP). */
+  let stalled: Promise<void> | undefined;
+  let unstall = () => {};
   const server: Server = createServer(async (req, res) => {
     requests += 1;
+    await stalled;
     if (failing > 0) {
       failing -= 1;
       res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
       return;
     }
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      return; // the caller gave up on it (its deadline) while it was stalled
+    }
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers))
       if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name))
@@ -34,7 +42,7 @@ export async function countingProxy(target: string) {
       res.end(Buffer.from(await upstream.arrayBuffer()));
     } catch {
       // The subgraph behind it already stopped (late heartbeats while the stack shuts down).
-      res.writeHead(502).end();
+      if (!res.headersSent) res.writeHead(502).end();
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,6 +53,18 @@ export async function countingProxy(target: string) {
     failNext(count: number) {
       failing = count;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** Holds every request until `resume()`. */
+    stall() {
+      stalled ??= new Promise((resolve) => (unstall = resolve));
+    },
+    resume() {
+      unstall();
+      stalled = undefined;
+    },
+    close: () => {
+      unstall();
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -25,12 +25,13 @@ import { createFederation } from './federation/federation.ts';
 import { loadSupergraph } from './federation/supergraph.ts';
 import { createGuards, type GuardContext, type GuardsConfig } from './guards/createGuards.ts';
 import { checkSubgraphs } from './health.ts';
-import { IdentityDataSource } from './identityDataSource.ts';
+import { IdentityDataSource, type SubgraphCallPolicy } from './identityDataSource.ts';
 import { liveBus } from './live/liveBus.ts';
 import type { PayloadResolver } from './live/payloadResolver.ts';
 import { createSubscriptionExecutor } from './live/subscriptionExecutor.ts';
 import { createPresenceLink, type PresenceLink } from './presence/presenceLink.ts';
 import { createSocketServer, type SocketServerLimits } from './socket/socketServer.ts';
+import { unavailablePlugin } from './unavailablePlugin.ts';
 
 /** Guard rails (APQ, safelist, limits, rate limits) are configured with the fields of GuardsConfig. */
 export interface GatewayConfig extends GuardsConfig {
@@ -52,6 +53,8 @@ export interface GatewayConfig extends GuardsConfig {
     maxQueuedPayloads?: number;
     maxBufferedBytes?: number;
   };
+  /** Deadline and circuit breaker of every subgraph call (identityDataSource.ts). */
+  subgraphCalls?: Partial<SubgraphCallPolicy>;
   /** WebSocket limits: message size, subscriptions per socket, init timeout, new sockets per address, keep-alive. */
   socketLimits?: Partial<SocketServerLimits>;
   /** presence's gRPC server, which this gateway streams its sockets' opens, closes and activity to. */
@@ -97,7 +100,7 @@ export async function createGateway(config: GatewayConfig) {
   const signer = createIdentitySigner({ issuer: GATEWAY_ISSUER, key: config.internalSigningKey });
   // One data source per subgraph: query plans, subscription payloads and internal operations.
   const serviceMap = Object.fromEntries(
-    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource(name, url)]),
+    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource(name, url, config.subgraphCalls)]),
   );
   const federation = createFederation({ supergraph, serviceMap, log });
 
@@ -107,6 +110,8 @@ export async function createGateway(config: GatewayConfig) {
   const httpServer = createHttpServer(app);
   const apollo = new ApolloServer<GatewayContext & GuardContext>({
     gateway: federation.gateway,
+    // index.ts drains on SIGTERM itself; Apollo's own handler would re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     introspection: config.development,
     includeStacktraceInErrorResponses: config.development,
     // No "Did you mean…" hints about the schema for clients in production.
@@ -117,6 +122,7 @@ export async function createGateway(config: GatewayConfig) {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       guards.plugin,
+      unavailablePlugin,
       observabilityPlugin({ registry: metrics, logger }),
       config.development
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })

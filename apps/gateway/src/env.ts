@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS } from './guards/limits.ts';
 import { DEFAULT_PERSISTED_QUERY_TTL_SECONDS } from './guards/persistedQueries.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitRule } from './guards/rateLimit.ts';
+import { DEFAULT_SUBGRAPH_CALL_POLICY } from './identityDataSource.ts';
 import { DEFAULT_SOCKET_SERVER_LIMITS } from './socket/socketServer.ts';
 
 const limit = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -44,6 +45,10 @@ export const env = parseEnv(
     REQUEST_MAX_BYTES: limit(DEFAULT_LIMITS.maxBodyBytes),
     RATE_LIMIT_MUTATIONS_PER_USER: rateLimit(DEFAULT_RATE_LIMITS.perUser),
     RATE_LIMIT_ANONYMOUS_PER_ADDRESS: rateLimit(DEFAULT_RATE_LIMITS.anonymousPerAddress),
+    /** A subgraph call not answered within this long fails with SERVICE_UNAVAILABLE. */
+    SUBGRAPH_TIMEOUT_MS: limit(DEFAULT_SUBGRAPH_CALL_POLICY.timeoutMs),
+    /** How long a subgraph's open circuit breaker fails calls at once before trying one again. */
+    SUBGRAPH_BREAKER_RESET_MS: limit(DEFAULT_SUBGRAPH_CALL_POLICY.resetTimeoutMs),
     /** WebSocket limits (README, "Limits"): message size, subscriptions per socket, init wait, new sockets per address. */
     WS_MAX_PAYLOAD_BYTES: limit(DEFAULT_SOCKET_SERVER_LIMITS.maxPayloadBytes),
     WS_MAX_SUBSCRIPTIONS_PER_SOCKET: limit(DEFAULT_SOCKET_SERVER_LIMITS.maxSubscriptionsPerSocket),

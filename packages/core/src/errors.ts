@@ -13,6 +13,8 @@ export const ErrorCode = {
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   /** Apollo Server's own: a malformed HTTP request, or one its CSRF prevention blocked. */
   BAD_REQUEST: 'BAD_REQUEST',
+  /** A subgraph did not answer (down, stalled or shedding load): retry after `retryAfter` seconds. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
