@@ -8,7 +8,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GATEWAY_ISSUER, createIdentitySigner, maskError, type Identity } from '@switchboard/core';
-import { createLiveSubscriber } from '@switchboard/messaging';
+import { createLiveSubscriber, redisConnection } from '@switchboard/messaging';
 import {
   logFunction,
   metricsHandler,
@@ -21,6 +21,7 @@ import {
 import express from 'express';
 import type { ExecutionResult } from 'graphql';
 import { contextFor, createContext, type GatewayContext } from './context.ts';
+import { ENTITY_CHANNEL, createEntityCache } from './federation/entityCache.ts';
 import { createFederation } from './federation/federation.ts';
 import { loadSupergraph } from './federation/supergraph.ts';
 import { createGuards, type GuardContext, type GuardsConfig } from './guards/createGuards.ts';
@@ -53,6 +54,8 @@ export interface GatewayConfig extends GuardsConfig {
     maxQueuedPayloads?: number;
     maxBufferedBytes?: number;
   };
+  /** Cache `@cached` entity fields, kept exact by their owners' events (default on). */
+  entityCache?: boolean;
   /** Deadline and circuit breaker of every subgraph call (identityDataSource.ts). */
   subgraphCalls?: Partial<SubgraphCallPolicy>;
   /** WebSocket limits: message size, subscriptions per socket, init timeout, new sockets per address, keep-alive. */
@@ -98,9 +101,30 @@ export async function createGateway(config: GatewayConfig) {
   const { logger, metrics, tracer } = serverObservability('gateway', config.observability);
   const log = logFunction(logger);
   const signer = createIdentitySigner({ issuer: GATEWAY_ISSUER, key: config.internalSigningKey });
+  const live = createLiveSubscriber(config.redisUrl);
+  const bus = liveBus(live.pubsub);
+  // Entity values kept exact by their owners' events (federation/entityCache.ts).
+  const cacheRedis = config.entityCache === false ? undefined : redisConnection(config.redisUrl);
+  const entityCache = cacheRedis
+    ? createEntityCache({ cachedFields: supergraph.live.cachedFields, redis: cacheRedis, log })
+    : undefined;
+  if (entityCache) {
+    await bus.listen(ENTITY_CHANNEL, (event) => {
+      if (
+        event.type === 'entityChanged' &&
+        typeof event['typename'] === 'string' &&
+        typeof event['id'] === 'string'
+      )
+        entityCache.invalidate(event['typename'], event['id']);
+    });
+    bus.onReconnect(() => entityCache.clear());
+  }
   // One data source per subgraph: query plans, subscription payloads and internal operations.
   const serviceMap = Object.fromEntries(
-    [...subgraphUrls].map(([name, url]) => [name, new IdentityDataSource(name, url, config.subgraphCalls)]),
+    [...subgraphUrls].map(([name, url]) => [
+      name,
+      new IdentityDataSource(name, url, config.subgraphCalls, entityCache),
+    ]),
   );
   const federation = createFederation({ supergraph, serviceMap, log });
 
@@ -132,10 +156,9 @@ export async function createGateway(config: GatewayConfig) {
   await apollo.start();
 
   // Federated subscriptions over graphql-ws on the same port and path (design.md, principle 4).
-  const live = createLiveSubscriber(config.redisUrl);
   const executor = createSubscriptionExecutor({
     federation,
-    bus: liveBus(live.pubsub),
+    bus,
     signer,
     shareResolution: config.subscriptions?.shareResolution ?? true,
     maxQueuedPayloads: config.subscriptions?.maxQueuedPayloads ?? 1000,
@@ -196,6 +219,7 @@ export async function createGateway(config: GatewayConfig) {
     executor.stop();
     await apollo.stop();
     await live.close();
+    cacheRedis?.disconnect();
     await guards.close();
   };
 

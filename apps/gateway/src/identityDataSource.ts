@@ -5,6 +5,7 @@ import { ErrorCode, INTERNAL_IDENTITY_HEADER, appError } from '@switchboard/core
 import { injectTraceContext } from '@switchboard/observability';
 import CircuitBreaker from 'opossum';
 import type { GatewayContext } from './context.ts';
+import type { EntityCache } from './federation/entityCache.ts';
 
 /** How the gateway protects itself and its clients from a subgraph in trouble. */
 export interface SubgraphCallPolicy {
@@ -56,6 +57,7 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     readonly subgraph: string,
     url: string,
     policy: Partial<SubgraphCallPolicy> = {},
+    private readonly entityCache?: EntityCache,
   ) {
     super({ url });
     this.policy = { ...DEFAULT_SUBGRAPH_CALL_POLICY, ...policy };
@@ -84,6 +86,8 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       if (answered) return { data: answered };
       options.request.extensions = { ...options.request.extensions, liveEvent: event };
     }
+    if (this.entityCache)
+      return this.entityCache.fetch(this.subgraph, options, (rest) => super.process(rest));
     return super.process(options);
   }
 

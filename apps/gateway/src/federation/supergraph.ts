@@ -1,6 +1,7 @@
 import { Supergraph, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
+import { readLiveSchema, type LiveSchema } from '../live/liveSchema.ts';
 
 /**
  * The composed supergraph, parsed and planned over once per process: client operations over HTTP,
@@ -20,6 +21,8 @@ export interface LoadedSupergraph {
   planner: QueryPlanner;
   /** Subgraph name -> routing URL from the supergraph. */
   subgraphUrls: Map<string, string>;
+  /** What the subgraphs declared with the live directives (live fields, @viewer, @cached). */
+  live: LiveSchema;
 }
 
 export function loadSupergraph(sdl: string): LoadedSupergraph {
@@ -34,5 +37,6 @@ export function loadSupergraph(sdl: string): LoadedSupergraph {
     supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
     planner: new QueryPlanner(supergraph),
     subgraphUrls: new Map([...supergraph.subgraphs()].map((subgraph) => [subgraph.name, subgraph.url])),
+    live: readLiveSchema(supergraph.schema),
   };
 }

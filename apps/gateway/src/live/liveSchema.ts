@@ -39,9 +39,9 @@ export interface LiveField {
   };
 }
 
-/** Entity types whose representations the gateway may cache until their owner says they changed. */
-export interface CachedEntity {
-  /** Longest a cached representation is used, in seconds. */
+/** A field the gateway may cache per entity until its owner says the entity changed (`@cached`). */
+export interface CachedField {
+  /** Longest a cached value is used, in seconds (a backstop: invalidation is by event). */
   maxAge: number;
   /** Cached per caller (its access is checked per caller), never shared between callers. */
   perCaller: boolean;
@@ -51,7 +51,8 @@ export interface LiveSchema {
   fields: Map<string, LiveField>;
   /** `Type.field` coordinates of fields whose value depends on who asks (`@viewer`). */
   viewerFields: ReadonlySet<string>;
-  cachedEntities: Map<string, CachedEntity>;
+  /** `Type.field` -> how it may be cached (`@cached`). */
+  cachedFields: Map<string, CachedField>;
 }
 
 export function parseChannelTemplate(source: string): ChannelTemplate {
@@ -180,17 +181,20 @@ export function readLiveSchema(schema: Schema): LiveSchema {
   }
 
   const viewerFields = new Set<string>();
-  const cachedEntities = new Map<string, CachedEntity>();
+  const cachedFields = new Map<string, CachedField>();
   for (const type of schema.types()) {
     if (type.kind !== 'ObjectType' && type.kind !== 'InterfaceType') continue;
-    for (const field of type.fields())
-      if (names.viewer && field.appliedDirectivesOf(names.viewer).length > 0)
-        viewerFields.add(`${type.name}.${field.name}`);
-    const cached = names.cached ? type.appliedDirectivesOf(names.cached)[0] : undefined;
-    if (cached) {
+    for (const field of type.fields()) {
+      const coordinate = `${type.name}.${field.name}`;
+      if (names.viewer && field.appliedDirectivesOf(names.viewer).length > 0) {
+        viewerFields.add(coordinate);
+        continue; // a viewer-dependent field is never cached, whatever else it says
+      }
+      const cached = names.cached ? field.appliedDirectivesOf(names.cached)[0] : undefined;
+      if (!cached) continue;
       const args = cached.arguments() as { maxAge?: number; perCaller?: boolean };
-      cachedEntities.set(type.name, { maxAge: args.maxAge ?? 3600, perCaller: args.perCaller ?? false });
+      cachedFields.set(coordinate, { maxAge: args.maxAge ?? 3600, perCaller: args.perCaller ?? false });
     }
   }
-  return { fields, viewerFields, cachedEntities };
+  return { fields, viewerFields, cachedFields };
 }

@@ -3,7 +3,6 @@ import { Kind, getOperationAST, type DocumentNode, type FieldNode } from 'graphq
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values.js';
 import type { LiveBus } from './liveBus.ts';
 import { liveOperations } from './liveOperations.ts';
-import { readLiveSchema } from './liveSchema.ts';
 import {
   startLiveSubscription,
   type LiveSubscription,
@@ -34,7 +33,7 @@ export interface SubscriptionExecutorOptions {
 export function createSubscriptionExecutor(options: SubscriptionExecutorOptions) {
   const { federation } = options;
   const { schema } = federation.supergraph;
-  const liveSchema = readLiveSchema(federation.supergraph.internalSchema);
+  const liveSchema = federation.supergraph.live;
   const planner = createSubscriptionPlanner({ federation, schema, liveSchema });
   const resolver = createPayloadResolver({ federation, signer: options.signer });
   const reconciler = createReconciler({ quietMs: options.reconcileQuietMs ?? 2_000, log: options.log });
