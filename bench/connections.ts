@@ -53,10 +53,7 @@ async function main(run: BenchRun) {
 
   const users = await seedUsers(run.usersDb, Math.ceil(SOCKETS / SOCKETS_PER_USER));
   const [probe, partner] = (await seedUsers(run.usersDb, 2, 'Probe')) as [SeededUser, SeededUser];
-  const stack = await run.startStack({
-    gatewayEnv: { RATE_LIMIT_MUTATIONS_PER_USER: '1000000/1' },
-    ...(FORCE_GC ? { gatewayNodeArgs: ['--inspect=127.0.0.1:0'] } : {}),
-  });
+  const stack = await run.startStack(FORCE_GC ? { gatewayNodeArgs: ['--inspect=127.0.0.1:0'] } : {});
   const gateway = stack.services.find((s) => s.name === 'gateway')!;
   const http = graphqlHttp(stack.gatewayUrl);
   run.defer(() => http.close());
