@@ -5,6 +5,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const TOP = Number(process.env['BENCH_TOP'] ?? 15);
+/** Samples in the first seconds of each profile (start-up, seeding) are left out. */
+const SKIP_US = Number(process.env['BENCH_PROFILE_SKIP_SECONDS'] ?? 0) * 1e6;
 const ROOT = new URL('..', import.meta.url).pathname;
 
 interface CpuProfile {
@@ -33,11 +35,16 @@ function where(url: string): { file: string; owner: string } {
   return { file, owner: file.split('/').slice(0, 2).join('/') };
 }
 
-function summarize(path: string) {
+function summarize(path: string, label = basename(path)) {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  let elapsedUs = 0;
+  profile.samples.forEach((id, i) => {
+    elapsedUs += profile.timeDeltas[i] ?? 0;
+    if (elapsedUs < SKIP_US) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
 
   const byFrame = new Map<string, number>();
   const byOwner = new Map<string, number>();
@@ -59,7 +66,7 @@ function summarize(path: string) {
   const top = (map: Map<string, number>, n: number) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
   const pct = (us: number) => `${((us / busyUs) * 100).toFixed(1).padStart(5)}%`;
   console.log(
-    `\n${basename(path)}: ${(busyUs / 1e6).toFixed(2)} s on CPU, ${(idleUs / 1e6).toFixed(2)} s idle (sampled)`,
+    `\n${label}: ${(busyUs / 1e6).toFixed(2)} s on CPU, ${(idleUs / 1e6).toFixed(2)} s idle (sampled)`,
   );
   console.log(`  self ms      %  frame`);
   for (const [frame, us] of top(byFrame, TOP))
@@ -76,12 +83,25 @@ if (args.length === 0) {
   console.error('usage: npm run bench:profile -- <directory or .cpuprofile files>');
   process.exit(1);
 }
+/** The main thread's profile of a process: the one with the most samples in its directory. */
+function mainThread(dir: string): string | undefined {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .map((name) => join(dir, name))
+    .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+}
+
 for (const arg of args) {
-  const files = statSync(arg).isDirectory()
-    ? readdirSync(arg)
-        .filter((name) => name.endsWith('.cpuprofile'))
-        .sort()
-        .map((name) => join(arg, name))
-    : [arg];
-  for (const file of files) summarize(file);
+  if (!statSync(arg).isDirectory()) {
+    summarize(arg);
+    continue;
+  }
+  // A bench's directory holds one directory per process (processStack.ts), or profiles directly.
+  for (const name of readdirSync(arg).sort()) {
+    const path = join(arg, name);
+    if (statSync(path).isDirectory()) {
+      const main = mainThread(path);
+      if (main) summarize(main, name);
+    } else if (name.endsWith('.cpuprofile')) summarize(path);
+  }
 }

@@ -117,9 +117,9 @@ export function createProcessStack(options: ProcessStackOptions): ProcessStack {
     const logPath = join(options.runDir, `${name}.log`);
     // The log goes straight to a file: the bench process spends nothing on the children's output.
     const fd = openSync(logPath, 'a');
-    const profile = cpuProfDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
-      : [];
+    // A directory per process: node names each thread's profile (tsx's loader runs in a thread of
+    // its own, whose profile would otherwise overwrite the main thread's).
+    const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, name)}`] : [];
     const child = spawn(process.execPath, [...profile, ...nodeArgs, '--import', 'tsx', entry], {
       cwd: ROOT,
       env: { ...process.env, ...common, ...env },
@@ -169,6 +169,8 @@ export function createProcessStack(options: ProcessStackOptions): ProcessStack {
             PRESENCE_RPC_URL: `http://127.0.0.1:${presenceRpcPort}`,
             // The per-user budget (60 per 10 s) would refuse a bench's load; the limiter still runs.
             RATE_LIMIT_MUTATIONS_PER_USER: '1000000/1',
+            // Likewise the new-sockets-per-address limit: the bench connects hundreds at once.
+            WS_NEW_CONNECTIONS_PER_ADDRESS_PER_SECOND: '1000000',
             ...options.gatewayEnv,
           },
           ...(options.gatewayNodeArgs ? { nodeArgs: options.gatewayNodeArgs } : {}),

@@ -16,7 +16,7 @@ export interface SocketLimits {
 
 export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   maxPayloadBytes: 64 * 1024,
-  newConnectionsPerAddressPerSecond: 20,
+  newConnectionsPerAddressPerSecond: 50,
   keepAliveMs: 30_000,
 };
 
