@@ -137,6 +137,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [users, chats, media, presence] = await Promise.all([
     createUsers({
       ...common,
+      redisUrl: config.redisUrl,
       jwtSecret: config.jwtSecret,
       tokenTtlSeconds: 3600,
       ...(push ? { push } : {}),

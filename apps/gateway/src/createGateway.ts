@@ -8,7 +8,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GATEWAY_ISSUER, createIdentitySigner, maskError, type Identity } from '@switchboard/core';
-import { createLiveSubscriber, redisConnection } from '@switchboard/messaging';
+import { createLiveSubscriber, liveChannel, redisConnection } from '@switchboard/messaging';
 import {
   logFunction,
   metricsHandler,
@@ -21,12 +21,12 @@ import {
 import express from 'express';
 import type { ExecutionResult } from 'graphql';
 import { contextFor, createContext, type GatewayContext } from './context.ts';
-import { ENTITY_CHANNEL, createEntityCache } from './federation/entityCache.ts';
+import { createEntityCache } from './federation/entityCache.ts';
 import { createFederation } from './federation/federation.ts';
 import { loadSupergraph } from './federation/supergraph.ts';
 import { createGuards, type GuardContext, type GuardsConfig } from './guards/createGuards.ts';
 import { checkSubgraphs } from './health.ts';
-import { IdentityDataSource, type SubgraphCallPolicy } from './identityDataSource.ts';
+import { SubgraphDataSource, type SubgraphCallPolicy } from './subgraphDataSource.ts';
 import { liveBus } from './live/liveBus.ts';
 import type { PayloadResolver } from './live/payloadResolver.ts';
 import { createSubscriptionExecutor } from './live/subscriptionExecutor.ts';
@@ -109,7 +109,7 @@ export async function createGateway(config: GatewayConfig) {
     ? createEntityCache({ cachedFields: supergraph.live.cachedFields, redis: cacheRedis, log })
     : undefined;
   if (entityCache) {
-    await bus.listen(ENTITY_CHANNEL, (event) => {
+    await bus.listen(liveChannel.entities, (event) => {
       if (
         event.type === 'entityChanged' &&
         typeof event['typename'] === 'string' &&
@@ -123,7 +123,7 @@ export async function createGateway(config: GatewayConfig) {
   const serviceMap = Object.fromEntries(
     [...subgraphUrls].map(([name, url]) => [
       name,
-      new IdentityDataSource(name, url, config.subgraphCalls, entityCache),
+      new SubgraphDataSource(name, url, config.subgraphCalls, entityCache),
     ]),
   );
   const federation = createFederation({ supergraph, serviceMap, log });
@@ -220,6 +220,7 @@ export async function createGateway(config: GatewayConfig) {
     await apollo.stop();
     await live.close();
     cacheRedis?.disconnect();
+    await Promise.all(Object.values(serviceMap).map((source) => source.close()));
     await guards.close();
   };
 

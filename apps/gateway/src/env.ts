@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS } from './guards/limits.ts';
 import { DEFAULT_PERSISTED_QUERY_TTL_SECONDS } from './guards/persistedQueries.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitRule } from './guards/rateLimit.ts';
-import { DEFAULT_SUBGRAPH_CALL_POLICY } from './identityDataSource.ts';
+import { DEFAULT_SUBGRAPH_CALL_POLICY } from './subgraphDataSource.ts';
 import { DEFAULT_SOCKET_SERVER_LIMITS } from './socket/socketServer.ts';
 
 const limit = (fallback: number) => z.coerce.number().int().min(1).default(fallback);

@@ -1,4 +1,5 @@
 import { openChatsProjections } from '@switchboard/chats/events';
+import { openMediaEntityChanges } from '@switchboard/media/entityChanges';
 import { openMediaProjections } from '@switchboard/media/events';
 import { DEV_MEDIA_STORAGE_DIR, openMediaProcessing } from '@switchboard/media/jobs';
 import {
@@ -11,6 +12,7 @@ import {
 import { defaultLog, queueMetrics, type Registry } from '@switchboard/observability';
 import { openPresenceProjections } from '@switchboard/presence/events';
 import { createPresenceStore } from '@switchboard/presence/store';
+import { openUserEntityChanges } from '@switchboard/users/entityChanges';
 import { openUsersProjections } from '@switchboard/users/events';
 import { openPushNotifications, type VapidConfig } from '@switchboard/users/jobs';
 import type { PushTargetOptions } from '@switchboard/users/pushTargets';
@@ -58,11 +60,14 @@ export function createWorker(config: WorkerConfig) {
     'media-processing': {
       ...openMediaProcessing(config.databaseUrl, {
         storageDir: config.mediaStorageDir ?? DEV_MEDIA_STORAGE_DIR,
+        redisUrl: config.redisUrl,
         log,
       }),
       concurrency: config.mediaConcurrency ?? 2,
     },
     'users-projections': openUsersProjections(config.databaseUrl),
+    'users-entity-changes': openUserEntityChanges(config.redisUrl),
+    'media-entity-changes': openMediaEntityChanges(config.redisUrl),
     'push-notifications': openPushNotifications(config.databaseUrl, {
       vapid: config.vapid,
       ...(config.pushTargets ? { targets: config.pushTargets } : {}),

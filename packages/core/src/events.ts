@@ -47,6 +47,8 @@ export const eventCatalogue = {
     version: 1,
     payload: z.object({ mediaId: uuid, status: z.enum(['READY', 'FAILED']) }),
   },
+  /** users: a user's displayName or about changed (the gateways' entity caches drop the user). */
+  UserProfileChanged: { producer: 'users', version: 1, payload: z.object({ userId: uuid }) },
   /** users: a user's lastSeenVisibility changed. presence hides lastSeenAt in presence events. */
   LastSeenVisibilityChanged: {
     producer: 'users',

@@ -24,14 +24,26 @@ export type LiveEvent =
   | { type: 'typing'; chatId: string; userId: string; isTyping: boolean; data?: object }
   | { type: 'presenceChanged'; userId: string }
   /** The gateway's own protocol: a subscriber gained or lost a channel (`@live(revokedOn:)`). */
-  | { type: 'liveAccess'; channel: string; granted: boolean; after?: number };
+  | { type: 'liveAccess'; channel: string; granted: boolean; after?: number }
+  /** The gateway's own protocol: an entity's `@cached` fields changed; cached values are dropped. */
+  | { type: 'entityChanged'; typename: string; id: string };
 
 /** Channel names as the @live directives write them (`chat:{chatId}`); Redis adds `live:`. */
 export const liveChannel = {
   chat: (chatId: string) => `chat:${chatId}`,
   user: (userId: string) => `user:${userId}`,
   presence: (userId: string) => `presence:${userId}`,
+  /** Where owners announce entity changes to the gateways' entity caches. */
+  entities: 'entities',
 };
+
+/**
+ * Tells every gateway that an entity's `@cached` fields changed (after the change committed): its
+ * cached values are dropped. The owner's domain event of the change heals a lost one (the worker
+ * announces it again).
+ */
+export const announceEntityChanged = (publisher: LivePublisher, typename: string, id: string) =>
+  publisher.publish(liveChannel.entities, { type: 'entityChanged', typename, id });
 
 /** Where live events live in Redis: the gateway listens under the same prefix. */
 export const LIVE_CHANNEL_PREFIX = 'live:';

@@ -16,6 +16,10 @@ export const consumers = {
   'users-projections': ['MediaCreated'],
   /** media processing: dimensions and thumbnails after an upload. */
   'media-processing': ['MediaUploaded'],
+  /** The gateways' entity caches: users' profile changes (a live event the owner sent may be lost). */
+  'users-entity-changes': ['UserProfileChanged', 'UserAvatarChanged', 'LastSeenVisibilityChanged'],
+  /** The gateways' entity caches: media's status changes. */
+  'media-entity-changes': ['MediaUploaded', 'MediaProcessed'],
   /** Web Push to members with no live connection (users owns push subscriptions). */
   'push-notifications': ['MessageSent'],
 } as const satisfies Record<string, readonly EventType[]>;

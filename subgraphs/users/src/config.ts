@@ -12,4 +12,6 @@ export interface UsersConfig {
   tokenTtlSeconds: number;
   /** Which push endpoints may be registered (pushTargets.ts): public ones, plus allowed hosts. */
   push?: PushTargetOptions;
+  /** Where users announces profile changes to the gateways' entity caches (live events). */
+  redisUrl?: string;
 }

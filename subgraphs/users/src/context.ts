@@ -1,4 +1,5 @@
 import type { Identity } from '@switchboard/core';
+import type { LivePublisher } from '@switchboard/messaging';
 import type { UsersConfig } from './config.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { UserLoader } from './userLoader.ts';
@@ -10,4 +11,6 @@ export interface UsersContext {
   config: UsersConfig;
   /** Batches user lookups of one request (entity references, me). */
   users: UserLoader;
+  /** Announces profile changes to the gateways' entity caches (absent without Redis). */
+  live?: LivePublisher;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
+import { createLivePublisher } from '@switchboard/messaging';
 import { parse } from 'graphql';
 import type { UsersConfig } from './config.ts';
 import type { UsersContext } from './context.ts';
@@ -15,16 +16,19 @@ const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url)
 /** Builds the users subgraph without listening (style.md: no side effects). */
 export async function createServer(config: UsersConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl) });
+  const live = config.redisUrl ? createLivePublisher(config.redisUrl) : undefined;
   return createSubgraphServer<UsersContext>({
     name: 'users',
     typeDefs,
     resolvers,
     trustedKeys: config.trustedKeys,
     development: config.development,
-    context: (identity) => ({ identity, db, config, users: createUserLoader(db) }),
+    context: (identity) => ({ identity, db, config, users: createUserLoader(db), ...(live ? { live } : {}) }),
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },
-    dispose: () => db.$disconnect(),
+    dispose: async () => {
+      await Promise.all([db.$disconnect(), live?.close()]);
+    },
   });
 }

@@ -16,5 +16,6 @@ const server = await createServer({
   jwtSecret: env.JWT_SECRET,
   tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
   push: { allowHosts: env.PUSH_ALLOW_HOSTS },
+  redisUrl: env.REDIS_URL,
 });
 await serveSubgraph('users', server, env);
