@@ -77,12 +77,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function relayBatch(): Promise<number> {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT id::text, "eventId", type, version, payload FROM ${table}
-         WHERE "publishedAt" IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [options.batchSize ?? 200],
-      );
+      // One round trip claims the batch (marked published, rolled back if publishing fails), one
+      // commits it: the relay runs once per commit of a busy producer.
+      const batchSize = Math.trunc(options.batchSize ?? 200);
+      const results = (await client.query(
+        `BEGIN;
+         UPDATE ${table} SET "publishedAt" = now() WHERE id IN (
+           SELECT id FROM ${table} WHERE "publishedAt" IS NULL ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
+         RETURNING id::text, "eventId", type, version, payload`,
+      )) as unknown as { rows: OutboxRow[] }[];
+      const rows = results[1]!.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;
@@ -100,7 +104,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           source: options.schema,
           sequence: row.id,
         };
-        for (const queue of queuesFor(row.type)) {
+        for (const queue of queuesFor(row.type, row.payload)) {
           const jobs = jobsByQueue.get(queue) ?? [];
           jobs.push({ name: row.type, data, opts: { ...eventJobOptions, jobId: row.eventId } });
           jobsByQueue.set(queue, jobs);
@@ -108,9 +112,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       }
       await Promise.all([...jobsByQueue].map(([queue, jobs]) => queues.get(queue)!.addBulk(jobs)));
       await options.afterPublish?.();
-      await client.query(`UPDATE ${table} SET "publishedAt" = now() WHERE id = ANY($1::bigint[])`, [
-        rows.map((row) => row.id),
-      ]);
       await client.query('COMMIT');
       return rows.length;
     } catch (error) {

@@ -28,6 +28,20 @@ export type ConsumerQueue = keyof typeof consumers;
 
 export const consumerQueues = Object.keys(consumers) as ConsumerQueue[];
 
-export function queuesFor(type: string): ConsumerQueue[] {
-  return consumerQueues.filter((queue) => (consumers[queue] as readonly string[]).includes(type));
+/**
+ * Events of a listed type that a consumer would do nothing with, so they cost it no job: media's
+ * projections only grant what a message attaches (most messages attach nothing).
+ */
+const skips: Partial<Record<ConsumerQueue, (type: string, payload: unknown) => boolean>> = {
+  'media-projections': (type, payload) =>
+    type === 'MessageSent' && ((payload as { attachmentIds?: unknown[] }).attachmentIds?.length ?? 0) === 0,
+};
+
+/** The queues an event goes to (with its payload: some consumers skip some events of a type). */
+export function queuesFor(type: string, payload?: unknown): ConsumerQueue[] {
+  return consumerQueues.filter(
+    (queue) =>
+      (consumers[queue] as readonly string[]).includes(type) &&
+      !(payload !== undefined && skips[queue]?.(type, payload)),
+  );
 }
