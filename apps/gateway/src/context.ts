@@ -6,6 +6,7 @@ import {
   type Identity,
   type IdentitySigner,
 } from '@switchboard/core';
+import type { KnownUsers } from './knownUsers.ts';
 import type { LiveEvent } from './live/liveEvent.ts';
 import type { PrimaryProjection } from './live/primaryProjection.ts';
 
@@ -22,11 +23,14 @@ export interface GatewayContext {
 
 export interface AuthConfig {
   jwtSecret: string;
+  /** Whether a token's user exists (asked of users, remembered a while); unchecked without it. */
+  knownUsers?: KnownUsers;
 }
 
 /**
  * Verifies the caller's bearer token once, at the door. No header: anonymous (signUp and signIn
- * need that). A header with a bad or expired token: UNAUTHENTICATED, never silently anonymous.
+ * need that). A header with a bad or expired token, or a token whose user does not exist:
+ * UNAUTHENTICATED, never silently anonymous.
  */
 export const sessionExpired = () =>
   appError(ErrorCode.UNAUTHENTICATED, 'Your session has expired; sign in again', { http: { status: 401 } });
@@ -43,6 +47,10 @@ export async function authenticateSession(
     if (result.problem === 'expired') throw sessionExpired();
     throw appError(ErrorCode.UNAUTHENTICATED, 'Invalid token', { http: { status: 401 } });
   }
+  // Correctly signed is not enough: the user must exist (the secret may have signed for a user since
+  // gone, or one of another environment). Remembered per user, so this costs nothing per request.
+  if (config.knownUsers && !(await config.knownUsers.exists(result.userId)))
+    throw appError(ErrorCode.UNAUTHENTICATED, 'Unknown user; sign in again', { http: { status: 401 } });
   return { identity: { userId: result.userId }, expiresAt: result.expiresAt };
 }
 

@@ -87,7 +87,7 @@ export function openMediaProcessing(
   databaseUrl: string,
   options: { storageDir: string; log?: (message: string, error?: unknown) => void },
 ) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'media', maxConnections: 4 }) });
   const handle = processMedia(db, createLocalStorage(options.storageDir), options.log);
   return { handle, close: () => db.$disconnect() };
 }
