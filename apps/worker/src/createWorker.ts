@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { openChatsProjections } from '@switchboard/chats/events';
-import { createIdentitySigner, databaseUrlOf } from '@switchboard/core';
+import { createIdentitySigner } from '@switchboard/core';
 import { openMediaProjections } from '@switchboard/media/events';
 import { DEV_MEDIA_STORAGE_DIR, openMediaProcessing } from '@switchboard/media/jobs';
 import {
@@ -56,8 +56,7 @@ export interface WorkerConfig {
 export function createWorker(config: WorkerConfig) {
   const log = config.log ?? defaultLog({ service: 'worker' });
   const redis = redisConnection(config.redisUrl);
-  const urlOf = (subgraph: string) =>
-    config.databaseUrls?.[subgraph] ?? databaseUrlOf(subgraph, { DATABASE_URL: config.databaseUrl });
+  const urlOf = (subgraph: string) => config.databaseUrls?.[subgraph] ?? config.databaseUrl;
   const signer = createIdentitySigner({ issuer: 'worker', key: config.signingKey });
   const handlers: Record<
     ConsumerQueue,

@@ -1,4 +1,4 @@
-import { databaseUrlOf, eventCatalogue, type EventType } from '@switchboard/core';
+import { eventCatalogue, type EventType } from '@switchboard/core';
 import { connectionAs } from '@switchboard/db';
 import { projectionTables as chatsTables } from '@switchboard/chats/events';
 import { projectionTables as mediaTables } from '@switchboard/media/events';
@@ -41,8 +41,7 @@ export async function rebuildProjection(options: {
     throw new Error(
       `${options.queue} is not a projection (choose from ${rebuildableProjections.join(', ')})`,
     );
-  const urlOf = (subgraph: string) =>
-    options.databaseUrls?.[subgraph] ?? databaseUrlOf(subgraph, { DATABASE_URL: options.databaseUrl });
+  const urlOf = (subgraph: string) => options.databaseUrls?.[subgraph] ?? options.databaseUrl;
   if (owned.tables.includes('ProjectionVersion')) {
     const client = new pg.Client(connectionAs(urlOf(owned.schema), owned.schema));
     await client.connect();

@@ -1,5 +1,5 @@
 import { badInput, notFound, recordEvent } from '@switchboard/core';
-import { defaultLog } from '@switchboard/observability';
+import { defaultLogger } from '@switchboard/observability';
 import { rpcFailure } from '@switchboard/rpc';
 import type {
   MutationBlockUserArgs,
@@ -78,7 +78,10 @@ async function unblockUser(_: unknown, { userId }: MutationUnblockUserArgs, cont
   });
   if (change)
     await tellChats(context, change.pair, false, change.version).catch((error: unknown) =>
-      defaultLog({ service: 'users' })('chats not told of an unblock; its event will tell it', error),
+      defaultLogger().warn(
+        { err: error, service: 'users' },
+        'chats was not told of an unblock; its UserUnblocked event will tell it',
+      ),
     );
   return true;
 }
