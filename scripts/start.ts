@@ -5,20 +5,26 @@ import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { databaseUrlOf } from '@switchboard/core';
 import { migrateAll, SUBGRAPH_SCHEMAS } from '@switchboard/db';
+import { DEFAULT_METRICS_PORTS } from '@switchboard/observability';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
+// Each subgraph's own database where DATABASE_URL_<SUBGRAPH> says so, else the shared one.
+const databaseUrls = Object.fromEntries(
+  SUBGRAPH_SCHEMAS.map((name) => [name, databaseUrlOf(name, { ...process.env, DATABASE_URL: databaseUrl })]),
+);
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const gatewayPort = Number(process.env['PORT'] ?? 4000);
 
-async function checkPostgres(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
+async function checkPostgres(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
     await client.end();
     return true;
   } catch (error) {
-    console.error(`PostgreSQL is not reachable at ${databaseUrl}: ${(error as Error).message}`);
+    console.error(`PostgreSQL is not reachable at ${url}: ${(error as Error).message}`);
     console.error(
       `  start it with:  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`,
     );
@@ -53,22 +59,48 @@ async function checkRedis(): Promise<boolean> {
   }
 }
 
-if (!(await Promise.all([checkPostgres(), checkRedis()])).every(Boolean)) process.exit(1);
+const postgresUrls = [...new Set([databaseUrl, ...Object.values(databaseUrls)])];
+if (!(await Promise.all([...postgresUrls.map(checkPostgres), checkRedis()])).every(Boolean)) process.exit(1);
 if (SUBGRAPH_SCHEMAS.some((schema) => !existsSync(`subgraphs/${schema}/src/generated/prisma/client.ts`))) {
   execFileSync('npm', ['run', 'db:generate'], { stdio: 'inherit' });
 }
-await migrateAll(databaseUrl, 'prisma', (message) => console.log(`[migrate] ${message}`));
+await migrateAll(databaseUrls, 'prisma', (message) => console.log(`[migrate] ${message}`));
 
 const webPort = Number(process.env['WEB_PORT'] ?? 5173);
-// presence's gRPC port, where the gateway keeps its one stream of connection changes.
-const presenceRpcPort = Number(process.env['PRESENCE_RPC_PORT'] ?? 5004);
+// The internal gRPC plane: users (which ids exist), chats (blocks), presence (connections, who is online).
+const rpcPorts = {
+  users: Number(process.env['USERS_RPC_PORT'] ?? 5001),
+  chats: Number(process.env['CHATS_RPC_PORT'] ?? 5002),
+  presence: Number(process.env['PRESENCE_RPC_PORT'] ?? 5004),
+};
+const rpcUrls = {
+  USERS_RPC_URL: `http://127.0.0.1:${rpcPorts.users}`,
+  CHATS_RPC_URL: `http://127.0.0.1:${rpcPorts.chats}`,
+  PRESENCE_RPC_URL: `http://127.0.0.1:${rpcPorts.presence}`,
+};
+// Each process serves /metrics on a port of its own, never on a port clients reach.
+const metrics = (name: keyof typeof DEFAULT_METRICS_PORTS) => ({
+  METRICS_PORT: String(DEFAULT_METRICS_PORTS[name]),
+});
 const processes: [name: string, entry: string, env?: Record<string, string>][] = [
-  ['users', 'subgraphs/users/src/index.ts'],
-  ['chats', 'subgraphs/chats/src/index.ts'],
-  ['media', 'subgraphs/media/src/index.ts'],
-  ['presence', 'subgraphs/presence/src/index.ts', { RPC_PORT: String(presenceRpcPort) }],
-  ['worker', 'apps/worker/src/index.ts'],
-  ['gateway', 'apps/gateway/src/index.ts', { PRESENCE_RPC_URL: `http://127.0.0.1:${presenceRpcPort}` }],
+  [
+    'users',
+    'subgraphs/users/src/index.ts',
+    { ...rpcUrls, RPC_PORT: String(rpcPorts.users), ...metrics('users') },
+  ],
+  [
+    'chats',
+    'subgraphs/chats/src/index.ts',
+    { ...rpcUrls, RPC_PORT: String(rpcPorts.chats), ...metrics('chats') },
+  ],
+  ['media', 'subgraphs/media/src/index.ts', metrics('media')],
+  [
+    'presence',
+    'subgraphs/presence/src/index.ts',
+    { RPC_PORT: String(rpcPorts.presence), ...metrics('presence') },
+  ],
+  ['worker', 'apps/worker/src/index.ts', { ...rpcUrls, ...metrics('worker') }],
+  ['gateway', 'apps/gateway/src/index.ts', { ...rpcUrls, ...metrics('gateway') }],
   // The web client's dev server; it proxies /graphql to the gateway and /media/ to media.
   [
     'web',

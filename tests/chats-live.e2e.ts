@@ -32,7 +32,7 @@ const listeners: Redis[] = [];
 beforeAll(async () => {
   stack = await startStack();
   anonymous = new Client(stack.gateway.url);
-  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
+  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrls.chats, 2) });
 });
 afterAll(async () => {
   for (const redis of listeners) redis.disconnect();

@@ -16,7 +16,7 @@ let db: PrismaClient;
 beforeAll(async () => {
   stack = await startStack();
   anonymous = new Client(stack.gateway.url);
-  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
+  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrls.chats, 2) });
 });
 afterAll(async () => {
   await db?.$disconnect();

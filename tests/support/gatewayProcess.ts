@@ -24,6 +24,9 @@ export async function spawnGateway(
       LOG_LEVEL: 'warn',
       REDIS_URL: stack.config.redisUrl,
       PRESENCE_RPC_URL: stack.subgraphs.presence.rpcUrl,
+      USERS_RPC_URL: stack.subgraphs.users.rpcUrl!,
+      // Any free port: several gateways (and other test runs) share the machine.
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

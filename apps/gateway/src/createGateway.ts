@@ -11,8 +11,8 @@ import { GATEWAY_ISSUER, createIdentitySigner, maskError, type Identity } from '
 import { createLiveSubscriber, liveChannel, redisConnection } from '@switchboard/messaging';
 import {
   logFunction,
-  metricsHandler,
   observabilityPlugin,
+  serveMetrics,
   serverObservability,
   subscriptionMetrics,
   traceRequests,
@@ -20,13 +20,14 @@ import {
 } from '@switchboard/observability';
 import express from 'express';
 import type { ExecutionResult } from 'graphql';
-import { contextFor, createContext, type GatewayContext } from './context.ts';
+import { contextFor, createContext, type AuthConfig, type GatewayContext } from './context.ts';
 import { createEntityCache } from './federation/entityCache.ts';
 import { createFederation } from './federation/federation.ts';
 import { loadSupergraph } from './federation/supergraph.ts';
 import { createGuards, type GuardContext, type GuardsConfig } from './guards/createGuards.ts';
 import { checkSubgraphs } from './health.ts';
 import { SubgraphDataSource, type SubgraphCallPolicy } from './subgraphDataSource.ts';
+import { createKnownUsers } from './knownUsers.ts';
 import { liveBus } from './live/liveBus.ts';
 import type { PayloadResolver } from './live/payloadResolver.ts';
 import { createSubscriptionExecutor } from './live/subscriptionExecutor.ts';
@@ -68,14 +69,26 @@ export interface GatewayConfig extends GuardsConfig {
     leaseMs?: number;
     batchMs?: number;
   };
+  /**
+   * users' gRPC server, asked whether a token's user exists (remembered `ttlMs`, default 60 s).
+   * Without it a correctly signed token is enough.
+   */
+  users?: { url: string; ttlMs?: number };
   /** Logger, metrics registry (served at `/metrics`) and tracer provider; see `serverObservability`. */
   observability?: Partial<Observability>;
+  /**
+   * Port of `/metrics` (METRICS_PORT; 0 or absent: any free port): never the public port, which
+   * answers 404 there.
+   */
+  metricsPort?: number;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
   httpServer: Server;
+  /** Where this gateway's `/metrics` is served: a port of its own. */
+  metricsUrl: string;
   stop(): Promise<void>;
   crash(): Promise<void>;
   /** Open WebSockets on this gateway. */
@@ -101,6 +114,10 @@ export async function createGateway(config: GatewayConfig) {
   const { logger, metrics, tracer } = serverObservability('gateway', config.observability);
   const log = logFunction(logger);
   const signer = createIdentitySigner({ issuer: GATEWAY_ISSUER, key: config.internalSigningKey });
+  const auth: AuthConfig = {
+    jwtSecret: config.jwtSecret,
+    ...(config.users ? { knownUsers: createKnownUsers({ ...config.users, signer }) } : {}),
+  };
   const live = createLiveSubscriber(config.redisUrl);
   const bus = liveBus(live.pubsub);
   // Entity values kept exact by their owners' events (federation/entityCache.ts).
@@ -173,7 +190,7 @@ export async function createGateway(config: GatewayConfig) {
     path: '/graphql',
     schema: supergraph.schema,
     subscriptions: executor,
-    auth: config,
+    auth,
     development: config.development,
     maxBufferedBytes: config.subscriptions?.maxBufferedBytes ?? 4 * 1024 * 1024,
     ...(config.socketLimits ? { limits: config.socketLimits } : {}),
@@ -197,7 +214,6 @@ export async function createGateway(config: GatewayConfig) {
     resolutions: () => resolver.executions,
     slowConsumerCloses: () => subscriptions.slowConsumersClosed,
   });
-  app.get('/metrics', metricsHandler(metrics));
   app.get('/health', async (_req, res) => {
     const report = await checkSubgraphs(subgraphUrls);
     res.status(report.ok ? 200 : 503).json(report);
@@ -209,7 +225,7 @@ export async function createGateway(config: GatewayConfig) {
     ...guards.jsonBody,
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
-        ...(await createContext(req.header('authorization'), config, signer)),
+        ...(await createContext(req.header('authorization'), auth, signer)),
         clientAddress: guards.clientAddress(req),
       }),
     }),
@@ -230,12 +246,14 @@ export async function createGateway(config: GatewayConfig) {
     resolver,
     async listen(port: number, host = '127.0.0.1'): Promise<RunningGateway> {
       await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+      const metricsServer = await serveMetrics(metrics, config.metricsPort ?? 0, host);
       presence?.start();
       const address = httpServer.address() as AddressInfo;
       return {
         port: address.port,
         url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/graphql`,
         httpServer,
+        metricsUrl: metricsServer.url,
         openSockets: () => subscriptions.openSockets,
         activeSubscriptions: () => subscriptions.activeSubscriptions,
         slowConsumersClosed: () => subscriptions.slowConsumersClosed,
@@ -248,12 +266,14 @@ export async function createGateway(config: GatewayConfig) {
           subscriptions.terminateAll();
           await subscriptions.close();
           await release();
+          await metricsServer.close();
         },
         async stop() {
           await subscriptions.close();
           // Sockets closed above: their closes go out, then the stream ends.
           await presence?.stop();
           await release();
+          await metricsServer.close();
         },
       };
     },

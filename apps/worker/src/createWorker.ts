@@ -1,5 +1,7 @@
+import type { KeyObject } from 'node:crypto';
 import { openChatsProjections } from '@switchboard/chats/events';
 import { openMediaEntityChanges } from '@switchboard/media/entityChanges';
+import { createIdentitySigner } from '@switchboard/core';
 import { openMediaProjections } from '@switchboard/media/events';
 import { DEV_MEDIA_STORAGE_DIR, openMediaProcessing } from '@switchboard/media/jobs';
 import {
@@ -11,15 +13,24 @@ import {
 } from '@switchboard/messaging';
 import { defaultLog, queueMetrics, type Registry } from '@switchboard/observability';
 import { openPresenceProjections } from '@switchboard/presence/events';
-import { createPresenceStore } from '@switchboard/presence/store';
 import { openUserEntityChanges } from '@switchboard/users/entityChanges';
 import { openUsersProjections } from '@switchboard/users/events';
-import { openPushNotifications, type VapidConfig } from '@switchboard/users/jobs';
+import { openPushNotifications, presenceOnline, type VapidConfig } from '@switchboard/users/jobs';
 import type { PushTargetOptions } from '@switchboard/users/pushTargets';
 import { Queue, type Worker } from 'bullmq';
 
 export interface WorkerConfig {
+  /** The shared database: each handler uses its owner's (`databaseUrls`) if given, else this. */
   databaseUrl: string;
+  /**
+   * Each subgraph's own database (DATABASE_URL_<SUBGRAPH>): a handler runs against its owner's,
+   * as its owner's role, and never touches another subgraph's data.
+   */
+  databaseUrls?: Partial<Record<string, string>>;
+  /** The worker's Ed25519 key: it signs the push handler's calls to presence. */
+  signingKey: KeyObject;
+  /** presence's gRPC server (PRESENCE_RPC_URL): who is online, before a push is sent. */
+  presenceRpcUrl: string;
   redisUrl: string;
   /** BullMQ key prefix, the same the relays use. */
   prefix: string;
@@ -38,8 +49,6 @@ export interface WorkerConfig {
   log?: (message: string, error?: unknown) => void;
   /** Gets the depth of every queue this worker consumes (`queue_jobs`), read at scrape time. */
   metrics?: Registry;
-  /** Hash tag of presence's Redis keys, if not the default (tests). */
-  presenceTag?: string;
 }
 
 /**
@@ -49,30 +58,31 @@ export interface WorkerConfig {
 export function createWorker(config: WorkerConfig) {
   const log = config.log ?? defaultLog({ service: 'worker' });
   const redis = redisConnection(config.redisUrl);
-  const presence = createPresenceStore(redis, { tag: config.presenceTag });
+  const urlOf = (subgraph: string) => config.databaseUrls?.[subgraph] ?? config.databaseUrl;
+  const signer = createIdentitySigner({ issuer: 'worker', key: config.signingKey });
   const handlers: Record<
     ConsumerQueue,
     { handle: EventHandler; close(): Promise<void>; concurrency?: number }
   > = {
-    'chats-projections': openChatsProjections(config.databaseUrl, config.redisUrl),
-    'presence-projections': openPresenceProjections(config.databaseUrl),
-    'media-projections': openMediaProjections(config.databaseUrl),
+    'chats-projections': openChatsProjections(urlOf('chats'), config.redisUrl),
+    'presence-projections': openPresenceProjections(urlOf('presence')),
+    'media-projections': openMediaProjections(urlOf('media')),
     'media-processing': {
-      ...openMediaProcessing(config.databaseUrl, {
+      ...openMediaProcessing(urlOf('media'), {
         storageDir: config.mediaStorageDir ?? DEV_MEDIA_STORAGE_DIR,
         redisUrl: config.redisUrl,
         log,
       }),
       concurrency: config.mediaConcurrency ?? 2,
     },
-    'users-projections': openUsersProjections(config.databaseUrl),
+    'users-projections': openUsersProjections(urlOf('users')),
     'users-entity-changes': openUserEntityChanges(config.redisUrl),
     'media-entity-changes': openMediaEntityChanges(config.redisUrl),
-    'push-notifications': openPushNotifications(config.databaseUrl, {
+    'push-notifications': openPushNotifications(urlOf('users'), {
       vapid: config.vapid,
       ...(config.pushTargets ? { targets: config.pushTargets } : {}),
       ...(config.pushClaimLeaseMs ? { claimLeaseMs: config.pushClaimLeaseMs } : {}),
-      onlineAmong: (userIds) => presence.onlineAmong(userIds),
+      onlineAmong: presenceOnline({ url: config.presenceRpcUrl, signer }),
       log,
     }),
   };

@@ -1,4 +1,5 @@
 import { eventCatalogue, type EventType } from '@switchboard/core';
+import { connectionAs } from '@switchboard/db';
 import { projectionTables as chatsTables } from '@switchboard/chats/events';
 import { projectionTables as mediaTables } from '@switchboard/media/events';
 import { consumers, replayOutbox, type ConsumerQueue } from '@switchboard/messaging';
@@ -24,9 +25,13 @@ export const rebuildableProjections = Object.keys(projections) as ConsumerQueue[
  * so once its queue is drained every key changed within the outbox retention is as the events
  * say. Rows are kept, not emptied: the events behind older state may have been pruned
  * (OUTBOX_RETENTION_HOURS), and emptying would lose what cannot be replayed (README, "Operations").
+ * Each database is reached as its subgraph's role: the consumer's to reset its versions, each
+ * producer's to read its outbox.
  */
 export async function rebuildProjection(options: {
+  /** The shared database: each subgraph's own (`databaseUrls`) if given, else this. */
   databaseUrl: string;
+  databaseUrls?: Partial<Record<string, string>>;
   queue: ConsumerQueue;
   redis: Redis;
   prefix: string;
@@ -36,8 +41,9 @@ export async function rebuildProjection(options: {
     throw new Error(
       `${options.queue} is not a projection (choose from ${rebuildableProjections.join(', ')})`,
     );
+  const urlOf = (subgraph: string) => options.databaseUrls?.[subgraph] ?? options.databaseUrl;
   if (owned.tables.includes('ProjectionVersion')) {
-    const client = new pg.Client({ connectionString: options.databaseUrl });
+    const client = new pg.Client(connectionAs(urlOf(owned.schema), owned.schema));
     await client.connect();
     try {
       await client.query(`TRUNCATE "${owned.schema}"."ProjectionVersion"`);
@@ -49,6 +55,7 @@ export async function rebuildProjection(options: {
     (consumers[options.queue] as readonly EventType[]).map((type) => eventCatalogue[type].producer),
   );
   let total = 0;
-  for (const source of producers) total += await replayOutbox({ ...options, source });
+  for (const source of producers)
+    total += await replayOutbox({ ...options, databaseUrl: urlOf(source), source });
   return total;
 }

@@ -84,20 +84,29 @@ export type DomainEvent<T extends EventType = EventType> = { [K in T]: EventOf<K
 /** What a producer's transaction needs: any Prisma client (or transaction) with an outbox. */
 export interface OutboxWriter {
   outboxEvent: {
-    create(args: { data: { type: string; version: number; payload: object } }): Promise<unknown>;
+    create(args: {
+      data: { type: string; version: number; payload: object };
+      select: { id: true };
+    }): Promise<{ id: bigint }>;
   };
 }
 
-/** Writes an event to the producer's outbox; call it inside the transaction of the change. */
+/**
+ * Writes an event to the producer's outbox; call it inside the transaction of the change. Returns
+ * its outbox sequence: what consumers version their projections by (a synchronous call that
+ * applies the same change carries it too, see users' blocks).
+ */
 export async function recordEvent<T extends EventType>(
   tx: OutboxWriter,
   type: T,
   payload: EventPayload<T>,
-): Promise<void> {
+): Promise<bigint> {
   const entry = eventCatalogue[type];
-  await tx.outboxEvent.create({
+  const { id } = await tx.outboxEvent.create({
     data: { type, version: entry.version, payload: entry.payload.parse(payload) },
+    select: { id: true },
   });
+  return id;
 }
 
 export class InvalidEventError extends Error {

@@ -1,3 +1,4 @@
+import { connectionAs } from '@switchboard/db';
 import { defaultLog } from '@switchboard/observability';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -6,6 +7,7 @@ import { eventJobOptions, type EventJobData } from './jobOptions.ts';
 import { consumerQueues, queuesFor, type ConsumerQueue } from './routes.ts';
 
 export interface OutboxRelayOptions {
+  /** The producer's database (its DATABASE_URL_<SUBGRAPH>); the relay acts as its role. */
   databaseUrl: string;
   /** The producer's Postgres schema: a relay only ever reads its own subgraph's outbox. */
   schema: string;
@@ -55,7 +57,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const log = options.log ?? defaultLog({ component: 'outbox-relay', schema: options.schema });
   const table = `"${options.schema}"."OutboxEvent"`;
   const channel = `outbox_${options.schema}`;
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  const pool = new pg.Pool({ ...connectionAs(options.databaseUrl, options.schema), max: 2 });
   const queues = new Map<ConsumerQueue, Queue>(
     consumerQueues.map((name) => [
       name,

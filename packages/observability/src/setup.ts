@@ -19,6 +19,24 @@ export const observabilityEnv = {
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 };
 
+/**
+ * Default `/metrics` port of each process: each has one of its own (README, "Metrics"), never a
+ * port that serves anything else, so the scraper's route is never a client's.
+ */
+export const DEFAULT_METRICS_PORTS = {
+  gateway: 9460,
+  users: 9461,
+  chats: 9462,
+  media: 9463,
+  worker: 9464,
+  presence: 9465,
+} as const;
+
+/** `METRICS_PORT` of a process, defaulting to its entry in DEFAULT_METRICS_PORTS. */
+export const metricsPortEnv = (service: keyof typeof DEFAULT_METRICS_PORTS) => ({
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_METRICS_PORTS[service]),
+});
+
 export type ObservabilityEnv = z.infer<z.ZodObject<typeof observabilityEnv>>;
 
 /**

@@ -1,8 +1,10 @@
+import { databaseUrlOf } from '@switchboard/core';
 import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
 import type { RunningServer } from './createSubgraphServer.ts';
 
 export interface SubgraphProcessEnv {
   PORT: number;
+  /** The shared database; the subgraph's own `DATABASE_URL_<SUBGRAPH>` wins when its env has one. */
   DATABASE_URL: string;
   REDIS_URL: string;
   QUEUE_PREFIX: string;
@@ -21,14 +23,14 @@ export async function serveSubgraph(
   const running = await server.listen(env.PORT);
   const redis = redisConnection(env.REDIS_URL);
   const relay = createOutboxRelay({
-    databaseUrl: env.DATABASE_URL,
+    databaseUrl: databaseUrlOf(schema, env),
     schema,
     redis,
     prefix: env.QUEUE_PREFIX,
     retentionHours: env.OUTBOX_RETENTION_HOURS,
   });
   await relay.start();
-  console.log(`${schema} subgraph ready at ${running.url}`);
+  console.log(`${schema} subgraph ready at ${running.url} (metrics at ${running.metricsUrl})`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void Promise.all([running.stop(), relay.stop()])

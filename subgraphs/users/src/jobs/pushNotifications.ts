@@ -20,7 +20,7 @@ export interface VapidConfig {
 export interface PushNotificationsOptions {
   db: PrismaClient;
   vapid: VapidConfig;
-  /** Which of these users hold a live connection now; presence plugs in here. */
+  /** Which of these users hold a live connection now: presence answers (presenceOnline.ts). */
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
   /** Seconds a push service keeps an undelivered notification. */
   ttlSeconds?: number;
@@ -156,9 +156,11 @@ export function pushNotifications(options: PushNotificationsOptions, pushSender:
   };
 }
 
-/** For the worker: the push handler with its own connection to the users schema. */
+export { presenceOnline } from './presenceOnline.ts';
+
+/** For the worker: the push handler with its own connection to the users schema, as users' role. */
 export function openPushNotifications(databaseUrl: string, options: Omit<PushNotificationsOptions, 'db'>) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'users', maxConnections: 4 }) });
   const sender = createPushSender({
     ...options.targets,
     timeoutMs: (options.claimLeaseMs ?? DEFAULT_PUSH_CLAIM_LEASE_MS) / 3,
