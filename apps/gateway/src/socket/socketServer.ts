@@ -18,6 +18,7 @@ import type { SocketGuard } from '../guards/createGuards.ts';
 import type { LiveSubscription } from '../live/liveSubscription.ts';
 import type { SubscriptionExecutor } from '../live/subscriptionExecutor.ts';
 import type { ConnectionHooks } from './connectionHooks.ts';
+import { createPayloadSerializer } from './sharedPayloads.ts';
 import {
   DEFAULT_SOCKET_LIMITS,
   serveWebSockets,
@@ -136,7 +137,9 @@ export function createSocketServer(options: SocketServerOptions) {
     extra.expiry.unref();
   }
 
+  const payloads = createPayloadSerializer();
   const server = makeServer<Record<string, unknown>, ConnectionExtra>({
+    jsonMessageReplacer: payloads.replacer,
     schema: options.schema,
     connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
 
@@ -278,6 +281,7 @@ export function createSocketServer(options: SocketServerOptions) {
     server,
     limits,
     clientAddress: options.clientAddress,
+    finish: payloads.finish,
   });
 
   return {
