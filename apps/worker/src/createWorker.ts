@@ -1,3 +1,5 @@
+import { openCallsProjections } from '@switchboard/calls/events';
+import { openRingTimeouts } from '@switchboard/calls/jobs';
 import { openChatsProjections } from '@switchboard/chats/events';
 import { openMediaProjections } from '@switchboard/media/events';
 import { DEV_MEDIA_STORAGE_DIR, openMediaProcessing } from '@switchboard/media/jobs';
@@ -42,7 +44,7 @@ export interface WorkerConfig {
 
 /**
  * The background worker: one BullMQ consumer per queue, each running a handler that its owning
- * subgraph wrote (projections, push). Nothing starts until `start()`.
+ * subgraph wrote (projections, push, calls' ring timeouts). Nothing starts until `start()`.
  */
 export function createWorker(config: WorkerConfig) {
   const log = config.log ?? defaultLog({ service: 'worker' });
@@ -70,6 +72,8 @@ export function createWorker(config: WorkerConfig) {
       onlineAmong: (userIds) => presence.onlineAmong(userIds),
       log,
     }),
+    'calls-projections': openCallsProjections(config.databaseUrl, config.redisUrl),
+    'calls-timeouts': openRingTimeouts(config.databaseUrl, config.redisUrl),
   };
   const workers: Worker[] = Object.entries(handlers).map(([queue, handler]) => {
     const worker = createConsumer({
