@@ -24,7 +24,15 @@ export type LiveEvent =
   | { type: 'typing'; chatId: string; userId: string; isTyping: boolean; data?: object }
   | { type: 'presenceChanged'; userId: string }
   /** A call's signalling for one participant (`calls:<user id>`): only ever the other side's. */
-  | { type: 'callEvent'; callId: string; to: string; data?: object }
+  | {
+      type: 'callEvent';
+      callId: string;
+      to: string;
+      kind: 'INCOMING' | 'ANSWERED' | 'ICE_CANDIDATE' | 'ENDED';
+      sdp: string | null;
+      candidate: string | null;
+      data?: object;
+    }
   /** The gateway's own protocol: a subscriber gained or lost a channel (`@live(revokedOn:)`). */
   | { type: 'liveAccess'; channel: string; granted: boolean; after?: number };
 

@@ -44,27 +44,28 @@ export function callData(call: CallRecord) {
 /**
  * One participant's signalling event, on their own channel (`calls:<user id>`, which only they
  * follow): the other side's offer, answer or candidate, or the end. It carries the SDP or the
- * candidate through Redis pub/sub and nowhere else: neither is ever stored.
+ * candidate through Redis pub/sub and nowhere else: neither is ever stored. The gateway sends a
+ * subgraph the event without its `data`, so what the payload needs besides the call is on top.
  */
 export function callEvent(
-  call: Call,
+  call: CallRecord,
   to: string,
   kind: CallEventKind,
   signal: { sdp?: string; candidate?: string } = {},
 ): [string, LiveEvent] {
+  const sdp = signal.sdp ?? null;
+  const candidate = signal.candidate ?? null;
   return [
     liveChannel.calls(to),
     {
       type: 'callEvent',
       callId: call.id,
       to,
-      data: {
-        __typename: 'CallEvent',
-        kind,
-        sdp: signal.sdp ?? null,
-        candidate: signal.candidate ?? null,
-        call: callData(call),
-      },
+      kind,
+      sdp,
+      candidate,
+      // The payload as a whole (the gateway answers from it), beside what identifies it.
+      data: { __typename: 'CallEvent', kind, sdp, candidate, call: callData(call) },
     },
   ];
 }
