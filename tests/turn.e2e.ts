@@ -1,4 +1,6 @@
-import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createHmac, generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { localTurnUrls, startLocalCoturn, TURNSERVER, type LocalCoturn } from '@switchboard/calls/turn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,5 +89,30 @@ describe.skipIf(coturnMissing)('TURN credentials, checked by a real coturn', () 
     expect(
       await turnAllocate(coturn.port, { username: forged, credential: sign(forged, 'not-the-secret') }),
     ).toMatchObject({ ok: false, code: 401 });
+  });
+});
+
+describe('the TURN secret in production', () => {
+  it('stops the calls subgraph from starting with the development secret', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/calls/src/index.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        // Real keys: production refuses the development ones before it looks at TURN_SECRET.
+        INTERNAL_TRUSTED_KEYS: JSON.stringify({
+          gateway: generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }),
+        }),
+        PORT: '0',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(timer);
+    expect(code).toBe(1);
+    expect(stderr).toContain('TURN_SECRET is the development default');
   });
 });
