@@ -103,6 +103,8 @@ export function callView(api: Api, me: User): CallView {
     const ringing = current;
     if (!ringing || ringing.session || !ringing.offer) return;
     const session = await openCallSession(api, ringing.call.video, render);
+    // Cancelled or missed while the camera and microphone were being opened.
+    if (current !== ringing || ringing.call.state !== 'RINGING') return session.close();
     ringing.session = session;
     session.identify(ringing.call.id);
     await session.remoteDescription('offer', ringing.offer);
