@@ -5,7 +5,8 @@ import { requireUser } from './access.ts';
 import { callResolvers } from './calls.ts';
 import type { CallsContext } from './context.ts';
 import { historyResolvers } from './history.ts';
-import { iceServerResolvers, subscriptionResolvers } from './subscriptions.ts';
+import { iceServerResolvers } from './iceServers.ts';
+import { subscriptionResolvers } from './subscriptions.ts';
 
 type MutationResolver = ResolverFn<unknown, unknown, CallsContext, unknown>;
 

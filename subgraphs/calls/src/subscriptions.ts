@@ -1,9 +1,8 @@
 import { badInput, deliveryKey, forbidden, notFound, unauthenticated } from '@switchboard/core';
 import { z } from 'zod';
-import type { Resolvers, SubscriptionResolvers } from './__generated__/resolvers-types.ts';
+import type { SubscriptionResolvers } from './__generated__/resolvers-types.ts';
 import type { CallsContext } from './context.ts';
 import type { CallEventPayload } from './liveEvents.ts';
-import { iceServersFor } from './turn/turnCredentials.ts';
 import { asUuid } from './uuid.ts';
 
 /**
@@ -52,13 +51,3 @@ export const subscriptionResolvers: SubscriptionResolvers = {
     resolve: (_: unknown, _args: unknown, ctx: CallsContext) => callEventPayload(ctx),
   },
 };
-
-/** STUN and TURN for a signed-in user, with a TURN credential of their own. */
-export const iceServerResolvers = {
-  Query: {
-    iceServers: (_: unknown, _args: unknown, ctx: CallsContext) => {
-      if (!ctx.identity.userId) throw unauthenticated();
-      return iceServersFor(ctx.identity.userId, ctx.settings.turn);
-    },
-  },
-} satisfies Resolvers;
