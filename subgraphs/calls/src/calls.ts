@@ -8,7 +8,8 @@ import type {
   Resolvers,
 } from './__generated__/resolvers-types.ts';
 import { callAccess, otherSide, requireUser } from './access.ts';
-import { blockedBetween, finishCall, takeLines } from './callRecords.ts';
+import { blockedBetween } from './blocks.ts';
+import { finishCall, takeLines } from './callRecords.ts';
 import type { CallsContext } from './context.ts';
 import type { Call, CallEndReason } from './generated/prisma/client.ts';
 import { callEvent } from './liveEvents.ts';
