@@ -62,7 +62,7 @@ export function callsProjections(db: PrismaClient, live: LivePublisher): EventHa
 
 /** For the worker: the handler with its own connection to the calls schema and live events. */
 export function openCallsProjections(databaseUrl: string, redisUrl: string) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 2) });
   const live = createLivePublisher(redisUrl, defaultLog({ component: 'calls-projections' }));
   return {
     handle: callsProjections(db, live),

@@ -31,7 +31,7 @@ export function ringTimeouts(db: PrismaClient, live: LivePublisher): EventHandle
 
 /** For the worker: the handler with its own connection to the calls schema and live events. */
 export function openRingTimeouts(databaseUrl: string, redisUrl: string) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 2) });
   const live = createLivePublisher(redisUrl, defaultLog({ component: 'calls-timeouts' }));
   return {
     handle: ringTimeouts(db, live),
