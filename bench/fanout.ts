@@ -128,7 +128,9 @@ try {
       );
     }
   }
-  console.log('  (latency: from just before the SendMessage request to each subscriber receiving the payload)');
+  console.log(
+    '  (latency: from just before the SendMessage request to each subscriber receiving the payload)',
+  );
 } finally {
   await usersDb.$disconnect();
   await database.drop();

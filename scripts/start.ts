@@ -1,11 +1,14 @@
-// `npm start`: checks PostgreSQL and Redis, applies migrations, then runs the four subgraphs, the
-// worker and the gateway as separate processes (as they would be deployed), with prefixed logs.
+// `npm start`: checks PostgreSQL and Redis, applies migrations, then runs the five subgraphs, the
+// worker and the gateway as separate processes (as they would be deployed), with prefixed logs,
+// and a local coturn for calls when it is installed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { databaseUrlOf } from '@switchboard/core';
+import { DEV_TURN_SECRET } from '@switchboard/calls';
+import { localTurnUrls, startLocalCoturn, TURNSERVER, type LocalCoturn } from '@switchboard/calls/turn';
 import { migrateAll, SUBGRAPH_SCHEMAS } from '@switchboard/db';
 import { DEFAULT_METRICS_PORTS } from '@switchboard/observability';
 
@@ -66,6 +69,39 @@ if (SUBGRAPH_SCHEMAS.some((schema) => !existsSync(`subgraphs/${schema}/src/gener
 }
 await migrateAll(databaseUrls, 'prisma', (message) => console.log(`[migrate] ${message}`));
 
+/**
+ * TURN for calls (README, "Calls"): a local coturn on 127.0.0.1 when the `coturn` package is
+ * installed, with the calls subgraph's secret. Without it calls still work on this machine (the
+ * browsers reach each other directly), so it is a hint, not an error.
+ */
+async function startTurn(): Promise<{ coturn?: LocalCoturn; env: Record<string, string> }> {
+  const noTurn = { env: { TURN_URLS: '', STUN_URLS: '' } };
+  if (!existsSync(TURNSERVER)) {
+    console.log(`[coturn]   not installed: calls work on this machine only, without a TURN relay.`);
+    console.log(
+      `[coturn]   install it with:  apt-get install -y coturn   (Debian/Ubuntu), then npm start again.`,
+    );
+    return noTurn;
+  }
+  const port = Number(process.env['TURN_PORT'] ?? 3478);
+  try {
+    const coturn = await startLocalCoturn({
+      secret: process.env['TURN_SECRET'] ?? DEV_TURN_SECRET,
+      port,
+      relayPorts: { min: 49160, max: 49200 },
+      onLog: (line) => console.log(`[coturn]   ${line}`),
+    });
+    console.log(`[coturn]   TURN at 127.0.0.1:${port} (UDP and TCP), relaying on UDP 49160-49200`);
+    return { coturn, env: { TURN_URLS: localTurnUrls(port).join(','), STUN_URLS: `stun:127.0.0.1:${port}` } };
+  } catch (error) {
+    console.error(`[coturn]   did not start (${(error as Error).message}); calls go on without TURN.`);
+    return noTurn;
+  }
+}
+const turn = await startTurn();
+// coturn is our child too: never leave it running, however this process ends.
+process.once('exit', () => turn.coturn?.process.kill());
+
 const webPort = Number(process.env['WEB_PORT'] ?? 5173);
 // The internal gRPC plane: users (which ids exist), chats (blocks), presence (connections, who is online).
 const rpcPorts = {
@@ -99,6 +135,7 @@ const processes: [name: string, entry: string, env?: Record<string, string>][] =
     'subgraphs/presence/src/index.ts',
     { RPC_PORT: String(rpcPorts.presence), ...metrics('presence') },
   ],
+  ['calls', 'subgraphs/calls/src/index.ts', { ...turn.env, ...metrics('calls') }],
   ['worker', 'apps/worker/src/index.ts', { ...rpcUrls, ...metrics('worker') }],
   ['gateway', 'apps/gateway/src/index.ts', { ...rpcUrls, ...metrics('gateway') }],
   // The web client's dev server; it proxies /graphql to the gateway and /media/ to media.
@@ -134,6 +171,7 @@ function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
+  void turn.coturn?.stop();
   setTimeout(() => process.exit(code), 5000).unref();
   Promise.all(
     children.map(

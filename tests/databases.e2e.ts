@@ -77,7 +77,7 @@ describe('a database per subgraph (issue 14)', () => {
     const admin = inject('adminDatabaseUrl');
     [usersDatabase, othersDatabase] = await Promise.all([
       createTestDatabase(admin, { prismaDir, schemas: ['users'] }),
-      createTestDatabase(admin, { prismaDir, schemas: ['chats', 'media', 'presence'] }),
+      createTestDatabase(admin, { prismaDir, schemas: ['chats', 'media', 'presence', 'calls'] }),
     ]);
     stack = await startStack({
       databaseUrls: {
@@ -85,6 +85,7 @@ describe('a database per subgraph (issue 14)', () => {
         chats: othersDatabase.url,
         media: othersDatabase.url,
         presence: othersDatabase.url,
+        calls: othersDatabase.url,
       },
     });
   });
@@ -109,7 +110,7 @@ describe('a database per subgraph (issue 14)', () => {
 
   it('keeps each schema on its own database only', async () => {
     expect(await schemasOf(usersDatabase.url)).toEqual(['users']);
-    expect(await schemasOf(othersDatabase.url)).toEqual(['chats', 'media', 'presence']);
+    expect(await schemasOf(othersDatabase.url)).toEqual(['calls', 'chats', 'media', 'presence']);
   });
 
   it('serves the contract across the two: chats asks users which ids exist, events cross by the outbox', async () => {

@@ -13,6 +13,7 @@ import {
   type Identity,
   type TrustedKeys,
 } from '@switchboard/core';
+import { createServer as createCalls, DEV_TURN_SECRET, type TurnSettings } from '@switchboard/calls';
 import { createServer as createChats } from '@switchboard/chats';
 import { createGateway, type GatewayConfig, type RunningGateway } from '@switchboard/gateway';
 import { createServer as createMedia, DEV_MEDIA_URL_SECRET } from '@switchboard/media';
@@ -25,7 +26,7 @@ import type { PushTargetOptions } from '@switchboard/users/pushTargets';
 import { createWorker } from '@switchboard/worker';
 import { DEV_VAPID_PRIVATE_KEY, DEV_VAPID_PUBLIC_KEY } from '../../apps/worker/src/env.ts';
 
-export const SUBGRAPHS = ['users', 'chats', 'media', 'presence'] as const;
+export const SUBGRAPHS = ['users', 'chats', 'media', 'presence', 'calls'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 export interface StackConfig {
@@ -65,6 +66,8 @@ export interface StackOptions extends Partial<StackConfig> {
   workerMetrics?: Registry;
   /** Push targets allowed besides public ones (the fake push service), and a resolver to use. */
   push?: PushTargetOptions;
+  /** calls: how long a call rings before it is MISSED (default 45 s), and its TURN settings. */
+  calls?: { ringTimeoutSeconds?: number; turn?: Partial<TurnSettings> };
 }
 
 export interface Stack {
@@ -135,7 +138,7 @@ export const gatewayToken = (config: StackConfig, identity: Identity, audience: 
   signInternalIdentity(identity, { issuer: GATEWAY_ISSUER, key: config.internalSigningKey, audience });
 
 /**
- * Starts the whole system in-process on free ports against the test file's database: four subgraphs,
+ * Starts the whole system in-process on free ports against the test file's database: five subgraphs,
  * their outbox relays, the worker, and the gateway in front.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -145,6 +148,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workerMetrics,
     push,
     awayAfterMs = 60_000,
+    calls: callsOptions,
     ...overrides
   } = options;
   // Servers log JSON lines; tests show only warnings and errors unless LOG_LEVEL says otherwise.
@@ -188,7 +192,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       usersRpcUrl: rpcUrl('users'),
       rpcPort,
     }).then((s) => s.listen(port));
-  const [users, chats, media, presence] = await Promise.all([
+  const [users, chats, media, presence, calls] = await Promise.all([
     startUsers(),
     startChats(),
     createMedia({
@@ -198,8 +202,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       urlSecret: config.mediaUrlSecret,
     }).then((s) => s.listen(0)),
     createPresence({ ...presenceConfig, rpcPort: 0 }).then((s) => s.listen(0)),
+    createCalls({
+      ...common,
+      databaseUrl: config.databaseUrls.calls,
+      redisUrl: config.redisUrl,
+      ringTimeoutSeconds: callsOptions?.ringTimeoutSeconds ?? 45,
+      turn: {
+        secret: DEV_TURN_SECRET,
+        urls: [],
+        stunUrls: [],
+        credentialTtlSeconds: 3600,
+        ...callsOptions?.turn,
+      },
+    }).then((s) => s.listen(0)),
   ]);
-  const subgraphs: Stack['subgraphs'] = { users, chats, media, presence };
+  const subgraphs: Stack['subgraphs'] = { users, chats, media, presence, calls };
   const extraPresences: RunningPresence[] = [];
   const startGateway = async (extra: GatewayOverrides = {}) =>
     (

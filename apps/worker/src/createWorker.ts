@@ -1,4 +1,6 @@
 import type { KeyObject } from 'node:crypto';
+import { openCallsProjections } from '@switchboard/calls/events';
+import { openRingTimeouts } from '@switchboard/calls/jobs';
 import { openChatsProjections } from '@switchboard/chats/events';
 import { openMediaEntityChanges } from '@switchboard/media/entityChanges';
 import { createIdentitySigner } from '@switchboard/core';
@@ -53,7 +55,7 @@ export interface WorkerConfig {
 
 /**
  * The background worker: one BullMQ consumer per queue, each running a handler that its owning
- * subgraph wrote (projections, push). Nothing starts until `start()`.
+ * subgraph wrote (projections, push, calls' ring timeouts). Nothing starts until `start()`.
  */
 export function createWorker(config: WorkerConfig) {
   const log = config.log ?? defaultLog({ service: 'worker' });
@@ -85,6 +87,8 @@ export function createWorker(config: WorkerConfig) {
       onlineAmong: presenceOnline({ url: config.presenceRpcUrl, signer }),
       log,
     }),
+    'calls-projections': openCallsProjections(urlOf('calls'), config.redisUrl),
+    'calls-timeouts': openRingTimeouts(urlOf('calls'), config.redisUrl),
   };
   const workers: Worker[] = Object.entries(handlers).map(([queue, handler]) => {
     const worker = createConsumer({

@@ -1,5 +1,6 @@
 import { eventCatalogue, type EventType } from '@switchboard/core';
 import { connectionAs } from '@switchboard/db';
+import { projectionTables as callsTables } from '@switchboard/calls/events';
 import { projectionTables as chatsTables } from '@switchboard/chats/events';
 import { projectionTables as mediaTables } from '@switchboard/media/events';
 import { consumers, replayOutbox, type ConsumerQueue } from '@switchboard/messaging';
@@ -14,6 +15,7 @@ const projections: Partial<Record<ConsumerQueue, { schema: string; tables: reado
   'presence-projections': presenceTables,
   'media-projections': mediaTables,
   'users-projections': usersTables,
+  'calls-projections': callsTables,
 };
 
 export const rebuildableProjections = Object.keys(projections) as ConsumerQueue[];

@@ -15,6 +15,15 @@ export const eventCatalogue = {
   UserUnblocked: { producer: 'users', version: 1, payload: z.object({ blockerId: uuid, blockedId: uuid }) },
   /** chats: someone joined a chat (created it, was added). presence and media project membership. */
   ChatMemberJoined: { producer: 'chats', version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
+  /**
+   * chats: a direct chat was created between two users (its members never change: a direct chat
+   * cannot be left). calls projects it: only the two members of a direct chat may call each other.
+   */
+  DirectChatCreated: {
+    producer: 'chats',
+    version: 1,
+    payload: z.object({ chatId: uuid, userIds: z.tuple([uuid, uuid]) }),
+  },
   /** chats: someone left or was removed. */
   ChatMemberLeft: { producer: 'chats', version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
   /**
@@ -60,6 +69,23 @@ export const eventCatalogue = {
     producer: 'users',
     version: 1,
     payload: z.object({ userId: uuid, mediaId: uuid.nullable() }),
+  },
+  /**
+   * calls: a call started ringing. users pushes it to a callee with no live connection (until
+   * `ringsUntil`, never with the SDP, which no event carries); calls' own timeout job ends it as
+   * MISSED at `ringsUntil` if nobody answered.
+   */
+  CallStarted: {
+    producer: 'calls',
+    version: 1,
+    payload: z.object({
+      callId: uuid,
+      chatId: uuid,
+      callerId: uuid,
+      calleeId: uuid,
+      video: z.boolean(),
+      ringsUntil: z.iso.datetime(),
+    }),
   },
 } as const;
 

@@ -85,7 +85,7 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
   return applied;
 }
 
-export const SUBGRAPH_SCHEMAS = ['users', 'chats', 'media', 'presence'] as const;
+export const SUBGRAPH_SCHEMAS = ['users', 'chats', 'media', 'presence', 'calls'] as const;
 export type SubgraphSchema = (typeof SUBGRAPH_SCHEMAS)[number];
 
 /**

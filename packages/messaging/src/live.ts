@@ -23,6 +23,16 @@ export type LiveEvent =
     }
   | { type: 'typing'; chatId: string; userId: string; isTyping: boolean; data?: object }
   | { type: 'presenceChanged'; userId: string }
+  /** A call's signalling for one participant (`calls:<user id>`): only ever the other side's. */
+  | {
+      type: 'callEvent';
+      callId: string;
+      to: string;
+      kind: 'INCOMING' | 'ANSWERED' | 'ICE_CANDIDATE' | 'ENDED';
+      sdp: string | null;
+      candidate: string | null;
+      data?: object;
+    }
   /** The gateway's own protocol: a subscriber gained or lost a channel (`@live(revokedOn:)`). */
   | { type: 'liveAccess'; channel: string; granted: boolean; after?: number }
   /** The gateway's own protocol: an entity's `@cached` fields changed; cached values are dropped. */
@@ -33,6 +43,7 @@ export const liveChannel = {
   chat: (chatId: string) => `chat:${chatId}`,
   user: (userId: string) => `user:${userId}`,
   presence: (userId: string) => `presence:${userId}`,
+  calls: (userId: string) => `calls:${userId}`,
   /** Where owners announce entity changes to the gateways' entity caches. */
   entities: 'entities',
 };
@@ -92,6 +103,37 @@ export function createLiveSubscriber(redisUrl: string): {
     async close() {
       subscriber.disconnect();
       publisher.disconnect();
+    },
+  };
+}
+
+/**
+ * The live events one request's mutation announces. They wait here until the mutation succeeded
+ * (a subgraph's resolvers.ts), so a subscriber never hears of a change that rolled back or failed
+ * half-way.
+ */
+export interface LiveQueue {
+  /** Queues an event of the running mutation; call it after the change committed. */
+  publishAfterCommit(channel: string, event: LiveEvent): void;
+  /** Publishes what was queued, in order (PUBLISHes go out on one connection, in call order). */
+  flush(): Promise<void>;
+  /** Forgets what was queued (the mutation failed). */
+  discard(): void;
+}
+
+export function createLiveQueue(publisher: LivePublisher): LiveQueue {
+  let pending: [string, LiveEvent][] = [];
+  return {
+    publishAfterCommit(channel, event) {
+      pending.push([channel, event]);
+    },
+    async flush() {
+      const events = pending;
+      pending = [];
+      await Promise.all(events.map(([channel, event]) => publisher.publish(channel, event)));
+    },
+    discard() {
+      pending = [];
     },
   };
 }

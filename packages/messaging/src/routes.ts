@@ -20,8 +20,12 @@ export const consumers = {
   'users-entity-changes': ['UserProfileChanged', 'UserAvatarChanged', 'LastSeenVisibilityChanged'],
   /** The gateways' entity caches: media's status changes. */
   'media-entity-changes': ['MediaUploaded', 'MediaProcessed'],
-  /** Web Push to members with no live connection (users owns push subscriptions). */
-  'push-notifications': ['MessageSent'],
+  /** Web Push to members with no live connection, and to a callee (users owns push subscriptions). */
+  'push-notifications': ['MessageSent', 'CallStarted'],
+  /** calls' projections: direct chats (from chats) and blocks (from users), for who may call whom. */
+  'calls-projections': ['DirectChatCreated', 'UserBlocked', 'UserUnblocked'],
+  /** calls' ring timeouts: a delayed job per call ends it as MISSED if still ringing at its deadline. */
+  'calls-timeouts': ['CallStarted'],
 } as const satisfies Record<string, readonly EventType[]>;
 
 export type ConsumerQueue = keyof typeof consumers;

@@ -30,6 +30,7 @@ export const DEFAULT_METRICS_PORTS = {
   media: 9463,
   worker: 9464,
   presence: 9465,
+  calls: 9466,
 } as const;
 
 /** `METRICS_PORT` of a process, defaulting to its entry in DEFAULT_METRICS_PORTS. */

@@ -77,6 +77,7 @@ async function createDirectChat(
       });
       for (const userId of [me, other])
         await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
+      await recordEvent(tx, 'DirectChatCreated', { chatId: chat.id, userIds: [me, other] });
       return chat;
     });
     announceJoined(ctx, chat.id, [me, other], 0);

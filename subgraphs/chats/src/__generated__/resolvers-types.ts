@@ -192,6 +192,7 @@ export type MutationSendMessageArgs = {
   input: SendMessageInput;
 };
 
+/** Relay's; calls answers it too. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
