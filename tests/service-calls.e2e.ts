@@ -125,6 +125,14 @@ describe('a signed token whose user does not exist (issue 12, item 3)', () => {
       const unknown = await anonymous.withToken(stranger).op('ChatList', { first: 5 });
       expect(unknown.status).toBe(503);
       expect(errorCode(unknown)).toBe('SERVICE_UNAVAILABLE');
+      // Over WebSocket the same: a retryable close (1013), not 4403.
+      const socket = new WebSocket(wsUrl(stack.gateway.url), 'graphql-transport-ws');
+      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+      await new Promise((resolve) => socket.once('open', resolve));
+      socket.send(
+        JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${stranger}` } }),
+      );
+      expect(await closed).toBe(1013);
     });
   });
 });
