@@ -75,7 +75,7 @@ async function rowsHolding(marker: string): Promise<string[]> {
 }
 
 describe('call signalling through the gateway', () => {
-  it('relays offer, answer and candidates to the other side only, across gateway processes, storing none of them', async () => {
+  it('relays offer, answer and candidates to the other side only, across gateway processes, storing none of them once the call is set up', async () => {
     const [alice, bob, carol] = await people('Alice', 'Bob', 'Carol');
     const chatId = await directChat(callsDb, alice, bob);
     const aliceEvents = await listenForCalls(alice, stack.gateway, sockets);
@@ -101,7 +101,8 @@ describe('call signalling through the gateway', () => {
       candidate: null,
       call: started,
     });
-    expect(await rowsHolding(offerMarker)).toEqual([]);
+    // The offer is kept while the call rings (for a callee who subscribes late), in its row only.
+    expect(await rowsHolding(offerMarker)).toEqual(['calls.Call']);
 
     const aliceCandidate = fakeCandidate();
     expect(
@@ -153,6 +154,36 @@ describe('call signalling through the gateway', () => {
     expect(await nthEvent(aliceEvents, 4)).toMatchObject({
       kind: 'ENDED',
       call: { id: next.id, endReason: 'CANCELLED' },
+    });
+  });
+
+  it('a callee who subscribes while a call rings (woken by the push) gets its INCOMING first; nobody else does', async () => {
+    const [alice, bob] = await people('Alice', 'Bob');
+    const chatId = await directChat(callsDb, alice, bob);
+    const offer = fakeSdp();
+    const started = await startCall(alice, chatId, offer, true);
+
+    // Bob subscribes after the INCOMING was published, as an app opened by the push would.
+    const bobEvents = await listenForCalls(bob, other, sockets);
+    expect(await nthEvent(bobEvents, 1)).toEqual({
+      kind: 'INCOMING',
+      sdp: offer,
+      candidate: null,
+      call: started,
+    });
+    // What follows comes after it, in order.
+    await alice.client.data('SendIceCandidate', { callId: started.id, candidate: fakeCandidate() });
+    expect(await nthEvent(bobEvents, 2)).toMatchObject({ kind: 'ICE_CANDIDATE', call: { id: started.id } });
+
+    // The caller is owed nothing; once answered, a new subscriber of Bob's is owed nothing either.
+    const aliceEvents = await listenForCalls(alice, stack.gateway, sockets);
+    const answered = await answer(bob, started.id);
+    expect(await nthEvent(aliceEvents, 1)).toMatchObject({ kind: 'ANSWERED', call: { id: started.id } });
+    const lateBob = await listenForCalls(bob, stack.gateway, sockets);
+    await end(alice, started.id);
+    expect(await nthEvent(lateBob, 1)).toMatchObject({
+      kind: 'ENDED',
+      call: { id: answered.id, endReason: 'HANGUP' },
     });
   });
 

@@ -30,7 +30,7 @@ export async function finishCall(
   return db.$transaction(async (tx) => {
     const { count } = await tx.call.updateMany({
       where: { id: callId, state: { in: from } },
-      data: { state: 'ENDED', endReason: reason, endedAt: new Date() },
+      data: { state: 'ENDED', endReason: reason, endedAt: new Date(), sdpOffer: null },
     });
     if (count === 0) return null;
     await tx.callLine.deleteMany({ where: { callId } });

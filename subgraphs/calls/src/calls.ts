@@ -12,13 +12,14 @@ import { blockedBetween } from './blocks.ts';
 import { finishCall, takeLines } from './callRecords.ts';
 import type { CallsContext } from './context.ts';
 import type { Call, CallEndReason } from './generated/prisma/client.ts';
-import { callEvent } from './liveEvents.ts';
+import { callEvent, type CallEventPayload } from './liveEvents.ts';
 import { candidateInput, sdpInput } from './signalling.ts';
 import { asUuid } from './uuid.ts';
 
 /**
  * Calls the other member of a direct chat. The offer goes to the callee as INCOMING, on their
- * own channel, and is stored nowhere. The call rings until answered, ended, or `ringsUntil`
+ * own channel, and is kept only while the call rings, for a callee who subscribes later (their
+ * app woken by the push: `_ringingCalls`). The call rings until answered, ended, or `ringsUntil`
  * (CallStarted's timeout job then ends it as MISSED); a callee already on a call makes it end at
  * once as BUSY, and nobody else hears of it.
  */
@@ -46,7 +47,7 @@ async function startCall(_: unknown, { input }: MutationStartCallArgs, ctx: Call
         data: { ...base, state: 'ENDED', endReason: 'BUSY', ringsUntil: startedAt, endedAt: startedAt },
       });
     }
-    const ringing = await tx.call.create({ data: { ...base, state: 'RINGING', ringsUntil } });
+    const ringing = await tx.call.create({ data: { ...base, state: 'RINGING', ringsUntil, sdpOffer } });
     await recordEvent(tx, 'CallStarted', {
       callId: id,
       chatId: chat.chatId,
@@ -71,7 +72,7 @@ async function answerCall(_: unknown, args: MutationAnswerCallArgs, ctx: CallsCo
   const answered = await ctx.db.$transaction(async (tx) => {
     const { count } = await tx.call.updateMany({
       where: { id: call.id, state: 'RINGING' },
-      data: { state: 'ACTIVE', answeredAt: new Date() },
+      data: { state: 'ACTIVE', answeredAt: new Date(), sdpOffer: null },
     });
     return count === 1 ? tx.call.findUniqueOrThrow({ where: { id: call.id } }) : null;
   });
@@ -119,6 +120,20 @@ async function endCall(_: unknown, args: MutationEndCallArgs, ctx: CallsContext)
   }
 }
 
+/**
+ * INCOMING for each call ringing for the caller now, with its offer: what `callEvents` owes a
+ * callee when they subscribe (`@live(initial:)`), e.g. a callee whose app the push woke.
+ */
+async function ringingCalls(_: unknown, _args: unknown, ctx: CallsContext): Promise<CallEventPayload[]> {
+  const me = requireUser(ctx);
+  const ringing = await ctx.db.call.findMany({
+    where: { calleeId: me, state: 'RINGING', ringsUntil: { gt: new Date() }, sdpOffer: { not: null } },
+    orderBy: { startedAt: 'asc' },
+  });
+  return ringing.map(({ sdpOffer, ...call }) => ({ kind: 'INCOMING', sdp: sdpOffer, candidate: null, call }));
+}
+
 export const callResolvers = {
+  Query: { _ringingCalls: ringingCalls },
   Mutation: { startCall, answerCall, sendIceCandidate, endCall },
 } satisfies Resolvers;

@@ -4,7 +4,7 @@ import type { Call } from './generated/prisma/client.ts';
 export type CallEventKind = 'INCOMING' | 'ANSWERED' | 'ICE_CANDIDATE' | 'ENDED';
 
 /** A call as resolvers pass it (the `Call` type's mapper): its row, less what the API never shows. */
-export type CallRecord = Omit<Call, 'ringsUntil'>;
+export type CallRecord = Omit<Call, 'ringsUntil' | 'sdpOffer'>;
 
 /** A `CallEvent` as resolvers pass it. */
 export interface CallEventPayload {

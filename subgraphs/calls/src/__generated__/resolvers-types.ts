@@ -139,6 +139,11 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * INCOMING, with the offer, for each call ringing for the caller: what `callEvents` owes a
+   * callee who subscribes while it rings (their app woken by the push). Called by the gateway.
+   */
+  _ringingCalls: Array<CallEvent>;
   /** The caller's calls, made and received, newest first. */
   calls: CallConnection;
   /**
@@ -163,7 +168,8 @@ export type Subscription = {
   __typename?: 'Subscription';
   /**
    * The signalling of the caller's calls, from the other side only: INCOMING (with the offer),
-   * ANSWERED (with the answer), ICE_CANDIDATE, ENDED.
+   * ANSWERED (with the answer), ICE_CANDIDATE, ENDED. Subscribing while a call rings for you
+   * starts with its INCOMING.
    */
   callEvents: CallEvent;
 };
@@ -308,6 +314,7 @@ export type LiveDirectiveArgs = {
   access?: Maybe<Scalars['String']['input']>;
   channel: Scalars['String']['input'];
   events?: Maybe<Array<Scalars['String']['input']>>;
+  initial?: Maybe<Scalars['String']['input']>;
   revokedOn?: Maybe<Scalars['String']['input']>;
 };
 
@@ -448,6 +455,7 @@ export type QueryResolvers<
   ContextType = CallsContext,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = ResolversObject<{
+  _ringingCalls?: Resolver<Array<ResolversTypes['CallEvent']>, ParentType, ContextType>;
   calls?: Resolver<ResolversTypes['CallConnection'], ParentType, ContextType, Partial<QueryCallsArgs>>;
   iceServers?: Resolver<Array<ResolversTypes['IceServer']>, ParentType, ContextType>;
 }>;
