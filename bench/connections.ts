@@ -8,9 +8,10 @@ import { mapLimit, sleep, waitUntil } from './support/async.ts';
 import { loadAverage, runBench, setting, type BenchRun } from './support/benchRun.ts';
 import { cpuDelta, cpuPerUnit, formatCpu } from './support/cpu.ts';
 import { graphqlHttp, type GraphQLHttp } from './support/http.ts';
-import { collectGarbage } from './support/inspector.ts';
+import { join } from 'node:path';
+import { collectGarbage, writeHeapSnapshot } from './support/inspector.ts';
 import type { ProcessStack, ServiceProcess } from './support/processStack.ts';
-import { metricsUrl, scrape } from './support/prometheus.ts';
+import { scrape } from './support/prometheus.ts';
 import { seedUsers, type SeededUser } from './support/seed.ts';
 import { openSocket, type BenchSocket } from './support/sockets.ts';
 import { ms, round, summarize, type Summary } from './support/stats.ts';
@@ -28,6 +29,8 @@ const CATCH_UP = setting('BENCH_CATCHUP_MESSAGES', 1000);
 const CATCH_UP_TIMEOUT_SECONDS = setting('BENCH_CATCHUP_TIMEOUT_SECONDS', 300);
 /** Collect garbage in the gateway (through its inspector) before reading its heap; 0: settle only. */
 const FORCE_GC = process.env['BENCH_FORCE_GC'] !== '0';
+/** A directory: the gateway's heap is also written there before and after connecting. */
+const HEAP_SNAPSHOTS = process.env['BENCH_HEAP_SNAPSHOT'];
 
 const KiB = 1024;
 
@@ -53,7 +56,9 @@ async function main(run: BenchRun) {
 
   const users = await seedUsers(run.usersDb, Math.ceil(SOCKETS / SOCKETS_PER_USER));
   const [probe, partner] = (await seedUsers(run.usersDb, 2, 'Probe')) as [SeededUser, SeededUser];
-  const stack = await run.startStack(FORCE_GC ? { gatewayNodeArgs: ['--inspect=127.0.0.1:0'] } : {});
+  const stack = await run.startStack(
+    FORCE_GC || HEAP_SNAPSHOTS ? { gatewayNodeArgs: ['--inspect=127.0.0.1:0'] } : {},
+  );
   const gateway = stack.services.find((s) => s.name === 'gateway')!;
   const http = graphqlHttp(stack.gatewayUrl);
   run.defer(() => http.close());
@@ -85,8 +90,9 @@ async function main(run: BenchRun) {
 
   await sleep(SETTLE_SECONDS * 1000);
   const memoryBefore = await gatewayMemory(gateway);
+  await heapSnapshot(gateway, 'before');
   const chatListBefore = await chatListLatency(http, probe);
-  const activeBefore = (await scrape(metricsUrl(stack.gatewayUrl))).get('gateway_subscriptions_active');
+  const activeBefore = (await scrape(stack.gatewayMetricsUrl)).get('gateway_subscriptions_active');
 
   // Connect and subscribe as fast as the gateway lets us, CONNECT_CONCURRENCY handshakes at a time.
   const sockets: BenchSocket[] = [];
@@ -124,7 +130,7 @@ async function main(run: BenchRun) {
     },
   );
   const listening = SOCKETS - refused;
-  const metrics = () => scrape(metricsUrl(stack.gatewayUrl));
+  const metrics = () => scrape(stack.gatewayMetricsUrl);
   await waitUntil(
     async () => (await metrics()).get('gateway_subscriptions_active') >= activeBefore + listening,
     CONNECT_TIMEOUT_SECONDS * 1000,
@@ -139,6 +145,7 @@ async function main(run: BenchRun) {
 
   await sleep(SETTLE_SECONDS * 1000);
   const memoryAfter = await gatewayMemory(gateway);
+  await heapSnapshot(gateway, 'after');
   const perConnection = {
     heapKiB: round((memoryAfter.heap - memoryBefore.heap) / listening / KiB),
     rssKiB: round((memoryAfter.rss - memoryBefore.rss) / listening / KiB),
@@ -216,11 +223,19 @@ async function gatewayMemory(gateway: ServiceProcess): Promise<{ heap: number; r
     await collectGarbage(gateway.inspectorUrl);
     await collectGarbage(gateway.inspectorUrl);
   }
-  const metrics = await scrape(metricsUrl(gateway.url));
+  const metrics = await scrape(gateway.metricsUrl!);
   return {
     heap: metrics.get('nodejs_heap_size_used_bytes'),
     rss: metrics.get('process_resident_memory_bytes'),
   };
+}
+
+/** With BENCH_HEAP_SNAPSHOT, the gateway's heap as `<dir>/gateway-<when>.heapsnapshot`. */
+async function heapSnapshot(gateway: ServiceProcess, when: string) {
+  if (!HEAP_SNAPSHOTS || !gateway.inspectorUrl) return;
+  const path = join(HEAP_SNAPSHOTS, `gateway-${when}.heapsnapshot`);
+  await writeHeapSnapshot(gateway.inspectorUrl, path);
+  console.log(`  heap snapshot: ${path}`);
 }
 
 async function chatListLatency(http: GraphQLHttp, probe: SeededUser): Promise<Summary> {

@@ -12,7 +12,7 @@ import { loadAverage, runBench, setting, type BenchRun } from './support/benchRu
 import { cpuDelta, cpuPerUnit, formatCpu } from './support/cpu.ts';
 import { failure, graphqlHttp, type GraphQLHttp } from './support/http.ts';
 import type { ProcessStack } from './support/processStack.ts';
-import { metricsUrl, scrape } from './support/prometheus.ts';
+import { scrape } from './support/prometheus.ts';
 import { seedUsers, type SeededUser } from './support/seed.ts';
 import { openSocket, type BenchSocket } from './support/sockets.ts';
 import { ms, round, summarize, type Summary } from './support/stats.ts';
@@ -179,7 +179,7 @@ async function main(run: BenchRun) {
     );
   });
   await waitUntil(
-    async () => (await scrape(metricsUrl(stack.gatewayUrl))).get('gateway_subscriptions_active') >= USERS,
+    async () => (await scrape(stack.gatewayMetricsUrl)).get('gateway_subscriptions_active') >= USERS,
     60_000,
     `${USERS} inbox subscriptions at the gateway`,
   );

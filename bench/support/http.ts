@@ -25,7 +25,7 @@ export interface GraphQLHttp {
 /** A client for one GraphQL endpoint; `maxSockets` bounds its connections (default: no bound). */
 export function graphqlHttp(url: string, options: { maxSockets?: number } = {}): GraphQLHttp {
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? Infinity });
-  const post = (payload: string, token?: string) =>
+  const post = (payload: string, token?: string): Promise<{ status: number; text: string }> =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(
         url,
@@ -47,7 +47,13 @@ export function graphqlHttp(url: string, options: { maxSockets?: number } = {}):
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // The server closed an idle keep-alive socket as this request went out on it (Node's
+        // documented race; every pooled socket may be stale after the server paused): sent again,
+        // on the next pooled socket or a new one. A new socket is never retried.
+        if (req.reusedSocket && error.code === 'ECONNRESET') post(payload, token).then(resolve, reject);
+        else reject(error);
+      });
       req.end(payload);
     });
   const client: GraphQLHttp = {

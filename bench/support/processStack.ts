@@ -18,6 +18,8 @@ export interface ServiceProcess {
   pid: number;
   /** The URL its ready line names (GraphQL endpoint, or the worker's /metrics). */
   url: string;
+  /** Its `/metrics` (the ready line's "metrics at"), when it serves one (not the stock gateway). */
+  metricsUrl?: string;
   /** Where its stdout and stderr go. */
   logPath: string;
   /** The DevTools WebSocket when started with `--inspect` (to force a GC from outside). */
@@ -53,6 +55,7 @@ export interface ProcessStack {
   /** Starts the subgraphs, then the worker and the gateway; the URLs below are set once it resolves. */
   start(): Promise<void>;
   gatewayUrl: string;
+  gatewayMetricsUrl: string;
   subgraphUrls: Record<SubgraphName, string>;
   workerMetricsUrl: string;
   /** Every process started so far, the stack's and any added with `spawn`. */
@@ -69,6 +72,7 @@ export interface ProcessStack {
 
 const READY = /\bready\b\D*?(http:\/\/\S+)/;
 const INSPECTOR = /Debugger listening on (ws:\/\/\S+)/;
+const METRICS = /metrics at (http:\/\/[^\s)]+)/;
 
 /** Polls the log for the ready line: its URL names the port the process chose. */
 async function waitForReady(
@@ -77,13 +81,15 @@ async function waitForReady(
   logPath: string,
   wantInspector: boolean,
   timeoutMs: number,
-): Promise<{ url: string; inspectorUrl?: string }> {
+): Promise<{ url: string; metricsUrl?: string; inspectorUrl?: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const log = readFileSync(logPath, 'utf8');
     const url = READY.exec(log)?.[1];
+    const metricsUrl = METRICS.exec(log)?.[1];
     const inspectorUrl = INSPECTOR.exec(log)?.[1];
-    if (url && (!wantInspector || inspectorUrl)) return { url, ...(inspectorUrl ? { inspectorUrl } : {}) };
+    if (url && (!wantInspector || inspectorUrl))
+      return { url, ...(metricsUrl ? { metricsUrl } : {}), ...(inspectorUrl ? { inspectorUrl } : {}) };
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`${name} exited before it was ready:\n${tail(log)}`);
     if (Date.now() > deadline) throw new Error(`${name} was not ready within ${timeoutMs} ms:\n${tail(log)}`);
@@ -107,6 +113,8 @@ export function createProcessStack(options: ProcessStackOptions): ProcessStack {
     // Media writes uploads here and the worker reads them to make thumbnails.
     MEDIA_STORAGE_DIR: join(options.runDir, 'media'),
     PORT: '0',
+    // Free ports for /metrics too, so a bench runs beside `npm start` or another bench.
+    METRICS_PORT: '0',
   };
   const services: ServiceProcess[] = [];
   const children: { name: string; child: ChildProcess }[] = [];
@@ -143,6 +151,7 @@ export function createProcessStack(options: ProcessStackOptions): ProcessStack {
 
   const stack: ProcessStack = {
     gatewayUrl: '',
+    gatewayMetricsUrl: '',
     subgraphUrls: {} as Record<SubgraphName, string>,
     workerMetricsUrl: '',
     services,
@@ -160,7 +169,7 @@ export function createProcessStack(options: ProcessStackOptions): ProcessStack {
       );
       for (const [i, name] of SUBGRAPHS.entries()) stack.subgraphUrls[name] = subgraphs[i]!.url;
       const [worker, gateway] = await Promise.all([
-        spawnService({ name: 'worker', entry: 'apps/worker/src/index.ts', env: { METRICS_PORT: '0' } }),
+        spawnService({ name: 'worker', entry: 'apps/worker/src/index.ts', env: {} }),
         spawnService({
           name: 'gateway',
           entry: 'apps/gateway/src/index.ts',
@@ -176,8 +185,9 @@ export function createProcessStack(options: ProcessStackOptions): ProcessStack {
           ...(options.gatewayNodeArgs ? { nodeArgs: options.gatewayNodeArgs } : {}),
         }),
       ]);
-      stack.workerMetricsUrl = worker.url;
+      stack.workerMetricsUrl = worker.metricsUrl!;
       stack.gatewayUrl = gateway.url;
+      stack.gatewayMetricsUrl = gateway.metricsUrl!;
     },
     spawn: spawnService,
     cpu(postgresDatabase) {

@@ -28,6 +28,3 @@ export async function scrape(url: string): Promise<Metrics> {
     },
   };
 }
-
-/** The gateway's /metrics for its /graphql URL. */
-export const metricsUrl = (graphqlUrl: string) => new URL('/metrics', graphqlUrl).toString();
