@@ -28,7 +28,7 @@ export interface KnownUsers {
  * Which user ids name a user, asked of users over the internal gRPC plane (UsersService.Exist): a
  * correctly signed token whose user does not exist is refused at the door. The answer is kept per
  * user for a bounded time, so a signed-in user costs one call per `ttlMs` per gateway, not one per
- * request; misses of the same moment go out together as one call. When users cannot answer, the
+ * request; misses of the same turn of the event loop go out together as one call. When users cannot answer, the
  * last answer (if any) stands.
  */
 export function createKnownUsers(options: KnownUsersOptions): KnownUsers {
@@ -47,7 +47,9 @@ export function createKnownUsers(options: KnownUsersOptions): KnownUsers {
       const existing = new Set((await users.exist({ userIds: [...ids] })).existingUserIds);
       return ids.map((id) => existing.has(id));
     },
-    { cache: false, maxBatchSize: MAX_IDS_PER_CALL },
+    // Batched per turn of the event loop, not per tick: sockets that connect together send their
+    // connection_init in separate reads, and one call for all of them costs users one query.
+    { cache: false, maxBatchSize: MAX_IDS_PER_CALL, batchScheduleFn: (callback) => setImmediate(callback) },
   );
   const cache = new LRUCache<string, boolean>({
     max: options.maxEntries ?? 100_000,

@@ -1,4 +1,3 @@
-import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { ErrorCode, badInput, forbidden, type Identity, type IdentitySigner } from '@switchboard/core';
 import { contextFor } from '../context.ts';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
@@ -6,7 +5,7 @@ import type { Federation, OperationPlan } from '../federation/federation.ts';
 import type { LiveBus } from './liveBus.ts';
 import { KEYS_ALIAS, liveOperations } from './liveOperations.ts';
 import { channelOf, keyOf } from './liveSchema.ts';
-import { OrderedStream, type Ordered } from './orderedStream.ts';
+import { OrderedStream, type Ordered, type OrderedStreamOptions } from './orderedStream.ts';
 import type { LiveAccessEvent, LiveEvent } from './liveEvent.ts';
 import { LiveRefusal, rootError, type PayloadResolver } from './payloadResolver.ts';
 import type { Reconciler } from './reconciler.ts';
@@ -53,17 +52,6 @@ const isAccessEvent = (event: LiveEvent): event is LiveEvent & LiveAccessEvent =
   typeof event['channel'] === 'string' &&
   typeof event['granted'] === 'boolean';
 
-/**
- * A running subscription: its payloads; a way to end it with an error (e.g. its token expired);
- * and `dispose`, which releases what it listens to even if its payloads were never read (the
- * socket closed before the first one). Disposing twice does nothing.
- */
-export interface LiveSubscription {
-  payloads: Repeater<ExecutionResult>;
-  fail(error: unknown): void;
-  dispose(): void;
-}
-
 const toList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
 /**
@@ -94,138 +82,222 @@ function payloadsOf(
   }));
 }
 
+const payloadOf = (
+  responseKey: string,
+  value: unknown,
+  errors: GraphQLFormattedError[],
+): ExecutionResult => ({
+  data: { [responseKey]: value },
+  ...(errors.length ? { errors: errors as unknown as ExecutionResult['errors'] } : {}),
+});
+
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
 /**
- * Runs one subscription to a live field for one subscriber, from its directives alone: checks
+ * One subscription to a live field for one subscriber, run from its directives alone: checks
  * access, follows the channels it grants (and, for a field without a fixed key, those granted
  * later), ends with FORBIDDEN when a fixed one is revoked, replays from a cursor and keeps each
  * channel in order (OrderedStream), and turns events into payloads (PayloadResolver).
- * `prepare` does what can refuse the subscription, so its errors reach the client as the answer to
- * `subscribe`; the returned stream then delivers payloads until it is returned or fails.
+ *
+ * It is itself the stream of its payloads (the async iterator graphql-ws reads), with a bounded
+ * queue for a socket that reads slower than events come; `fail` ends it with an error (its token
+ * expired) after what is queued, and `dispose` releases what it listens to even if its payloads
+ * were never read (the socket closed before the first one). A class rather than closures: an idle
+ * socket holds one of these per subscription, so its methods are shared and its state is a few
+ * fields.
  */
-export async function startLiveSubscription(
-  deps: LiveSubscriptionDeps,
-  request: LiveSubscriptionRequest,
-): Promise<LiveSubscription> {
-  const { plan, args, viewer } = request;
-  const { live } = plan;
-  const argument = live.channel.argument;
-  const cursor = live.replay ? args[live.replay.cursor] : undefined;
-  if (cursor !== undefined && cursor !== null) {
-    if (!argument || args[argument] === null || args[argument] === undefined)
-      throw badInput(`${live.replay!.cursor} needs ${argument ?? 'a key'}`, live.replay!.cursor);
-    if (typeof cursor !== 'number' || cursor < 0)
-      throw badInput(`${live.replay!.cursor} must be 0 or more`, live.replay!.cursor);
-  }
+export class LiveSubscription
+  implements AsyncIterableIterator<ExecutionResult>, OrderedStreamOptions<LiveEvent, ExecutionResult>
+{
+  private readonly plan: SubscriptionPlan;
+  private readonly identity: Identity;
   /** A null key argument follows every key access grants, now and later. */
-  const open = argument !== undefined && (args[argument] === null || args[argument] === undefined);
-  const identity: Identity = { userId: viewer };
+  private readonly open: boolean;
+  private readonly stream: OrderedStream<LiveEvent, ExecutionResult> | undefined;
+  /** Followed channels, and how to stop following each (null while it is being set up). */
+  private readonly followed = new Map<string, (() => void) | null>();
+  private stopAccess: (() => void) | undefined;
+  /** Unordered fields: one event after another, in the order they arrived. */
+  private tail: Promise<void> = Promise.resolve();
+  /** Payloads the socket has not taken yet (at most `deps.maxQueued`). */
+  private queue: ExecutionResult[] | undefined;
+  /** A `next()` waiting for a payload. */
+  private waiting:
+    { resolve(result: IteratorResult<ExecutionResult>): void; reject(error: unknown): void } | undefined;
+  private failure: { error: unknown } | undefined;
+  /** Listens to nothing any more. */
+  private ended = false;
+  /** The stream is over (its queue, and its failure if any, were taken or dropped). */
+  private finished = false;
 
-  // Payloads wait here until the socket takes them: a Repeater with a bounded buffer.
-  let push: ((result: ExecutionResult) => unknown) | undefined;
-  let stopWith: ((error?: unknown) => void) | undefined;
-  const early: ExecutionResult[] = [];
-  let failure: { error: unknown } | undefined;
-  const buffer = new FixedBuffer(deps.maxQueued);
-  const cleanups: (() => void)[] = [];
-  let ended = false;
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    for (const cleanup of cleanups.splice(0)) cleanup();
-    request.onEnd?.();
-  };
+  constructor(
+    private readonly deps: LiveSubscriptionDeps,
+    private readonly request: LiveSubscriptionRequest,
+  ) {
+    this.plan = request.plan;
+    const argument = this.plan.live.channel.argument;
+    this.open =
+      argument !== undefined && (request.args[argument] === null || request.args[argument] === undefined);
+    this.identity = { userId: request.viewer };
+    this.stream = this.plan.live.replay ? new OrderedStream<LiveEvent, ExecutionResult>(this) : undefined;
+  }
 
-  const emit = (result: ExecutionResult) => {
-    if (ended || failure) return;
-    if (!push) {
-      if (early.length >= deps.maxQueued) return overflow();
-      early.push(result);
+  // The stream graphql-ws reads.
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.settle();
+    });
+  }
+
+  return(): Promise<IteratorResult<ExecutionResult>> {
+    this.dispose();
+    return Promise.resolve(DONE);
+  }
+
+  /** Ends the subscription: it listens to nothing more, and its stream ends now. */
+  dispose(): void {
+    this.end();
+    this.finished = true;
+    this.queue = undefined;
+    this.settle();
+  }
+
+  /** Ends the subscription with an error, which its stream throws after the payloads queued. */
+  fail(error: unknown): void {
+    if (this.ended || this.failure) return;
+    this.failure = { error: error instanceof LiveRefusal ? error.error : error };
+    this.end();
+    this.settle();
+  }
+
+  /** Answers a waiting `next()`, if there is something to answer now. */
+  private settle(): void {
+    const waiting = this.waiting;
+    if (!waiting) return;
+    const queued = this.queue?.shift();
+    if (queued) {
+      this.waiting = undefined;
+      waiting.resolve({ value: queued, done: false });
+    } else if (this.ended || this.finished) {
+      this.waiting = undefined;
+      const failure = this.finished ? undefined : this.failure;
+      this.finished = true;
+      if (failure) waiting.reject(failure.error);
+      else waiting.resolve(DONE);
+    }
+  }
+
+  emit(result: ExecutionResult): void {
+    if (this.ended) return;
+    const queue = (this.queue ??= []);
+    if (queue.length >= this.deps.maxQueued) {
+      this.fail(new Error('subscriber too slow'));
+      this.request.onOverflow();
       return;
     }
-    if (buffer.full) return overflow();
-    void push(result);
-  };
-  const fail = (error: unknown) => {
-    if (ended || failure) return;
-    const reason = error instanceof LiveRefusal ? error.error : error;
-    failure = { error: reason };
-    stopWith?.(reason);
-  };
-  const overflow = () => {
-    fail(new Error('subscriber too slow'));
-    request.onOverflow();
-  };
+    queue.push(result);
+    this.settle();
+  }
 
-  const channelFor = (key: string) =>
-    channelOf(live.channel, { ...(argument ? { [argument]: key } : {}), viewer });
-  const followed = new Map<string, () => void>();
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stopAccess?.();
+    for (const channel of [...this.followed.keys()]) this.unfollow(channel);
+    this.request.onEnd?.();
+  }
 
-  const execute = (planned: OperationPlan, variables: Record<string, unknown>) =>
-    deps.federation.execute(planned, { context: contextFor(identity, deps.signer), variables });
+  // OrderedStream's side.
 
-  const stream = live.replay
-    ? new OrderedStream<LiveEvent, ExecutionResult>({
-        pageSize: deps.replayPageSize,
-        replay: (key, after) => replayPage(key, after),
-        resolve: async (key, event) => {
-          const outcome = await deps.resolver.resolve(
-            { plan, variables: request.variables, event, channel: channelFor(key), viewer },
-            deps.shareResolution,
-          );
-          return 'dropped' in outcome ? null : outcome.result;
-        },
-        emit: (result) => {
-          emit(result);
-        },
-        fail,
-        log: deps.log,
-      })
-    : undefined;
+  get pageSize(): number {
+    return this.deps.replayPageSize;
+  }
 
-  /** The subscriber's selection variables, which the gateway's own operations carry too. */
-  const selection = () =>
-    Object.fromEntries(plan.selectionVariables.map((name) => [name, request.variables[name]]));
+  log(message: string, error?: unknown): void {
+    this.deps.log(message, error);
+  }
 
   /** One page of stored payloads after `after`, resolved in one execution, as the subscriber. */
-  async function replayPage(key: string, after: number): Promise<Ordered<ExecutionResult>[]> {
-    const result = await execute(plan.replay!, {
-      ...selection(),
+  async replay(key: string, after: number): Promise<Ordered<ExecutionResult>[]> {
+    const { plan } = this;
+    const result = await this.execute(plan.replay!, {
+      ...this.selection(),
       _liveKey: key,
       _liveCursor: after,
-      _liveFirst: deps.replayPageSize,
+      _liveFirst: this.deps.replayPageSize,
     });
-    return payloadsOf(result, REPLAY_ALIAS, plan.responseKey, `replay of ${live.field}`).map(
+    const channel = this.channelFor(key);
+    return payloadsOf(result, REPLAY_ALIAS, plan.responseKey, `replay of ${plan.live.field}`).map(
       ({ item: { [ORDER_ALIAS]: order, ...payload }, errors }) => {
-        deps.reconciler.seen(channelFor(key), order as number);
-        return { order: order as number, payload: payloadOf(payload, errors) };
+        this.deps.reconciler.seen(channel, order as number);
+        return { order: order as number, payload: payloadOf(plan.responseKey, payload, errors) };
       },
     );
   }
 
-  /** What the subscriber is owed at subscribe (`@live(initial:)`), as the subscriber. */
-  async function initialPayloads(): Promise<ExecutionResult[]> {
-    const result = await execute(plan.initial!, {
-      ...selection(),
-      ...Object.fromEntries(
-        live.initial!.arguments.map(({ name }) => [`${INITIAL_ARGUMENT}${name}`, args[name] ?? null]),
-      ),
+  /** The payload of a live event, or null when it could not be had for now. */
+  async resolve(key: string, event: LiveEvent): Promise<ExecutionResult | null> {
+    const { plan, request } = this;
+    const outcome = await this.deps.resolver.resolve(
+      { plan, variables: request.variables, event, channel: this.channelFor(key), viewer: request.viewer },
+      this.deps.shareResolution,
+    );
+    return 'dropped' in outcome ? null : outcome.result;
+  }
+
+  // Following channels.
+
+  private channelFor(key: string): string {
+    const { channel } = this.plan.live;
+    return channelOf(channel, {
+      ...(channel.argument ? { [channel.argument]: key } : {}),
+      viewer: this.request.viewer,
     });
-    return payloadsOf(result, INITIAL_ALIAS, plan.responseKey, `initial of ${live.field}`).map(
-      ({ item, errors }) => payloadOf(item, errors),
+  }
+
+  private execute(planned: OperationPlan, variables: Record<string, unknown>) {
+    return this.deps.federation.execute(planned, {
+      context: contextFor(this.identity, this.deps.signer),
+      variables,
+    });
+  }
+
+  /** The subscriber's selection variables, which the gateway's own operations carry too. */
+  private selection(): Record<string, unknown> {
+    return Object.fromEntries(
+      this.plan.selectionVariables.map((name) => [name, this.request.variables[name]]),
     );
   }
 
-  const payloadOf = (value: unknown, errors: GraphQLFormattedError[]): ExecutionResult => ({
-    data: { [plan.responseKey]: value },
-    ...(errors.length ? { errors: errors as unknown as ExecutionResult['errors'] } : {}),
-  });
+  /** What the subscriber is owed at subscribe (`@live(initial:)`), as the subscriber. */
+  private async initialPayloads(): Promise<ExecutionResult[]> {
+    const { plan, request } = this;
+    const result = await this.execute(plan.initial!, {
+      ...this.selection(),
+      ...Object.fromEntries(
+        plan.live.initial!.arguments.map(({ name }) => [
+          `${INITIAL_ARGUMENT}${name}`,
+          request.args[name] ?? null,
+        ]),
+      ),
+    });
+    return payloadsOf(result, INITIAL_ALIAS, plan.responseKey, `initial of ${plan.live.field}`).map(
+      ({ item, errors }) => payloadOf(plan.responseKey, item, errors),
+    );
+  }
 
   /** The first order stored after `after` on a channel, asked as a follower of that channel. */
-  async function headOf(key: string, channel: string, after: number): Promise<number | null> {
-    const head = liveOperations(deps.federation, live).head()!;
+  private async headOf(key: string, channel: string, after: number): Promise<number | null> {
+    const head = liveOperations(this.deps.federation, this.plan.live).head()!;
     const delivery: Identity = { userId: null, delivery: { channel } };
-    const result = await deps.federation.execute(head, {
-      context: contextFor(delivery, deps.signer),
+    const result = await this.deps.federation.execute(head, {
+      context: contextFor(delivery, this.deps.signer),
       variables: { _liveKey: key, _liveCursor: after },
     });
     const items = result.data?.[REPLAY_ALIAS] as { [ORDER_ALIAS]: number }[] | undefined;
@@ -233,127 +305,138 @@ export async function startLiveSubscription(
     return items[0]?.[ORDER_ALIAS] ?? null;
   }
 
-  /** Non-ordered fields: one event after another, in the order they arrived. */
-  let tail = Promise.resolve();
-  const deliver = (key: string, event: LiveEvent) => {
-    tail = tail
+  /** An unordered field's event: delivered after the ones before it. */
+  private deliver(key: string, event: LiveEvent): void {
+    this.tail = this.tail
       .then(async () => {
-        const outcome = await deps.resolver.resolve(
-          { plan, variables: request.variables, event, channel: channelFor(key), viewer },
-          deps.shareResolution,
-        );
-        if (!('dropped' in outcome)) emit(outcome.result);
+        const result = await this.resolve(key, event);
+        if (result) this.emit(result);
       })
-      .catch(fail);
-  };
+      .catch((error: unknown) => this.fail(error));
+  }
 
-  async function follow(key: string, after: number | null) {
-    const channel = channelFor(key);
-    if (followed.has(channel)) return;
-    followed.set(channel, () => {});
+  private onEvent(key: string, channel: string, event: LiveEvent): void {
+    const { live } = this.plan;
+    if (!live.events.has(event.type) || !this.followed.has(channel)) return;
+    if (!this.stream) return this.deliver(key, event);
+    const order = event[live.replay!.orderBy];
+    if (typeof order !== 'number') return;
+    this.deps.reconciler.seen(channel, order);
+    this.stream.event(key, order, event);
+  }
+
+  private async follow(key: string, after: number | null): Promise<void> {
+    const channel = this.channelFor(key);
+    if (this.followed.has(channel)) return;
+    this.followed.set(channel, null);
+    const { stream } = this;
     stream?.follow(key, after);
     const unwatch = stream
-      ? deps.reconciler.watch(
+      ? this.deps.reconciler.watch(
           channel,
-          (after) => headOf(key, channel, after),
+          (after) => this.headOf(key, channel, after),
           (order) => stream.behind(key, order),
         )
       : undefined;
-    if (after !== null) deps.reconciler.seen(channel, after);
-    const stop = await deps.bus.listen(channel, (event) => {
-      if (!live.events.has(event.type) || !followed.has(channel)) return;
-      if (stream) {
-        const order = event[live.replay!.orderBy];
-        if (typeof order !== 'number') return;
-        deps.reconciler.seen(channel, order);
-        stream.event(key, order, event);
-      } else deliver(key, event);
-    });
+    if (after !== null) this.deps.reconciler.seen(channel, after);
+    const stop = await this.deps.bus.listen(channel, (event) => this.onEvent(key, channel, event));
     const release = () => {
       stop();
       unwatch?.();
       stream?.forget(key);
     };
-    if (followed.has(channel) && !ended) followed.set(channel, release);
+    if (this.followed.has(channel) && !this.ended) this.followed.set(channel, release);
     else release();
   }
 
-  const unfollow = (channel: string) => {
-    followed.get(channel)?.();
-    followed.delete(channel);
-  };
-  cleanups.push(() => {
-    for (const channel of [...followed.keys()]) unfollow(channel);
-  });
-
-  // What is owed at subscribe goes out before any live event: those wait behind it.
-  let owed: (() => void) | undefined;
-  if (plan.initial) tail = new Promise<void>((resolve) => (owed = resolve));
-
-  try {
-    // Hear of access changes first, so none is missed between the access check and following.
-    let keysKnown = false;
-    const changes: LiveAccessEvent[] = [];
-    const onAccess = (event: LiveAccessEvent) => {
-      const key = keyOf(live.channel, event.channel, viewer);
-      if (key === null) return;
-      if (event.granted) {
-        if (open) void follow(key, event.after ?? null).catch(fail);
-      } else if (followed.has(event.channel)) {
-        if (open) unfollow(event.channel);
-        else fail(forbidden('You no longer have access to this'));
-      }
-    };
-    if (live.revokedOn) {
-      const stop = await deps.bus.listen(channelOf(live.revokedOn, { viewer }), (event) => {
-        if (!isAccessEvent(event)) return;
-        if (keysKnown) onAccess(event);
-        else changes.push(event);
-      });
-      cleanups.push(stop);
-    }
-
-    let keys: string[];
-    if (request.access) {
-      const variables = Object.fromEntries(
-        live.access!.arguments.map(({ name }) => [name, args[name] ?? null]),
-      );
-      const result = await execute(request.access, variables);
-      const granted = result.data?.[KEYS_ALIAS];
-      if (!Array.isArray(granted)) throw rootError(result.errors?.[0] as GraphQLFormattedError | undefined);
-      keys = granted.map(String);
-    } else {
-      keys = argument ? toList(args[argument]).map(String) : [''];
-    }
-    // Changes heard while access was checked: a revoked key is not followed, a granted one is.
-    const revoked = new Set(changes.filter((change) => !change.granted).map((change) => change.channel));
-    keysKnown = true;
-    const startAt = typeof cursor === 'number' ? cursor : null;
-    await Promise.all(keys.filter((key) => !revoked.has(channelFor(key))).map((key) => follow(key, startAt)));
-    for (const change of changes) if (change.granted) onAccess(change);
-    // Asked once the channels are followed, so nothing falls between it and the live events.
-    if (plan.initial) for (const payload of await initialPayloads()) emit(payload);
-  } catch (error) {
-    end();
-    throw error instanceof LiveRefusal ? error.error : error;
-  } finally {
-    owed?.();
+  private unfollow(channel: string): void {
+    this.followed.get(channel)?.();
+    this.followed.delete(channel);
   }
 
-  const payloads = new Repeater<ExecutionResult>(async (pushValue, stop) => {
-    push = pushValue;
-    stopWith = (error) => stop(error);
-    for (const result of early.splice(0)) void pushValue(result);
-    if (failure) stop(failure.error);
-    await stop;
-    end();
-  }, buffer);
-  return {
-    payloads,
-    fail,
-    dispose() {
-      end();
-      void payloads.return();
-    },
-  };
+  /** A `liveAccess` event: a channel granted (followed, under a null key) or revoked. */
+  private onAccess(event: LiveAccessEvent): void {
+    const key = keyOf(this.plan.live.channel, event.channel, this.request.viewer);
+    if (key === null) return;
+    if (event.granted) {
+      if (this.open) void this.follow(key, event.after ?? null).catch((error: unknown) => this.fail(error));
+    } else if (this.followed.has(event.channel)) {
+      if (this.open) this.unfollow(event.channel);
+      else this.fail(forbidden('You no longer have access to this'));
+    }
+  }
+
+  /**
+   * Does what can refuse the subscription, so its errors reach the client as the answer to
+   * `subscribe`: checks the arguments and access, follows the channels, and queues what is owed.
+   */
+  async start(): Promise<void> {
+    const { plan, request } = this;
+    const { live } = plan;
+    const { args } = request;
+    const argument = live.channel.argument;
+    const cursor = live.replay ? args[live.replay.cursor] : undefined;
+    if (cursor !== undefined && cursor !== null) {
+      if (!argument || args[argument] === null || args[argument] === undefined)
+        throw badInput(`${live.replay!.cursor} needs ${argument ?? 'a key'}`, live.replay!.cursor);
+      if (typeof cursor !== 'number' || cursor < 0)
+        throw badInput(`${live.replay!.cursor} must be 0 or more`, live.replay!.cursor);
+    }
+    // What is owed at subscribe goes out before any live event: those wait behind it.
+    let owed: (() => void) | undefined;
+    if (plan.initial) this.tail = new Promise<void>((resolve) => (owed = resolve));
+
+    try {
+      // Hear of access changes first, so none is missed between the access check and following.
+      let heard: LiveAccessEvent[] | undefined = [];
+      if (live.revokedOn)
+        this.stopAccess = await this.deps.bus.listen(
+          channelOf(live.revokedOn, { viewer: request.viewer }),
+          (event) => {
+            if (!isAccessEvent(event)) return;
+            if (heard) heard.push(event);
+            else this.onAccess(event);
+          },
+        );
+
+      let keys: string[];
+      if (request.access) {
+        const variables = Object.fromEntries(
+          live.access!.arguments.map(({ name }) => [name, args[name] ?? null]),
+        );
+        const result = await this.execute(request.access, variables);
+        const granted = result.data?.[KEYS_ALIAS];
+        if (!Array.isArray(granted)) throw rootError(result.errors?.[0] as GraphQLFormattedError | undefined);
+        keys = granted.map(String);
+      } else {
+        keys = argument ? toList(args[argument]).map(String) : [''];
+      }
+      // Changes heard while access was checked: a revoked key is not followed, a granted one is.
+      const changes = heard;
+      heard = undefined;
+      const revoked = new Set(changes.filter((change) => !change.granted).map((change) => change.channel));
+      const startAt = typeof cursor === 'number' ? cursor : null;
+      await Promise.all(
+        keys.filter((key) => !revoked.has(this.channelFor(key))).map((key) => this.follow(key, startAt)),
+      );
+      for (const change of changes) if (change.granted) this.onAccess(change);
+      // Asked once the channels are followed, so nothing falls between it and the live events.
+      if (plan.initial) for (const payload of await this.initialPayloads()) this.emit(payload);
+    } catch (error) {
+      this.end();
+      throw error instanceof LiveRefusal ? error.error : error;
+    } finally {
+      owed?.();
+    }
+  }
+}
+
+/** Starts a subscription; throws the client's error when it cannot start (see `start`). */
+export async function startLiveSubscription(
+  deps: LiveSubscriptionDeps,
+  request: LiveSubscriptionRequest,
+): Promise<LiveSubscription> {
+  const subscription = new LiveSubscription(deps, request);
+  await subscription.start();
+  return subscription;
 }

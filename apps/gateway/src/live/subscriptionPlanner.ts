@@ -63,64 +63,76 @@ export function createSubscriptionPlanner(options: {
 }) {
   const { federation, liveSchema } = options;
   const cache = new LRUCache<string, SubscriptionPlan>({ max: options.cacheSize ?? 1000 });
+  /** Plans by document object too: the socket server shares one parsed document per text. */
+  const byDocument = new WeakMap<DocumentNode, Map<string, SubscriptionPlan | null>>();
 
   return {
     /** Plans a validated subscription document; throws when its field is not served live. */
     plan(document: DocumentNode, operationName?: string | null): SubscriptionPlan | null {
-      const documentKey = `${operationName ?? ''}\n${print(document)}`;
-      const cached = cache.get(documentKey);
-      if (cached) return cached;
-      const operation = operationOf(document, operationName);
-      const root = rootField(operation);
-      const live = liveSchema.fields.get(root.name.value);
-      if (!live) return null;
-      const planned = federation.plan(documentKey, document, operationName);
-      const node = planned.queryPlan.node;
-      if (node?.kind !== 'Subscription') throw new Error('The query planner did not plan a subscription');
-      const primary = node.primary as FetchNode;
-      const fragments = fragmentsOf(document);
-      const selectionSet = root.selectionSet ?? { kind: Kind.SELECTION_SET, selections: [] };
-      const selectionVariables = variablesIn(selectionSet, fragments);
-      const plan: SubscriptionPlan = {
-        live,
-        responseKey: root.alias?.value ?? root.name.value,
-        owner: primary.serviceName,
-        payload: {
-          ...planned,
-          queryPlan: {
-            kind: 'QueryPlan',
-            node: node.rest ? { kind: 'Sequence', nodes: [primary, node.rest] } : primary,
-          },
-        },
-        primary: { operation: primary.operation, project: compilePrimaryProjection(primary.operation) },
-        selectionVariables,
-        documentKey,
-        viewerPaths: viewerPaths(options.schema, root, fragments, liveSchema.viewerFields),
-      };
-      if (live.replay)
-        plan.replay = planReplay(
-          federation,
-          live,
-          documentKey,
-          operation,
-          selectionSet,
-          fragments,
-          selectionVariables,
-        );
-      if (live.initial)
-        plan.initial = planInitial(
-          federation,
-          live,
-          documentKey,
-          operation,
-          selectionSet,
-          fragments,
-          selectionVariables,
-        );
-      cache.set(documentKey, plan);
+      let plans = byDocument.get(document);
+      if (!plans) byDocument.set(document, (plans = new Map()));
+      const known = plans.get(operationName ?? '');
+      if (known !== undefined) return known;
+      const plan = planDocument(document, operationName);
+      plans.set(operationName ?? '', plan);
       return plan;
     },
   };
+
+  function planDocument(document: DocumentNode, operationName?: string | null): SubscriptionPlan | null {
+    const documentKey = `${operationName ?? ''}\n${print(document)}`;
+    const cached = cache.get(documentKey);
+    if (cached) return cached;
+    const operation = operationOf(document, operationName);
+    const root = rootField(operation);
+    const live = liveSchema.fields.get(root.name.value);
+    if (!live) return null;
+    const planned = federation.plan(documentKey, document, operationName);
+    const node = planned.queryPlan.node;
+    if (node?.kind !== 'Subscription') throw new Error('The query planner did not plan a subscription');
+    const primary = node.primary as FetchNode;
+    const fragments = fragmentsOf(document);
+    const selectionSet = root.selectionSet ?? { kind: Kind.SELECTION_SET, selections: [] };
+    const selectionVariables = variablesIn(selectionSet, fragments);
+    const plan: SubscriptionPlan = {
+      live,
+      responseKey: root.alias?.value ?? root.name.value,
+      owner: primary.serviceName,
+      payload: {
+        ...planned,
+        queryPlan: {
+          kind: 'QueryPlan',
+          node: node.rest ? { kind: 'Sequence', nodes: [primary, node.rest] } : primary,
+        },
+      },
+      primary: { operation: primary.operation, project: compilePrimaryProjection(primary.operation) },
+      selectionVariables,
+      documentKey,
+      viewerPaths: viewerPaths(options.schema, root, fragments, liveSchema.viewerFields),
+    };
+    if (live.replay)
+      plan.replay = planReplay(
+        federation,
+        live,
+        documentKey,
+        operation,
+        selectionSet,
+        fragments,
+        selectionVariables,
+      );
+    if (live.initial)
+      plan.initial = planInitial(
+        federation,
+        live,
+        documentKey,
+        operation,
+        selectionSet,
+        fragments,
+        selectionVariables,
+      );
+    cache.set(documentKey, plan);
+    return plan;
+  }
 }
 
 export type SubscriptionPlanner = ReturnType<typeof createSubscriptionPlanner>;

@@ -12,6 +12,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { WebSocket } from 'ws';
 import { authenticateSession, sessionExpired, type AuthConfig } from '../context.ts';
 import type { SocketGuard } from '../guards/createGuards.ts';
@@ -39,12 +40,15 @@ export interface SocketServerLimits extends SocketLimits {
   maxSubscriptionsPerSocket: number;
   /** `connection_init` must arrive within this long, else graphql-ws closes with 4408. */
   connectionInitTimeoutMs: number;
+  /** Text of the documents kept parsed and validated, in all (least recently used go first). */
+  documentCacheBytes: number;
 }
 
 export const DEFAULT_SOCKET_SERVER_LIMITS: SocketServerLimits = {
   ...DEFAULT_SOCKET_LIMITS,
   maxSubscriptionsPerSocket: 100,
   connectionInitTimeoutMs: 5_000,
+  documentCacheBytes: 512 * 1024,
 };
 
 export interface SocketServerOptions {
@@ -139,6 +143,35 @@ export function createSocketServer(options: SocketServerOptions) {
     extra.expiry.unref();
   }
 
+  /**
+   * Parsed and validated once per document text, and shared: every socket of an app sends the
+   * same few documents, and a subscription holds its document as long as it runs (a parsed
+   * document with locations takes about 100 times its text). Bounded by text: at most
+   * `documentCacheBytes` of it, least recently used going first.
+   */
+  const documents = new LRUCache<string, DocumentNode | GraphQLError[]>({
+    maxSize: limits.documentCacheBytes,
+    sizeCalculation: (_value, source) => Math.max(1, source.length),
+  });
+  function checkDocument(source: string): DocumentNode | GraphQLError[] {
+    const known = documents.get(source);
+    if (known) return known;
+    let checked: DocumentNode | GraphQLError[];
+    try {
+      const document = parse(source, options.guard?.parseOptions);
+      const invalid = validate(options.schema, document);
+      checked =
+        invalid.length > 0
+          ? invalid.map((error) => appError(ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message))
+          : document;
+    } catch (error) {
+      checked = [appError(ErrorCode.GRAPHQL_PARSE_FAILED, (error as Error).message)];
+    }
+    // A document larger than the whole cache is parsed each time it comes.
+    if (source.length <= limits.documentCacheBytes) documents.set(source, checked);
+    return checked;
+  }
+
   const payloads = createPayloadSerializer();
   const server = makeServer<Record<string, unknown>, ConnectionExtra>({
     jsonMessageReplacer: payloads.replacer,
@@ -164,6 +197,8 @@ export function createSocketServer(options: SocketServerOptions) {
           ctx.extra.socket.close(TRY_AGAIN_LATER_CLOSE, 'Try again later');
         return false;
       }
+      // Read: the token is not kept for the life of the socket.
+      (ctx as { connectionParams?: unknown }).connectionParams = undefined;
       const userId = ctx.extra.identity.userId;
       if (userId) {
         ctx.extra.connectionId = randomUUID();
@@ -185,15 +220,13 @@ export function createSocketServer(options: SocketServerOptions) {
       if (identity.userId && extra.connectionId) options.hooks?.active(identity.userId, extra.connectionId);
       const source = options.guard ? await options.guard.source(payload) : payload.query;
       if (source instanceof GraphQLError) return [source];
-      let document: DocumentNode;
-      try {
-        document = parse(source, options.guard?.parseOptions);
-      } catch (error) {
-        return [appError(ErrorCode.GRAPHQL_PARSE_FAILED, (error as Error).message)];
-      }
-      const invalid = validate(options.schema, document);
-      if (invalid.length > 0)
-        return invalid.map((error) => appError(ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message));
+      const checked = checkDocument(source);
+      if (Array.isArray(checked)) return checked;
+      const document = checked;
+      // graphql-ws keeps the subscribe message as long as the operation runs: its text is then
+      // the cached document's, not a copy per subscription.
+      if (payload.query === source && document.loc)
+        (payload as { query: string }).query = document.loc.source.body;
       const operation = getOperationAST(document, payload.operationName) ?? undefined;
       // Guards first, also for a document whose operation the request does not name (they then
       // answer BAD_REQUEST themselves).
@@ -250,7 +283,7 @@ export function createSocketServer(options: SocketServerOptions) {
       };
     },
 
-    subscribe: (args) => (args.contextValue as Prepared).subscription!.payloads,
+    subscribe: (args) => (args.contextValue as Prepared).subscription!,
 
     // Every operation that got past onSubscribe completes here, however it ended (the client
     // completed it, its stream ended or failed, the socket closed before it started).
