@@ -101,10 +101,13 @@ export async function createGateway(config: GatewayConfig) {
   const { logger, metrics, tracer } = serverObservability('gateway', config.observability);
   const log = logFunction(logger);
   const signer = createIdentitySigner({ issuer: GATEWAY_ISSUER, key: config.internalSigningKey });
-  const live = createLiveSubscriber(config.redisUrl);
-  const bus = liveBus(live.pubsub);
+  const live = createLiveSubscriber(config.redisUrl, log);
+  const bus = liveBus(live);
   // Entity values kept exact by their owners' events (federation/entityCache.ts).
-  const cacheRedis = config.entityCache === false ? undefined : redisConnection(config.redisUrl);
+  const cacheRedis =
+    config.entityCache === false
+      ? undefined
+      : redisConnection(config.redisUrl, { enableAutoPipelining: true });
   const entityCache = cacheRedis
     ? createEntityCache({ cachedFields: supergraph.live.cachedFields, redis: cacheRedis, log })
     : undefined;

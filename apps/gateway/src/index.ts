@@ -1,4 +1,5 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { redisAddress } from '@switchboard/messaging';
 import { setupObservability } from '@switchboard/observability';
 import { createGateway } from './createGateway.ts';
 import { env, subgraphUrls } from './env.ts';
@@ -11,7 +12,7 @@ const gateway = await createGateway({
   jwtSecret: env.JWT_SECRET,
   internalSigningKey: env.INTERNAL_SIGNING_KEY,
   development: env.NODE_ENV !== 'production',
-  redisUrl: env.REDIS_URL,
+  redisUrl: redisAddress(env),
   presence: { url: env.PRESENCE_RPC_URL, leaseMs: env.PRESENCE_LEASE_MS },
   safelist: env.SAFELIST ?? env.NODE_ENV === 'production',
   ...(env.PERSISTED_QUERY_MANIFEST ? { persistedQueryManifestPath: env.PERSISTED_QUERY_MANIFEST } : {}),

@@ -1,4 +1,5 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { redisAddress } from '@switchboard/messaging';
 import {
   createMetricsRegistry,
   logFunction,
@@ -18,7 +19,7 @@ const { logger } = setupObservability('worker', env);
 const metrics = createMetricsRegistry({ service: 'worker' });
 const worker = createWorker({
   databaseUrl: env.DATABASE_URL,
-  redisUrl: env.REDIS_URL,
+  redisUrl: redisAddress(env),
   prefix: env.QUEUE_PREFIX,
   vapid: { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },
   pushTargets: { allowHosts: env.PUSH_ALLOW_HOSTS },

@@ -1,10 +1,9 @@
 import { eventCatalogue, type EventType } from '@switchboard/core';
 import { projectionTables as chatsTables } from '@switchboard/chats/events';
 import { projectionTables as mediaTables } from '@switchboard/media/events';
-import { consumers, replayOutbox, type ConsumerQueue } from '@switchboard/messaging';
+import { consumers, replayOutbox, type ConsumerQueue, type RedisClient } from '@switchboard/messaging';
 import { projectionTables as presenceTables } from '@switchboard/presence/events';
 import { projectionTables as usersTables } from '@switchboard/users/events';
-import type { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** Which tables each projection consumer owns (rebuild resets only their ProjectionVersion). */
@@ -28,7 +27,7 @@ export const rebuildableProjections = Object.keys(projections) as ConsumerQueue[
 export async function rebuildProjection(options: {
   databaseUrl: string;
   queue: ConsumerQueue;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
 }): Promise<number> {
   const owned = projections[options.queue];

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.ts';
 import pg from 'pg';
 import { eventJobOptions, type EventJobData } from './jobOptions.ts';
 import { consumers, type ConsumerQueue } from './routes.ts';
@@ -15,7 +15,7 @@ export async function replayOutbox(options: {
   /** The producer's schema, e.g. 'users'. */
   source: string;
   queue: ConsumerQueue;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   batchSize?: number;
 }): Promise<number> {
@@ -62,7 +62,7 @@ export async function replayOutbox(options: {
 /** Puts a consumer's failed jobs back in line (after the cause was fixed). Returns how many. */
 export async function retryFailed(options: {
   queue: ConsumerQueue;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
 }): Promise<number> {
   const queue = new Queue(options.queue, { connection: options.redis, prefix: options.prefix });

@@ -1,10 +1,11 @@
-import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
+import { createOutboxRelay, redisAddress, redisConnection } from '@switchboard/messaging';
 import type { RunningServer } from './createSubgraphServer.ts';
 
 export interface SubgraphProcessEnv {
   PORT: number;
   DATABASE_URL: string;
   REDIS_URL: string;
+  REDIS_CLUSTER_NODES?: string | undefined;
   QUEUE_PREFIX: string;
   OUTBOX_RETENTION_HOURS: number;
 }
@@ -19,7 +20,7 @@ export async function serveSubgraph(
   env: SubgraphProcessEnv,
 ): Promise<void> {
   const running = await server.listen(env.PORT);
-  const redis = redisConnection(env.REDIS_URL);
+  const redis = redisConnection(redisAddress(env));
   const relay = createOutboxRelay({
     databaseUrl: env.DATABASE_URL,
     schema,

@@ -1,4 +1,5 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { redisAddress } from '@switchboard/messaging';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
@@ -9,7 +10,7 @@ refuseDevSecretsInProduction(env);
 setupObservability('chats', env);
 const server = await createServer({
   databaseUrl: env.DATABASE_URL,
-  redisUrl: env.REDIS_URL,
+  redisUrl: redisAddress(env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   development: env.NODE_ENV !== 'production',
 });
