@@ -1,3 +1,4 @@
 export * from './migrate.ts';
+export * from './migrationStatus.ts';
 export * from './pgAdapter.ts';
 export * from './testDatabase.ts';

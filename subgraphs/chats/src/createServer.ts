@@ -40,6 +40,7 @@ export async function createServer(config: ChatsConfig) {
       liveEvent,
     }),
     // Redis is left out on purpose: without it live events are lost, but nothing stored is.
+    migrations: { databaseUrl: config.databaseUrl },
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },

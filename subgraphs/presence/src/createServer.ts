@@ -62,6 +62,7 @@ export async function createServer(config: PresenceConfig) {
     context: (identity, liveEvent) => ({ identity, db, store, live, typing, config, liveEvent }),
     observability: { metrics },
     background: sweeper(connections, config.sweepIntervalMs ?? 1000, defaultLog({ service: 'presence' })),
+    migrations: { databaseUrl: config.databaseUrl },
     healthCheck: async () => {
       await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
     },

@@ -22,6 +22,7 @@ export async function createServer(config: UsersConfig) {
     trustedKeys: config.trustedKeys,
     development: config.development,
     context: (identity) => ({ identity, db, config, users: createUserLoader(db) }),
+    migrations: { databaseUrl: config.databaseUrl },
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },
