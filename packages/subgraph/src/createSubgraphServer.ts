@@ -86,6 +86,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     formatError: (formatted, original) => maskError(formatted, original, options.development, log),
     // Inline traces feed Apollo Studio, which we do not use; they cost time on every request.
     plugins: [ApolloServerPluginInlineTraceDisabled(), observabilityPlugin({ registry: metrics, logger })],
+    // serveSubgraph stops it on SIGTERM, relay and all; Apollo's own handler would re-raise the
+    // signal once Apollo alone stopped, killing the process mid-way (exit 143).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   // Tokens name their callee: one minted for another subgraph is refused here.
@@ -171,9 +174,14 @@ export async function createSubgraphServer<TContext extends BaseContext>(
         httpServer,
         async stop() {
           await options.background?.stop();
+          // Takes no new connection and closes idle ones; requests in flight get up to 5 s to
+          // finish (the process is being replaced, e.g. on SIGTERM), then what is left is closed.
+          const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+          httpServer.closeIdleConnections();
+          const deadline = setTimeout(() => httpServer.closeAllConnections(), 5_000);
+          await closed;
+          clearTimeout(deadline);
           await apollo.stop();
-          httpServer.closeAllConnections();
-          await new Promise<void>((resolve) => httpServer.close(() => resolve()));
           await options.dispose?.();
         },
       };
