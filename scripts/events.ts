@@ -10,7 +10,7 @@ import {
   type ConsumerQueue,
 } from '@switchboard/messaging';
 import { Queue } from 'bullmq';
-import { rebuildProjection } from '../apps/worker/src/rebuildProjection.ts';
+import { rebuildProjection } from '@switchboard/worker/rebuild';
 
 const [command, name] = process.argv.slice(2);
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
