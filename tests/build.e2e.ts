@@ -23,6 +23,7 @@ const children: ChildProcess[] = [];
 let gateway: string;
 let anonymous: Client;
 let mediaStorageDir: string;
+let databaseUrl: string;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -55,6 +56,7 @@ beforeAll(async () => {
   // turbo skips workspaces whose sources did not change since their last build.
   await promisify(execFile)('npm', ['run', 'build'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
   const config = await stackConfig();
+  databaseUrl = config.databaseUrl;
   mediaStorageDir = join(tmpdir(), `switchboard-media-${randomBytes(6).toString('hex')}`);
   const common = {
     NODE_ENV: 'development',
@@ -129,6 +131,18 @@ describe('the production build, run with plain node', () => {
 
     const history = await bob.client.data('ChatHistory', { chatId, last: 10 });
     expect(JSON.stringify(history)).toContain('from the build');
+  });
+
+  it('runs the operator commands built too: migrations', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--conditions=dist', 'scripts/dist/migrate.js'],
+      {
+        cwd: root,
+        env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl },
+      },
+    );
+    expect(stdout).toContain('Database is up to date');
   });
 
   it('stops every process cleanly on SIGTERM', async () => {

@@ -38,6 +38,11 @@ export const sharedEnv = {
    * keys in one Redis Cluster slot, as BullMQ's multi-key scripts need.
    */
   QUEUE_PREFIX: z.string().default('{switchboard}'),
+  /**
+   * The address a subgraph listens on: loopback by default, since only the gateway should reach
+   * it; containers set 0.0.0.0. (The gateway and the worker's metrics listen on every interface.)
+   */
+  LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
   /** Hours a subgraph's relay keeps published outbox events (replays read them); 0 keeps all. */
   OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(72),
 };

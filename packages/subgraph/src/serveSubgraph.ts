@@ -3,6 +3,7 @@ import type { RunningServer } from './createSubgraphServer.ts';
 
 export interface SubgraphProcessEnv {
   PORT: number;
+  LISTEN_HOST: string;
   DATABASE_URL: string;
   REDIS_URL: string;
   REDIS_CLUSTER_NODES?: string | undefined;
@@ -16,10 +17,10 @@ export interface SubgraphProcessEnv {
  */
 export async function serveSubgraph(
   schema: string,
-  server: { listen(port: number): Promise<RunningServer> },
+  server: { listen(port: number, host?: string): Promise<RunningServer> },
   env: SubgraphProcessEnv,
 ): Promise<void> {
-  const running = await server.listen(env.PORT);
+  const running = await server.listen(env.PORT, env.LISTEN_HOST);
   const redis = redisConnection(redisAddress(env));
   const relay = createOutboxRelay({
     databaseUrl: env.DATABASE_URL,
