@@ -155,6 +155,7 @@ export function createLiveSubscriber(
         lost = false;
         if (!closed) reconnected();
       }, SETTLE_MS);
+      settle.unref();
     });
   } else {
     let connectedBefore = redis.status === 'ready';
