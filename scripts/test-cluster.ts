@@ -13,6 +13,7 @@ const FILES = [
   'tests/presence-stream.e2e.ts',
   'tests/chats-live.e2e.ts',
   'tests/redis-failover.e2e.ts',
+  'tests/entity-cache-redis.e2e.ts',
   'packages/messaging/src/live.test.ts',
 ];
 
