@@ -28,6 +28,14 @@ const subgraphs: Record<string, { context: string; mappers: Record<string, strin
     context: 'PresenceContext',
     mappers: { User: '../userRepresentation.ts#UserRepresentation' },
   },
+  calls: {
+    context: 'CallsContext',
+    mappers: {
+      Call: '../liveEvents.ts#CallRecord',
+      CallEvent: '../liveEvents.ts#CallEventPayload',
+      IceServer: '../turn/turnCredentials.ts#IceServer as IceServerModel',
+    },
+  },
 };
 
 const config: CodegenConfig = {

@@ -23,7 +23,11 @@ async function run(databaseUrl: string, usersDb: UsersDb, members: number, share
   const stack = await startStack({
     databaseUrl,
     worker: false,
-    gateway: { subscriptions: { shareResolution: share } },
+    gateway: {
+      subscriptions: { shareResolution: share },
+      // The bench opens a thousand sockets from one address at once.
+      socketLimits: { newConnectionsPerAddressPerSecond: 1_000_000 },
+    },
   });
   const sockets: WsClient[] = [];
   try {
@@ -79,10 +83,9 @@ async function run(databaseUrl: string, usersDb: UsersDb, members: number, share
       const { sendMessage } = await senderClient.data<{ sendMessage: { seq: number } }>('SendMessage', {
         input: { chatId, clientId: randomUUID(), body: 'How is everyone?' },
       });
-      const answeredAt = performance.now();
       while ((received.get(sendMessage.seq)?.length ?? 0) < members)
         await new Promise((resolve) => setTimeout(resolve, 1));
-      return { seq: sendMessage.seq, sentAt, answeredAt };
+      return { seq: sendMessage.seq, sentAt };
     };
     for (let i = 0; i < 2; i += 1) await send(); // warm-up: plans, connections, JIT
 
@@ -90,8 +93,9 @@ async function run(databaseUrl: string, usersDb: UsersDb, members: number, share
     const latencies: number[] = [];
     const started = performance.now();
     for (let i = 0; i < MESSAGES; i += 1) {
-      const { seq, answeredAt } = await send();
-      for (const at of received.get(seq)!) latencies.push(at - answeredAt);
+      const { seq, sentAt } = await send();
+      // From just before the SendMessage request: subscribers may hear of it before its answer.
+      for (const at of received.get(seq)!) latencies.push(at - sentAt);
     }
     const elapsed = performance.now() - started;
     latencies.sort((a, b) => a - b);
@@ -124,7 +128,9 @@ try {
       );
     }
   }
-  console.log('  (latency: from the SendMessage response to each subscriber receiving the payload)');
+  console.log(
+    '  (latency: from just before the SendMessage request to each subscriber receiving the payload)',
+  );
 } finally {
   await usersDb.$disconnect();
   await database.drop();

@@ -2,7 +2,7 @@
 // worker, per second. A backlog of EVENTS UserBlocked events is committed first (as if the
 // relay had been down); then one relay and the worker drain it into chats' block projection.
 import { randomUUID } from 'node:crypto';
-import { recordEvent } from '@switchboard/core';
+import { DEV_INTERNAL_SIGNING_KEYS, parseSigningKey, recordEvent } from '@switchboard/core';
 import { createTestDatabase, pgAdapter } from '@switchboard/db';
 import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
 import { createWorker } from '@switchboard/worker';
@@ -32,7 +32,16 @@ try {
   const written = performance.now() - started;
 
   const relay = createOutboxRelay({ databaseUrl: database.url, schema: 'users', redis, prefix });
-  const worker = createWorker({ databaseUrl: database.url, redisUrl, prefix, vapid, concurrency: 16 });
+  const worker = createWorker({
+    databaseUrl: database.url,
+    // Only UserBlocked events here: the push handler never asks presence.
+    signingKey: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.worker),
+    presenceRpcUrl: 'http://127.0.0.1:9',
+    redisUrl,
+    prefix,
+    vapid,
+    concurrency: 16,
+  });
   started = performance.now();
   const relayed = await relay.drain();
   const relayTime = performance.now() - started;

@@ -1,7 +1,10 @@
-// Operator commands for domain events, against DATABASE_URL / REDIS_URL (or REDIS_CLUSTER_NODES) / QUEUE_PREFIX:
+// Operator commands for domain events, against DATABASE_URL (each subgraph's DATABASE_URL_<SUBGRAPH>
+// where set) / REDIS_URL (or REDIS_CLUSTER_NODES) / QUEUE_PREFIX:
 //   npm run events -- failed <queue>     list failed jobs (with why)
 //   npm run events -- replay <queue>     retry a queue's failed jobs (after fixing their cause)
 //   npm run events -- rebuild <queue>    replay what the producers' outboxes kept into a projection
+import { databaseUrlOf } from '@switchboard/core';
+import { SUBGRAPH_SCHEMAS } from '@switchboard/db';
 import {
   consumerQueues,
   redisAddress,
@@ -14,6 +17,8 @@ import { rebuildProjection } from '@switchboard/worker/rebuild';
 
 const [command, name] = process.argv.slice(2);
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const env = { ...process.env, DATABASE_URL: databaseUrl };
+const databaseUrls = Object.fromEntries(SUBGRAPH_SCHEMAS.map((name) => [name, databaseUrlOf(name, env)]));
 const prefix = process.env['QUEUE_PREFIX'] ?? '{switchboard}';
 if (!command || !name || !consumerQueues.includes(name as ConsumerQueue)) {
   console.error(`usage: npm run events -- failed|replay|rebuild <${consumerQueues.join('|')}>`);
@@ -35,7 +40,7 @@ try {
   } else if (command === 'replay') {
     console.log(`${await retryFailed({ queue, redis, prefix })} failed job(s) of ${queue} queued again`);
   } else if (command === 'rebuild') {
-    const replayed = await rebuildProjection({ databaseUrl, queue, redis, prefix });
+    const replayed = await rebuildProjection({ databaseUrl, databaseUrls, queue, redis, prefix });
     console.log(`${queue}: ${replayed} kept event(s) queued again; the worker is applying them`);
   } else {
     console.error(`unknown command ${command}`);

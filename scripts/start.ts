@@ -1,26 +1,35 @@
-// `npm start`: checks PostgreSQL and Redis, applies migrations, then runs the four subgraphs, the
-// worker and the gateway as separate processes (as they would be deployed), with prefixed logs.
+// `npm start`: checks PostgreSQL and Redis, applies migrations, then runs the five subgraphs, the
+// worker and the gateway as separate processes (as they would be deployed), with prefixed logs,
+// and a local coturn for calls when it is installed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
+import { databaseUrlOf } from '@switchboard/core';
+import { DEV_TURN_SECRET } from '@switchboard/calls';
+import { localTurnUrls, startLocalCoturn, TURNSERVER, type LocalCoturn } from '@switchboard/calls/turn';
 import { migrateAll, SUBGRAPH_SCHEMAS } from '@switchboard/db';
 import { redisAddress, redisConnection } from '@switchboard/messaging';
+import { DEFAULT_METRICS_PORTS } from '@switchboard/observability';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
+// Each subgraph's own database where DATABASE_URL_<SUBGRAPH> says so, else the shared one.
+const databaseUrls = Object.fromEntries(
+  SUBGRAPH_SCHEMAS.map((name) => [name, databaseUrlOf(name, { ...process.env, DATABASE_URL: databaseUrl })]),
+);
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 // With REDIS_CLUSTER_NODES every process uses that Redis Cluster instead (README, "Scaling").
 const redis = redisAddress({ REDIS_URL: redisUrl, REDIS_CLUSTER_NODES: process.env['REDIS_CLUSTER_NODES'] });
 const gatewayPort = Number(process.env['PORT'] ?? 4000);
 
-async function checkPostgres(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
+async function checkPostgres(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
     await client.end();
     return true;
   } catch (error) {
-    console.error(`PostgreSQL is not reachable at ${databaseUrl}: ${(error as Error).message}`);
+    console.error(`PostgreSQL is not reachable at ${url}: ${(error as Error).message}`);
     console.error(
       `  start it with:  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`,
     );
@@ -55,22 +64,82 @@ async function checkRedis(): Promise<boolean> {
   }
 }
 
-if (!(await Promise.all([checkPostgres(), checkRedis()])).every(Boolean)) process.exit(1);
+const postgresUrls = [...new Set([databaseUrl, ...Object.values(databaseUrls)])];
+if (!(await Promise.all([...postgresUrls.map(checkPostgres), checkRedis()])).every(Boolean)) process.exit(1);
 if (SUBGRAPH_SCHEMAS.some((schema) => !existsSync(`subgraphs/${schema}/src/generated/prisma/client.ts`))) {
   execFileSync('npm', ['run', 'db:generate'], { stdio: 'inherit' });
 }
-await migrateAll(databaseUrl, 'prisma', (message) => console.log(`[migrate] ${message}`));
+await migrateAll(databaseUrls, 'prisma', (message) => console.log(`[migrate] ${message}`));
+
+/**
+ * TURN for calls (README, "Calls"): a local coturn on 127.0.0.1 when the `coturn` package is
+ * installed, with the calls subgraph's secret. Without it calls still work on this machine (the
+ * browsers reach each other directly), so it is a hint, not an error.
+ */
+async function startTurn(): Promise<{ coturn?: LocalCoturn; env: Record<string, string> }> {
+  const noTurn = { env: { TURN_URLS: '', STUN_URLS: '' } };
+  if (!existsSync(TURNSERVER)) {
+    console.log(`[coturn]   not installed: calls work on this machine only, without a TURN relay.`);
+    console.log(
+      `[coturn]   install it with:  apt-get install -y coturn   (Debian/Ubuntu), then npm start again.`,
+    );
+    return noTurn;
+  }
+  const port = Number(process.env['TURN_PORT'] ?? 3478);
+  try {
+    const coturn = await startLocalCoturn({
+      secret: process.env['TURN_SECRET'] ?? DEV_TURN_SECRET,
+      port,
+      relayPorts: { min: 49160, max: 49200 },
+      onLog: (line) => console.log(`[coturn]   ${line}`),
+    });
+    console.log(`[coturn]   TURN at 127.0.0.1:${port} (UDP and TCP), relaying on UDP 49160-49200`);
+    return { coturn, env: { TURN_URLS: localTurnUrls(port).join(','), STUN_URLS: `stun:127.0.0.1:${port}` } };
+  } catch (error) {
+    console.error(`[coturn]   did not start (${(error as Error).message}); calls go on without TURN.`);
+    return noTurn;
+  }
+}
+const turn = await startTurn();
+// coturn is our child too: never leave it running, however this process ends.
+process.once('exit', () => turn.coturn?.process.kill());
 
 const webPort = Number(process.env['WEB_PORT'] ?? 5173);
-// presence's gRPC port, where the gateway keeps its one stream of connection changes.
-const presenceRpcPort = Number(process.env['PRESENCE_RPC_PORT'] ?? 5004);
+// The internal gRPC plane: users (which ids exist), chats (blocks), presence (connections, who is online).
+const rpcPorts = {
+  users: Number(process.env['USERS_RPC_PORT'] ?? 5001),
+  chats: Number(process.env['CHATS_RPC_PORT'] ?? 5002),
+  presence: Number(process.env['PRESENCE_RPC_PORT'] ?? 5004),
+};
+const rpcUrls = {
+  USERS_RPC_URL: `http://127.0.0.1:${rpcPorts.users}`,
+  CHATS_RPC_URL: `http://127.0.0.1:${rpcPorts.chats}`,
+  PRESENCE_RPC_URL: `http://127.0.0.1:${rpcPorts.presence}`,
+};
+// Each process serves /metrics on a port of its own, never on a port clients reach.
+const metrics = (name: keyof typeof DEFAULT_METRICS_PORTS) => ({
+  METRICS_PORT: String(DEFAULT_METRICS_PORTS[name]),
+});
 const processes: [name: string, entry: string, env?: Record<string, string>][] = [
-  ['users', 'subgraphs/users/src/index.ts'],
-  ['chats', 'subgraphs/chats/src/index.ts'],
-  ['media', 'subgraphs/media/src/index.ts'],
-  ['presence', 'subgraphs/presence/src/index.ts', { RPC_PORT: String(presenceRpcPort) }],
-  ['worker', 'apps/worker/src/index.ts'],
-  ['gateway', 'apps/gateway/src/index.ts', { PRESENCE_RPC_URL: `http://127.0.0.1:${presenceRpcPort}` }],
+  [
+    'users',
+    'subgraphs/users/src/index.ts',
+    { ...rpcUrls, RPC_PORT: String(rpcPorts.users), ...metrics('users') },
+  ],
+  [
+    'chats',
+    'subgraphs/chats/src/index.ts',
+    { ...rpcUrls, RPC_PORT: String(rpcPorts.chats), ...metrics('chats') },
+  ],
+  ['media', 'subgraphs/media/src/index.ts', metrics('media')],
+  [
+    'presence',
+    'subgraphs/presence/src/index.ts',
+    { RPC_PORT: String(rpcPorts.presence), ...metrics('presence') },
+  ],
+  ['calls', 'subgraphs/calls/src/index.ts', { ...turn.env, ...metrics('calls') }],
+  ['worker', 'apps/worker/src/index.ts', { ...rpcUrls, ...metrics('worker') }],
+  ['gateway', 'apps/gateway/src/index.ts', { ...rpcUrls, ...metrics('gateway') }],
   // The web client's dev server; it proxies /graphql to the gateway and /media/ to media.
   [
     'web',
@@ -104,6 +173,7 @@ function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
+  void turn.coturn?.stop();
   setTimeout(() => process.exit(code), 5000).unref();
   Promise.all(
     children.map(

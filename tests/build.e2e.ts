@@ -9,12 +9,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, signUp } from './support/client.ts';
 import { redisEnv } from './support/redis.ts';
-import { stackConfig } from './support/stack.ts';
+import { SUBGRAPHS, stackConfig } from './support/stack.ts';
 import { subscribe, wsClient } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
- * The production build: `npm run build`, then the gateway, the four subgraphs and the worker each
+ * The production build: `npm run build`, then the gateway, the five subgraphs and the worker each
  * run from dist/ with plain node (no TypeScript loader; `--conditions=dist` resolves the
  * workspaces to their JavaScript), as the Dockerfile runs them, and answer the contract.
  */
@@ -58,22 +58,34 @@ beforeAll(async () => {
   const config = await stackConfig();
   databaseUrl = config.databaseUrl;
   mediaStorageDir = join(tmpdir(), `switchboard-media-${randomBytes(6).toString('hex')}`);
+  // Free ports for the gRPC plane; every other port (HTTP, /metrics) is any free one.
+  const [usersRpc, chatsRpc, presenceRpc] = await Promise.all([freePort(), freePort(), freePort()]);
+  const rpc = {
+    USERS_RPC_URL: `http://127.0.0.1:${usersRpc}`,
+    CHATS_RPC_URL: `http://127.0.0.1:${chatsRpc}`,
+    PRESENCE_RPC_URL: `http://127.0.0.1:${presenceRpc}`,
+  };
   const common = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'warn',
     PORT: '0',
+    METRICS_PORT: '0',
     DATABASE_URL: config.databaseUrl,
+    ...Object.fromEntries(
+      SUBGRAPHS.map((name) => [`DATABASE_URL_${name.toUpperCase()}`, config.databaseUrls[name]]),
+    ),
     ...redisEnv(config.redisUrl),
     QUEUE_PREFIX: config.queuePrefix,
     MEDIA_STORAGE_DIR: mediaStorageDir,
+    ...rpc,
   };
-  const rpcPort = await freePort();
-  const [users, chats, media, presence] = await Promise.all([
-    start('subgraphs/users/dist/index.js', common),
-    start('subgraphs/chats/dist/index.js', common),
+  const [users, chats, media, presence, calls] = await Promise.all([
+    start('subgraphs/users/dist/index.js', { ...common, RPC_PORT: String(usersRpc) }),
+    start('subgraphs/chats/dist/index.js', { ...common, RPC_PORT: String(chatsRpc) }),
     start('subgraphs/media/dist/index.js', common),
-    start('subgraphs/presence/dist/index.js', { ...common, RPC_PORT: String(rpcPort) }),
-    start('apps/worker/dist/index.js', { ...common, METRICS_PORT: '0' }),
+    start('subgraphs/presence/dist/index.js', { ...common, RPC_PORT: String(presenceRpc) }),
+    start('subgraphs/calls/dist/index.js', common),
+    start('apps/worker/dist/index.js', common),
   ]);
   gateway = await start('apps/gateway/dist/index.js', {
     ...common,
@@ -81,7 +93,7 @@ beforeAll(async () => {
     SUBGRAPH_URL_CHATS: chats,
     SUBGRAPH_URL_MEDIA: media,
     SUBGRAPH_URL_PRESENCE: presence,
-    PRESENCE_RPC_URL: `http://127.0.0.1:${rpcPort}`,
+    SUBGRAPH_URL_CALLS: calls,
   });
   anonymous = new Client(gateway);
 }, 240_000);

@@ -31,7 +31,7 @@ const listeners: LiveSubscriber[] = [];
 beforeAll(async () => {
   stack = await startStack();
   anonymous = new Client(stack.gateway.url);
-  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
+  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrls.chats, 2) });
 });
 afterAll(async () => {
   for (const subscriber of listeners) await subscriber.close();

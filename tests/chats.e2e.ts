@@ -16,7 +16,7 @@ let db: PrismaClient;
 beforeAll(async () => {
   stack = await startStack();
   anonymous = new Client(stack.gateway.url);
-  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
+  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrls.chats, 2) });
 });
 afterAll(async () => {
   await db?.$disconnect();
@@ -437,11 +437,11 @@ describe('editing, deleting and reacting', () => {
     const message = await send(alice!, chatId, { body: original });
     await alice!.client.data('EditMessage', { id: message.id, body: edited });
     // Its MessageSent event went through the relay and every consumer (none may keep the text).
-    const { eventId } = await db.outboxEvent.findFirstOrThrow({
+    const { eventId, payload } = await db.outboxEvent.findFirstOrThrow({
       where: { type: 'MessageSent', payload: { path: ['messageId'], equals: message.id } },
     });
     const redis = redisConnection(stack.config.redisUrl);
-    for (const name of queuesFor('MessageSent')) {
+    for (const name of queuesFor('MessageSent', payload)) {
       const queue = new Queue(name, { connection: redis, prefix: stack.config.queuePrefix });
       await expect.poll(() => queue.getJobState(eventId), { timeout: 15_000 }).toBe('completed');
       await queue.close();

@@ -10,18 +10,20 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient as ChatsDb } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma/client.ts';
-import { stackConfig, vapid } from './support/stack.ts';
+import { stackConfig, standaloneWorkerIdentity, vapid } from './support/stack.ts';
 
 const config = await stackConfig();
 const redis = redisConnection(config.redisUrl);
-const usersDb = new UsersDb({ adapter: pgAdapter(config.databaseUrl, 2) });
-const chatsDb = new ChatsDb({ adapter: pgAdapter(config.databaseUrl, 2) });
+const usersDb = new UsersDb({ adapter: pgAdapter(config.databaseUrls.users, 2) });
+const chatsDb = new ChatsDb({ adapter: pgAdapter(config.databaseUrls.chats, 2) });
 const projections = new Queue('chats-projections', { connection: redis, prefix: config.queuePrefix });
 let worker: ReturnType<typeof createWorker>;
 
 beforeAll(() => {
   worker = createWorker({
     databaseUrl: config.databaseUrl,
+    databaseUrls: config.databaseUrls,
+    ...standaloneWorkerIdentity(config),
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
     vapid,
@@ -127,6 +129,7 @@ describe('outbox relay and consumers', () => {
     await chatsDb.blockProjection.deleteMany({}); // the projection is lost, or was wrong
     const replayed = await rebuildProjection({
       databaseUrl: config.databaseUrl,
+      databaseUrls: config.databaseUrls,
       queue: 'chats-projections',
       redis,
       prefix: config.queuePrefix,
@@ -141,7 +144,7 @@ describe('outbox relay and consumers', () => {
     const eventIds: string[] = [];
     for (const pair of pairs.slice(0, 3)) eventIds.push(await blockEvent(pair.blockerId, pair.blockedId));
     const retained = createOutboxRelay({
-      databaseUrl: config.databaseUrl,
+      databaseUrl: config.databaseUrls.users,
       schema: 'users',
       redis,
       prefix: config.queuePrefix,
@@ -176,6 +179,7 @@ describe('outbox relay and consumers', () => {
     await chatsDb.blockProjection.deleteMany({ where: pairs[2]! });
     await rebuildProjection({
       databaseUrl: config.databaseUrl,
+      databaseUrls: config.databaseUrls,
       queue: 'chats-projections',
       redis,
       prefix: config.queuePrefix,

@@ -25,7 +25,7 @@ describe('gateway', () => {
     const response = await fetch(new URL('/health', stack.gateway.url));
     expect(response.status).toBe(200);
     const body = (await response.json()) as HealthReport;
-    expect(body.subgraphs).toEqual({ users: 'ok', chats: 'ok', media: 'ok', presence: 'ok' });
+    expect(body.subgraphs).toEqual({ users: 'ok', chats: 'ok', media: 'ok', presence: 'ok', calls: 'ok' });
   });
 
   it('answers /health with 503 naming the subgraph that is down', async () => {

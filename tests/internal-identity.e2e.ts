@@ -72,6 +72,15 @@ describe.each(SUBGRAPHS)('the %s subgraph', (name) => {
     ],
     ['a user token', async () => signUserToken(someone.userId!, DEV_JWT_SECRET, 3600)],
     [
+      "a service's own token (users signs its gRPC calls; over GraphQL only the gateway vouches)",
+      async () =>
+        signInternalIdentity(someone, {
+          issuer: 'users',
+          key: stack.config.serviceKeys.users,
+          audience: name,
+        }),
+    ],
+    [
       'an HS256 token signed with the old shared secret',
       async () =>
         new SignJWT({ uid: someone.userId })

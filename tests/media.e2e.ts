@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,6 +11,7 @@ import { redisConnection } from '@switchboard/messaging';
 import { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer as createMedia } from '@switchboard/media';
 import { PrismaClient as MediaDb } from '../subgraphs/media/src/generated/prisma/client.ts';
 import { signedUrl } from '../subgraphs/media/src/signedUrls.ts';
 import { Client, errorCode, signUp } from './support/client.ts';
@@ -25,7 +27,7 @@ let origin: string;
 beforeAll(async () => {
   stack = await startStack();
   base = new Client(stack.gateway.url);
-  db = new MediaDb({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
+  db = new MediaDb({ adapter: pgAdapter(stack.config.databaseUrls.media, 2) });
   origin = new URL(stack.subgraphs.media.url).origin;
 });
 afterAll(async () => {
@@ -388,6 +390,61 @@ describe('the upload PUT', () => {
     expect(growth.arrayBuffers).toBeLessThan(48);
     const media = await waitForStatus(client, id, 'READY');
     expect(media.byteSize).toBe(100 * MiB);
+  });
+});
+
+describe('half-sent requests (issue 12, item 8)', () => {
+  /** Sends `head` and nothing more; resolves when the server closes the socket, with what it answered. */
+  function sendAndWait(port: number, head: string): Promise<{ answer: string; afterMs: number }> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(head));
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => resolve({ answer, afterMs: Date.now() - started }));
+    });
+  }
+
+  it('are answered 408 and closed once the headers or the whole request are late: 20 of each', async () => {
+    // A media server with limits a test can wait for (the defaults are 10 s and 5 min).
+    const limited = await (
+      await createMedia({
+        databaseUrl: stack.config.databaseUrls.media,
+        trustedKeys: stack.config.trustedKeys,
+        development: true,
+        storageDir: stack.config.mediaStorageDir,
+        urlSecret: stack.config.mediaUrlSecret,
+        http: { headersTimeoutMs: 500, requestTimeoutMs: 1_500, checkIntervalMs: 100 },
+      })
+    ).listen(0);
+    try {
+      const alice = await signUp(base);
+      const { uploadUrl } = await createUpload(alice.client, {
+        fileName: 'slow.bin',
+        mimeType: 'application/octet-stream',
+        byteSize: 1000,
+      });
+      const target = new URL(uploadUrl);
+      const headersCutShort = `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: media\r\n`;
+      // A valid upload whose body stops after 10 of its 1,000 bytes.
+      const bodyCutShort =
+        `PUT ${target.pathname}${target.search} HTTP/1.1\r\nHost: media\r\n` +
+        `Content-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\n${'x'.repeat(10)}`;
+      const results = await Promise.all([
+        ...Array.from({ length: 20 }, () => sendAndWait(limited.port, headersCutShort)),
+        ...Array.from({ length: 20 }, () => sendAndWait(limited.port, bodyCutShort)),
+      ]);
+      for (const { answer, afterMs } of results) {
+        expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+        expect(afterMs).toBeLessThan(5_000);
+      }
+      // The upload that never finished left the media waiting for its bytes.
+      const media = await db.media.findUniqueOrThrow({ where: { id: target.pathname.split('/').at(-1)! } });
+      expect(media.status).toBe('PENDING_UPLOAD');
+    } finally {
+      await limited.stop();
+    }
   });
 });
 

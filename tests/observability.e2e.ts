@@ -180,9 +180,19 @@ describe('logs', () => {
 });
 
 describe('metrics', () => {
+  it('are served on a port of their own in every process, never on the public one (404 there)', async () => {
+    for (const server of [stack.gateway, ...Object.values(stack.subgraphs)]) {
+      expect(new URL(server.metricsUrl).port).not.toBe(String(server.port));
+      expect((await fetch(new URL('/metrics', server.url))).status).toBe(404);
+      const response = await fetch(server.metricsUrl);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('process_resident_memory_bytes');
+    }
+  });
+
   it('counts, times and classifies operations at the gateway and in a subgraph', async () => {
-    const gatewayUrl = new URL('/metrics', stack.gateway.url).href;
-    const usersUrl = new URL('/metrics', stack.subgraphs.users.url).href;
+    const gatewayUrl = stack.gateway.metricsUrl;
+    const usersUrl = stack.subgraphs.users.metricsUrl;
     const query = { operation_type: 'query' };
     const parseFailed = { operation_type: 'unknown', code: 'GRAPHQL_PARSE_FAILED' };
     const gatewayBefore = await scrape(gatewayUrl);
@@ -220,7 +230,7 @@ describe('metrics', () => {
   });
 
   it('shows open WebSockets, active subscriptions, deliveries and resolutions at the gateway', async () => {
-    const url = new URL('/metrics', stack.gateway.url).href;
+    const url = stack.gateway.metricsUrl;
     const read = async (name: string) => sample(await scrape(url), name) ?? 0;
     const [alice, bob] = await Promise.all([signUp(anonymous, 'Alice'), signUp(anonymous, 'Bob')]);
     const chatId = (

@@ -99,7 +99,7 @@ async function liveEvents(users: User[]) {
 
 /** Presence's own counters, read from its `/metrics` like a scraper would. */
 async function streamCounters(presence: RunningPresence) {
-  const text = await (await fetch(new URL('/metrics', presence.url))).text();
+  const text = await (await fetch(presence.metricsUrl)).text();
   const sum = (name: string) =>
     text
       .split('\n')

@@ -42,6 +42,9 @@ describe('liveness and readiness probes', () => {
       await createUsers({
         databaseUrl: database.url,
         trustedKeys: stack.config.trustedKeys,
+        signingKey: stack.config.serviceKeys.users,
+        chatsRpcUrl: stack.subgraphs.chats.rpcUrl!,
+        rpcPort: 0,
         development: true,
         jwtSecret: stack.config.jwtSecret,
         tokenTtlSeconds: 60,

@@ -4,7 +4,6 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { pgAdapter } from '@switchboard/db';
 import { redisConnection } from '@switchboard/messaging';
-import { createPresenceStore } from '@switchboard/presence/store';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webPush from 'web-push';
@@ -12,7 +11,8 @@ import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma
 import { Client, signUp } from './support/client.ts';
 import { startPushService } from './support/pushService.ts';
 import { redisEnv } from './support/redis.ts';
-import { startStack, vapid, type Stack } from './support/stack.ts';
+import { SUBGRAPHS, startStack, vapid, type Stack } from './support/stack.ts';
+import { wsClient } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
 
 type PushService = Awaited<ReturnType<typeof startPushService>>;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   push = await startPushService();
   stack = await startStack({ worker: false, push: { allowHosts: [push.host] } });
   anonymous = new Client(stack.gateway.url);
-  usersDb = new UsersDb({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
+  usersDb = new UsersDb({ adapter: pgAdapter(stack.config.databaseUrls.users, 2) });
 });
 afterAll(async () => {
   await usersDb?.$disconnect();
@@ -43,6 +43,11 @@ async function startWorkerProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<Chi
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: stack.config.databaseUrl,
+      ...Object.fromEntries(
+        SUBGRAPHS.map((name) => [`DATABASE_URL_${name.toUpperCase()}`, stack.config.databaseUrls[name]]),
+      ),
+      // The push handler asks this stack's presence who is online.
+      PRESENCE_RPC_URL: stack.subgraphs.presence.rpcUrl,
       ...redisEnv(stack.config.redisUrl),
       QUEUE_PREFIX: stack.config.queuePrefix,
       VAPID_SUBJECT: vapid.subject,
@@ -140,25 +145,18 @@ describe('push notifications to offline members', () => {
   it('does not push to a member who holds a live connection', async () => {
     const { alice, bob, chatId } = await pair();
     await register(bob, `online-${bob.id}`);
-    const redis = redisConnection(stack.config.redisUrl);
-    // Bob's connection, as a gateway would report it to presence (under the default key tag, which
-    // the worker process reads).
-    const store = createPresenceStore(redis);
-    const gateway = { gatewayId: `test-${bob.id}`, sessionId: 'test', leaseMs: 60_000 };
-    await store.register(gateway);
-    await store.applyBatch(
-      gateway,
-      [{ kind: 'OPENED', connectionId: 'test-connection', userId: bob.id }],
-      true,
-    );
+    // Bob is connected: his socket is open, and the gateway has told presence (which the worker's
+    // push handler asks over gRPC).
+    const socket = wsClient(stack.gateway.url, bob.client.token);
+    await new Promise<void>((resolve) => socket.on('connected', () => resolve()));
+    await stack.gateway.presence!.settled();
     await register(alice, `marker-${alice.id}`);
     await send(alice, chatId, { body: 'are you there?' });
     // Then a message to Alice, who is offline: once it arrives, Bob's would have too.
     await send(bob, chatId, { body: 'yes' });
     await expect.poll(() => push.accepted(`/push/marker-${alice.id}`).length, { timeout: 15_000 }).toBe(1);
     expect(push.received.filter((p) => p.path === `/push/online-${bob.id}`)).toHaveLength(0);
-    await store.release(gateway);
-    redis.disconnect();
+    await socket.dispose();
   });
 
   it('deletes a subscription that the push service reports gone (410)', async () => {
@@ -242,6 +240,9 @@ describe('PUSH_ALLOW_HOSTS', () => {
       INTERNAL_TRUSTED_KEYS: JSON.stringify({
         gateway: generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }),
       }),
+      INTERNAL_SIGNING_KEY: String(
+        generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
+      ),
       JWT_SECRET: randomBytes(32).toString('hex'),
       VAPID_PUBLIC_KEY: keys.publicKey,
       VAPID_PRIVATE_KEY: keys.privateKey,

@@ -291,7 +291,7 @@ describe('last seen', () => {
     const [alice, bob] = await Promise.all([signUp(anonymous), signUp(anonymous)]);
     await bob.client.data('UpdateProfile', { input: { lastSeenVisibility: 'NOBODY' } });
     // presence learns it from users' LastSeenVisibilityChanged event, through the worker.
-    const presenceDb = new PresenceDb({ adapter: pgAdapter(stack.config.databaseUrl, 1) });
+    const presenceDb = new PresenceDb({ adapter: pgAdapter(stack.config.databaseUrls.presence, 1) });
     await waitFor(async () => (await presenceDb.hiddenLastSeen.count({ where: { userId: bob.id } })) === 1);
     await presenceDb.$disconnect();
     const watch = await listen(alice, 'PresenceChanged', { userIds: [bob.id] });

@@ -9,7 +9,7 @@ import { createWorker } from '@switchboard/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient as ChatsDb } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma/client.ts';
-import { stackConfig, vapid } from './support/stack.ts';
+import { stackConfig, standaloneWorkerIdentity, vapid } from './support/stack.ts';
 import { waitFor } from './support/wait.ts';
 
 // A Redis server of this test's own, so restarting it disturbs no other test file.
@@ -49,8 +49,8 @@ beforeAll(async () => {
   port = await freePort();
   redisServer = await startRedis(port);
   config = await stackConfig({ redisUrl: `redis://127.0.0.1:${port}` });
-  usersDb = new UsersDb({ adapter: pgAdapter(config.databaseUrl, 2) });
-  chatsDb = new ChatsDb({ adapter: pgAdapter(config.databaseUrl, 2) });
+  usersDb = new UsersDb({ adapter: pgAdapter(config.databaseUrls.users, 2) });
+  chatsDb = new ChatsDb({ adapter: pgAdapter(config.databaseUrls.chats, 2) });
 });
 afterAll(async () => {
   await Promise.all([usersDb?.$disconnect(), chatsDb?.$disconnect()]);
@@ -62,13 +62,20 @@ describe('a Redis restart', () => {
     const redis = redisConnection(config.redisUrl);
     const relay = createOutboxRelay({
       ...config,
+      databaseUrl: config.databaseUrls.users,
       schema: 'users',
       redis,
       prefix: config.queuePrefix,
       pollIntervalMs: 100,
       log: () => {},
     });
-    const worker = createWorker({ ...config, prefix: config.queuePrefix, vapid, log: () => {} });
+    const worker = createWorker({
+      ...config,
+      ...standaloneWorkerIdentity(config),
+      prefix: config.queuePrefix,
+      vapid,
+      log: () => {},
+    });
     await relay.start();
     await worker.start();
     const block = async () => {

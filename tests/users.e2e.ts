@@ -41,7 +41,7 @@ beforeAll(async () => {
   // 127.0.0.1:9 stands in for a development push service; nothing is ever sent there here.
   stack = await startStack({ push: { allowHosts: ['127.0.0.1:9'], lookup } });
   anonymous = new Client(stack.gateway.url);
-  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrl, 2) });
+  db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrls.users, 2) });
 });
 afterAll(async () => {
   await db?.$disconnect();

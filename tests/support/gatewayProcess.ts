@@ -25,6 +25,9 @@ export async function spawnGateway(
       LOG_LEVEL: 'warn',
       ...redisEnv(stack.config.redisUrl),
       PRESENCE_RPC_URL: stack.subgraphs.presence.rpcUrl,
+      USERS_RPC_URL: stack.subgraphs.users.rpcUrl!,
+      // Any free port: several gateways (and other test runs) share the machine.
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],

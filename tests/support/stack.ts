@@ -13,6 +13,7 @@ import {
   type Identity,
   type TrustedKeys,
 } from '@switchboard/core';
+import { createServer as createCalls, DEV_TURN_SECRET, type TurnSettings } from '@switchboard/calls';
 import { createServer as createChats } from '@switchboard/chats';
 import { createGateway, type GatewayConfig, type RunningGateway } from '@switchboard/gateway';
 import { createServer as createMedia, DEV_MEDIA_URL_SECRET } from '@switchboard/media';
@@ -25,11 +26,14 @@ import type { PushTargetOptions } from '@switchboard/users/pushTargets';
 import { createWorker } from '@switchboard/worker';
 import { DEV_VAPID_PRIVATE_KEY, DEV_VAPID_PUBLIC_KEY } from '../../apps/worker/src/env.ts';
 
-export const SUBGRAPHS = ['users', 'chats', 'media', 'presence'] as const;
+export const SUBGRAPHS = ['users', 'chats', 'media', 'presence', 'calls'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 export interface StackConfig {
+  /** The shared database: every subgraph's, unless `databaseUrls` gives one its own. */
   databaseUrl: string;
+  /** Each subgraph's database (DATABASE_URL_<SUBGRAPH> split them; else all `databaseUrl`). */
+  databaseUrls: Record<SubgraphName, string>;
   /** A Redis Cluster when REDIS_CLUSTER_NODES is set (`redis-cluster://...`), else REDIS_URL. */
   redisUrl: string;
   /** BullMQ prefix: random per stack, so test files never share queues; hash-tagged for a cluster. */
@@ -38,6 +42,8 @@ export interface StackConfig {
   /** The gateway's key for internal identities, and the public keys the subgraphs trust. */
   internalSigningKey: KeyObject;
   trustedKeys: TrustedKeys;
+  /** The signing keys of the services that make calls of their own on the gRPC plane. */
+  serviceKeys: Record<'users' | 'chats' | 'worker', KeyObject>;
   /** The media service's storage, shared with the worker: a fresh temp directory per stack. */
   mediaStorageDir: string;
   mediaUrlSecret: string;
@@ -61,11 +67,15 @@ export interface StackOptions extends Partial<StackConfig> {
   workerMetrics?: Registry;
   /** Push targets allowed besides public ones (the fake push service), and a resolver to use. */
   push?: PushTargetOptions;
+  /** calls: how long a call rings before it is MISSED (default 45 s), and its TURN settings. */
+  calls?: { ringTimeoutSeconds?: number; turn?: Partial<TurnSettings> };
 }
 
 export interface Stack {
   gateway: RunningGateway;
   subgraphs: Record<SubgraphName, RunningServer> & { presence: RunningPresence };
+  /** Stops users or chats and starts it again on the same ports (`whileDown` runs between). */
+  restart(name: 'users' | 'chats', whileDown?: () => Promise<void>): Promise<RunningServer>;
   /** Stops presence and starts a new one on the same ports, as a restart would (`whileDown` runs between). */
   restartPresence(whileDown?: () => Promise<void>): Promise<RunningPresence>;
   /** Another presence process over the same Redis and database (stopped with the stack). */
@@ -85,9 +95,18 @@ export const vapid = {
 };
 
 export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise<StackConfig> {
+  // The test file's own databases; benchmarks pass theirs (and never load vitest).
+  const databaseUrls =
+    overrides.databaseUrls ??
+    (overrides.databaseUrl
+      ? (Object.fromEntries(SUBGRAPHS.map((name) => [name, overrides.databaseUrl])) as Record<
+          SubgraphName,
+          string
+        >)
+      : await (await import('./database.ts')).fileDatabaseUrls());
   return {
-    // The test file's own database; benchmarks pass theirs (and never load vitest).
-    databaseUrl: overrides.databaseUrl ?? (await (await import('./database.ts')).fileDatabaseUrl()),
+    databaseUrl: overrides.databaseUrl ?? databaseUrls.users,
+    databaseUrls,
     redisUrl: redisAddress({
       REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
       REDIS_CLUSTER_NODES: process.env['REDIS_CLUSTER_NODES'],
@@ -96,6 +115,11 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
     jwtSecret: DEV_JWT_SECRET,
     internalSigningKey: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.gateway),
     trustedKeys: parseTrustedKeys(DEV_INTERNAL_TRUSTED_KEYS),
+    serviceKeys: {
+      users: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.users),
+      chats: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.chats),
+      worker: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.worker),
+    },
     // Created by the storage on first write, removed by stop().
     mediaStorageDir: join(tmpdir(), `switchboard-media-${randomBytes(6).toString('hex')}`),
     mediaUrlSecret: DEV_MEDIA_URL_SECRET,
@@ -104,12 +128,21 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
   };
 }
 
+/**
+ * The worker's own identity, for a worker started without a stack: it only signs the push
+ * handler's calls to presence, which a test with no MessageSent events never makes.
+ */
+export const standaloneWorkerIdentity = (config: StackConfig) => ({
+  signingKey: config.serviceKeys.worker,
+  presenceRpcUrl: 'http://127.0.0.1:9',
+});
+
 /** An internal identity token as the gateway would mint it for `audience` (tests that call a subgraph directly). */
 export const gatewayToken = (config: StackConfig, identity: Identity, audience: string) =>
   signInternalIdentity(identity, { issuer: GATEWAY_ISSUER, key: config.internalSigningKey, audience });
 
 /**
- * Starts the whole system in-process on free ports against the test file's database: four subgraphs,
+ * Starts the whole system in-process on free ports against the test file's database: five subgraphs,
  * their outbox relays, the worker, and the gateway in front.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -119,39 +152,75 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workerMetrics,
     push,
     awayAfterMs = 60_000,
+    calls: callsOptions,
     ...overrides
   } = options;
   // Servers log JSON lines; tests show only warnings and errors unless LOG_LEVEL says otherwise.
   const level = LOG_LEVELS.find((name) => name === process.env['LOG_LEVEL']) ?? 'warn';
   setDefaultLogger(createLogger({ level }));
   const config = await stackConfig(overrides);
-  const common = {
-    databaseUrl: config.databaseUrl,
-    trustedKeys: config.trustedKeys,
-    development: true,
-  };
+  const common = { trustedKeys: config.trustedKeys, development: true };
   const presenceConfig = {
     ...common,
+    databaseUrl: config.databaseUrls.presence,
     redisUrl: config.redisUrl,
     awayAfterMs,
     typingTtlMs: 1_000,
     sweepIntervalMs: 200,
     redisTag: config.presenceTag,
   };
-  const [users, chats, media, presence] = await Promise.all([
+  // users and chats call each other over gRPC: each reads the other's URL on its first call.
+  const rpcUrl = (name: 'users' | 'chats') => () => {
+    const url = subgraphs[name].rpcUrl;
+    if (!url) throw new Error(`${name} has no gRPC server`);
+    return url;
+  };
+  const startUsers = (port = 0, rpcPort = 0) =>
     createUsers({
       ...common,
+      redisUrl: config.redisUrl,
+      databaseUrl: config.databaseUrls.users,
+      signingKey: config.serviceKeys.users,
+      chatsRpcUrl: rpcUrl('chats'),
+      rpcPort,
       jwtSecret: config.jwtSecret,
       tokenTtlSeconds: 3600,
       ...(push ? { push } : {}),
+    }).then((s) => s.listen(port));
+  const startChats = (port = 0, rpcPort = 0) =>
+    createChats({
+      ...common,
+      databaseUrl: config.databaseUrls.chats,
+      redisUrl: config.redisUrl,
+      signingKey: config.serviceKeys.chats,
+      usersRpcUrl: rpcUrl('users'),
+      rpcPort,
+    }).then((s) => s.listen(port));
+  const [users, chats, media, presence, calls] = await Promise.all([
+    startUsers(),
+    startChats(),
+    createMedia({
+      ...common,
+      databaseUrl: config.databaseUrls.media,
+      storageDir: config.mediaStorageDir,
+      urlSecret: config.mediaUrlSecret,
     }).then((s) => s.listen(0)),
-    createChats({ ...common, redisUrl: config.redisUrl }).then((s) => s.listen(0)),
-    createMedia({ ...common, storageDir: config.mediaStorageDir, urlSecret: config.mediaUrlSecret }).then(
-      (s) => s.listen(0),
-    ),
     createPresence({ ...presenceConfig, rpcPort: 0 }).then((s) => s.listen(0)),
+    createCalls({
+      ...common,
+      databaseUrl: config.databaseUrls.calls,
+      redisUrl: config.redisUrl,
+      ringTimeoutSeconds: callsOptions?.ringTimeoutSeconds ?? 45,
+      turn: {
+        secret: DEV_TURN_SECRET,
+        urls: [],
+        stunUrls: [],
+        credentialTtlSeconds: 3600,
+        ...callsOptions?.turn,
+      },
+    }).then((s) => s.listen(0)),
   ]);
-  const subgraphs = { users, chats, media, presence };
+  const subgraphs: Stack['subgraphs'] = { users, chats, media, presence, calls };
   const extraPresences: RunningPresence[] = [];
   const startGateway = async (extra: GatewayOverrides = {}) =>
     (
@@ -162,6 +231,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         internalSigningKey: config.internalSigningKey,
         development: true,
         redisUrl: config.redisUrl,
+        users: { url: users.rpcUrl! },
         ...(options.gateway ?? {}),
         ...extra,
         presence: { url: presence.rpcUrl, ...options.gateway?.presence, ...extra.presence },
@@ -173,7 +243,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const redis = redisConnection(config.redisUrl);
   const relays = SUBGRAPHS.map((schema) =>
     createOutboxRelay({
-      databaseUrl: config.databaseUrl,
+      databaseUrl: config.databaseUrls[schema],
       schema,
       redis,
       prefix: config.queuePrefix,
@@ -183,12 +253,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const worker = withWorker
     ? createWorker({
         databaseUrl: config.databaseUrl,
+        databaseUrls: config.databaseUrls,
+        signingKey: config.serviceKeys.worker,
+        presenceRpcUrl: presence.rpcUrl,
         redisUrl: config.redisUrl,
         prefix: config.queuePrefix,
         vapid,
         ...(push ? { pushTargets: push } : {}),
         mediaStorageDir: config.mediaStorageDir,
-        presenceTag: config.presenceTag,
         ...(workerMetrics ? { metrics: workerMetrics } : {}),
       })
     : undefined;
@@ -203,6 +275,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const another = await startGateway(extra);
       extraGateways.push(another);
       return another;
+    },
+    async restart(name, whileDown) {
+      const { port, rpcPort } = subgraphs[name];
+      await subgraphs[name].stop();
+      try {
+        await whileDown?.();
+      } finally {
+        // Back up even when an assertion failed meanwhile, so the file's other tests still run.
+        subgraphs[name] = await (name === 'users' ? startUsers : startChats)(port, rpcPort);
+      }
+      return subgraphs[name];
     },
     async restartPresence(whileDown) {
       const { port, rpcPort } = subgraphs.presence;

@@ -8,11 +8,11 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GATEWAY_ISSUER, createIdentitySigner, maskError, type Identity } from '@switchboard/core';
-import { createLiveSubscriber, redisConnection } from '@switchboard/messaging';
+import { createLiveSubscriber, liveChannel, redisConnection } from '@switchboard/messaging';
 import {
   logFunction,
-  metricsHandler,
   observabilityPlugin,
+  serveMetrics,
   serverObservability,
   subscriptionMetrics,
   traceRequests,
@@ -20,13 +20,14 @@ import {
 } from '@switchboard/observability';
 import express from 'express';
 import type { ExecutionResult } from 'graphql';
-import { contextFor, createContext, type GatewayContext } from './context.ts';
-import { ENTITY_CHANNEL, createEntityCache } from './federation/entityCache.ts';
+import { contextFor, createContext, type AuthConfig, type GatewayContext } from './context.ts';
+import { createEntityCache } from './federation/entityCache.ts';
 import { createFederation } from './federation/federation.ts';
 import { loadSupergraph } from './federation/supergraph.ts';
 import { createGuards, type GuardContext, type GuardsConfig } from './guards/createGuards.ts';
 import { checkSubgraphs } from './health.ts';
-import { IdentityDataSource, type SubgraphCallPolicy } from './identityDataSource.ts';
+import { SubgraphDataSource, type SubgraphCallPolicy } from './subgraphDataSource.ts';
+import { createKnownUsers } from './knownUsers.ts';
 import { liveBus } from './live/liveBus.ts';
 import type { PayloadResolver } from './live/payloadResolver.ts';
 import { createSubscriptionExecutor } from './live/subscriptionExecutor.ts';
@@ -68,14 +69,26 @@ export interface GatewayConfig extends GuardsConfig {
     leaseMs?: number;
     batchMs?: number;
   };
+  /**
+   * users' gRPC server, asked whether a token's user exists (remembered `ttlMs`, default 60 s).
+   * Without it a correctly signed token is enough.
+   */
+  users?: { url: string; ttlMs?: number };
   /** Logger, metrics registry (served at `/metrics`) and tracer provider; see `serverObservability`. */
   observability?: Partial<Observability>;
+  /**
+   * Port of `/metrics` (METRICS_PORT; 0 or absent: any free port): never the public port, which
+   * answers 404 there.
+   */
+  metricsPort?: number;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
   httpServer: Server;
+  /** Where this gateway's `/metrics` is served: a port of its own. */
+  metricsUrl: string;
   stop(): Promise<void>;
   crash(): Promise<void>;
   /** Open WebSockets on this gateway. */
@@ -101,6 +114,10 @@ export async function createGateway(config: GatewayConfig) {
   const { logger, metrics, tracer } = serverObservability('gateway', config.observability);
   const log = logFunction(logger);
   const signer = createIdentitySigner({ issuer: GATEWAY_ISSUER, key: config.internalSigningKey });
+  const auth: AuthConfig = {
+    jwtSecret: config.jwtSecret,
+    ...(config.users ? { knownUsers: createKnownUsers({ ...config.users, signer }) } : {}),
+  };
   const live = createLiveSubscriber(config.redisUrl, log);
   const bus = liveBus(live);
   // Entity values kept exact by their owners' events (federation/entityCache.ts).
@@ -112,7 +129,7 @@ export async function createGateway(config: GatewayConfig) {
     ? createEntityCache({ cachedFields: supergraph.live.cachedFields, redis: cacheRedis, log })
     : undefined;
   if (entityCache) {
-    await bus.listen(ENTITY_CHANNEL, (event) => {
+    await bus.listen(liveChannel.entities, (event) => {
       if (
         event.type === 'entityChanged' &&
         typeof event['typename'] === 'string' &&
@@ -126,7 +143,7 @@ export async function createGateway(config: GatewayConfig) {
   const serviceMap = Object.fromEntries(
     [...subgraphUrls].map(([name, url]) => [
       name,
-      new IdentityDataSource(name, url, config.subgraphCalls, entityCache),
+      new SubgraphDataSource(name, url, config.subgraphCalls, entityCache),
     ]),
   );
   const federation = createFederation({ supergraph, serviceMap, log });
@@ -176,7 +193,7 @@ export async function createGateway(config: GatewayConfig) {
     path: '/graphql',
     schema: supergraph.schema,
     subscriptions: executor,
-    auth: config,
+    auth,
     development: config.development,
     maxBufferedBytes: config.subscriptions?.maxBufferedBytes ?? 4 * 1024 * 1024,
     ...(config.socketLimits ? { limits: config.socketLimits } : {}),
@@ -200,7 +217,6 @@ export async function createGateway(config: GatewayConfig) {
     resolutions: () => resolver.executions,
     slowConsumerCloses: () => subscriptions.slowConsumersClosed,
   });
-  app.get('/metrics', metricsHandler(metrics));
   app.get('/health', async (_req, res) => {
     const report = await checkSubgraphs(subgraphUrls);
     res.status(report.ok ? 200 : 503).json(report);
@@ -228,7 +244,7 @@ export async function createGateway(config: GatewayConfig) {
     ...guards.jsonBody,
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
-        ...(await createContext(req.header('authorization'), config, signer)),
+        ...(await createContext(req.header('authorization'), auth, signer)),
         clientAddress: guards.clientAddress(req),
       }),
     }),
@@ -239,6 +255,7 @@ export async function createGateway(config: GatewayConfig) {
     await apollo.stop();
     await live.close();
     cacheRedis?.disconnect();
+    await Promise.all(Object.values(serviceMap).map((source) => source.close()));
     await guards.close();
   };
 
@@ -248,12 +265,14 @@ export async function createGateway(config: GatewayConfig) {
     resolver,
     async listen(port: number, host = '127.0.0.1'): Promise<RunningGateway> {
       await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+      const metricsServer = await serveMetrics(metrics, config.metricsPort ?? 0, host);
       presence?.start();
       const address = httpServer.address() as AddressInfo;
       return {
         port: address.port,
         url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}/graphql`,
         httpServer,
+        metricsUrl: metricsServer.url,
         openSockets: () => subscriptions.openSockets,
         activeSubscriptions: () => subscriptions.activeSubscriptions,
         slowConsumersClosed: () => subscriptions.slowConsumersClosed,
@@ -267,6 +286,7 @@ export async function createGateway(config: GatewayConfig) {
           subscriptions.terminateAll();
           await subscriptions.close();
           await release();
+          await metricsServer.close();
         },
         async stop() {
           draining = true;
@@ -274,6 +294,7 @@ export async function createGateway(config: GatewayConfig) {
           // Sockets closed above: their closes go out, then the stream ends.
           await presence?.stop();
           await release();
+          await metricsServer.close();
         },
       };
     },

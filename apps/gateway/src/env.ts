@@ -1,10 +1,10 @@
 import { DEV_JWT_SECRET, parseEnv, sharedEnv, signingKeyEnv } from '@switchboard/core';
-import { observabilityEnv } from '@switchboard/observability';
+import { metricsPortEnv, observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './guards/limits.ts';
 import { DEFAULT_PERSISTED_QUERY_TTL_SECONDS } from './guards/persistedQueries.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimitRule } from './guards/rateLimit.ts';
-import { DEFAULT_SUBGRAPH_CALL_POLICY } from './identityDataSource.ts';
+import { DEFAULT_SUBGRAPH_CALL_POLICY } from './subgraphDataSource.ts';
 import { DEFAULT_SOCKET_SERVER_LIMITS } from './socket/socketServer.ts';
 
 const limit = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -23,6 +23,8 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...observabilityEnv,
+    /** `/metrics` is served on this port only, never on PORT (the public one). */
+    ...metricsPortEnv('gateway'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4000),
     JWT_SECRET: z.string().min(32).default(DEV_JWT_SECRET),
     /** Ed25519 private key (PKCS8 PEM or JWK) signing the internal identity sent to subgraphs. */
@@ -30,6 +32,10 @@ export const env = parseEnv(
     SUPERGRAPH_PATH: z.string().default(new URL('../../../supergraph.graphql', import.meta.url).pathname),
     /** presence's gRPC server: one stream per gateway process carries its sockets' presence. */
     PRESENCE_RPC_URL: z.string().url().default('http://127.0.0.1:5004'),
+    /** users' gRPC server: whether a token's user exists (asked once per user per USER_CHECK_TTL_MS). */
+    USERS_RPC_URL: z.string().url().default('http://127.0.0.1:5001'),
+    /** How long this gateway believes a user exists without asking users again. */
+    USER_CHECK_TTL_MS: z.coerce.number().int().min(1_000).default(60_000),
     /** presence takes this gateway's users offline when it hears nothing from it for this long. */
     PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
     /** Run only the persisted query manifest's operations; default on when NODE_ENV=production. */

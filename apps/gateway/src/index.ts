@@ -14,6 +14,8 @@ const gateway = await createGateway({
   development: env.NODE_ENV !== 'production',
   redisUrl: redisAddress(env),
   presence: { url: env.PRESENCE_RPC_URL, leaseMs: env.PRESENCE_LEASE_MS },
+  users: { url: env.USERS_RPC_URL, ttlMs: env.USER_CHECK_TTL_MS },
+  metricsPort: env.METRICS_PORT,
   safelist: env.SAFELIST ?? env.NODE_ENV === 'production',
   ...(env.PERSISTED_QUERY_MANIFEST ? { persistedQueryManifestPath: env.PERSISTED_QUERY_MANIFEST } : {}),
   persistedQueryTtlSeconds: env.PERSISTED_QUERY_TTL_SECONDS,
@@ -42,7 +44,7 @@ const gateway = await createGateway({
   observability,
 });
 const running = await gateway.listen(env.PORT, '0.0.0.0');
-console.log(`Gateway ready at ${running.url}`);
+console.log(`Gateway ready at ${running.url} (metrics at ${running.metricsUrl})`);
 if (env.NODE_ENV !== 'production') console.log(`Apollo Sandbox: open ${running.url} in a browser`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,4 +1,5 @@
 import type { Api } from './api.ts';
+import { callView } from './callView.ts';
 import { chatList } from './chatList.ts';
 import { chatView, type ChatView } from './chatView.ts';
 import { h } from './dom.ts';
@@ -9,7 +10,8 @@ import type { Message } from './types.ts';
 
 /**
  * The signed-in page: the chat list (kept live by one MessageAdded over every chat, which also
- * tells senders their messages were delivered here), starting a chat by username, the open chat.
+ * tells senders their messages were delivered here), starting a chat by username, the open chat,
+ * and calls (started from a direct chat, or coming in).
  */
 export function chatApp(api: Api, session: Session, onSignOut: () => void) {
   const me = session.user;
@@ -22,12 +24,15 @@ export function chatApp(api: Api, session: Session, onSignOut: () => void) {
     h('p', { class: 'hint' }, 'Open a chat, or start one with a username.'),
   );
 
+  // Before the chat list's subscriptions: an incoming call is heard from the start.
+  const calls = callView(api, me);
   const chats = chatList(api, me, openChat);
   const reloadChats = () => chats.reload().catch(showProblem);
   const receipts = createReceipts(api, chats.setUnread);
   function openChat(chatId: string) {
     open?.close();
-    open = chatView(api, receipts, me, chatId, chats.titleOf(chatId));
+    const onCall = chats.isDirect(chatId) ? (video: boolean) => calls.start(chatId, video) : undefined;
+    open = chatView(api, receipts, me, chatId, chats.titleOf(chatId), onCall);
     pane.replaceChildren(open.element);
     chats.setOpen(chatId);
   }
@@ -63,7 +68,7 @@ export function chatApp(api: Api, session: Session, onSignOut: () => void) {
       problem,
       chats.element,
     ),
-    pane,
+    h('div', { class: 'main' }, calls.element, pane),
   );
   return {
     element,
@@ -71,6 +76,7 @@ export function chatApp(api: Api, session: Session, onSignOut: () => void) {
     reconnected: () => void reloadChats(),
     close() {
       open?.close();
+      calls.close();
       stopFollowing();
     },
   };

@@ -12,6 +12,8 @@ export interface ChatList {
   /** A direct chat has no title: it shows the other member's name, once known. */
   learnName(chatId: string, user: Pick<User, 'id' | 'displayName'>): void;
   titleOf(chatId: string): string;
+  /** A direct chat (it has no title): its two members may call each other. */
+  isDirect(chatId: string): boolean;
 }
 
 const preview = (message: ChatSummary['lastMessage']) =>
@@ -66,6 +68,7 @@ export function chatList(api: Api, me: User, onOpen: (chatId: string) => void): 
   return {
     element,
     titleOf,
+    isDirect: (chatId) => chats.find((chat) => chat.id === chatId)?.title === null,
     learnName,
     reload,
     onMessage(chatId, message) {

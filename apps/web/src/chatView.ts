@@ -18,7 +18,15 @@ const HISTORY_PAGE = 50;
  * (MessageAdded from the last seq shown, so none is missed in between), their updates
  * (MessageUpdated: status, edits, processed attachments), who is typing, and read marks.
  */
-export function chatView(api: Api, receipts: Receipts, me: User, chatId: string, title: string): ChatView {
+export function chatView(
+  api: Api,
+  receipts: Receipts,
+  me: User,
+  chatId: string,
+  title: string,
+  /** Calls the other member (direct chats only). */
+  onCall?: (video: boolean) => void,
+): ChatView {
   const list = h('ol', { class: 'messages', 'data-testid': 'messages' });
   const typingLine = h('p', { class: 'typing', 'data-testid': 'typing-indicator' });
   const problem = h('p', { class: 'error', role: 'alert', 'data-testid': 'chat-error' });
@@ -139,7 +147,19 @@ export function chatView(api: Api, receipts: Receipts, me: User, chatId: string,
     element: h(
       'section',
       { class: 'chat', 'data-testid': 'chat', 'data-chat-id': chatId },
-      h('h2', { 'data-testid': 'chat-title' }, title),
+      h(
+        'div',
+        { class: 'chat-header' },
+        h('h2', { 'data-testid': 'chat-title' }, title),
+        onCall &&
+          h('button', { type: 'button', 'data-testid': 'call-voice', onclick: () => onCall(false) }, 'Call'),
+        onCall &&
+          h(
+            'button',
+            { type: 'button', 'data-testid': 'call-video', onclick: () => onCall(true) },
+            'Video call',
+          ),
+      ),
       problem,
       list,
       typingLine,

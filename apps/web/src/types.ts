@@ -61,3 +61,33 @@ export interface ChatSummary {
     sender: { id: string; displayName: string };
   } | null;
 }
+
+/** `CallFields`. */
+export interface Call {
+  id: string;
+  video: boolean;
+  state: 'RINGING' | 'ACTIVE' | 'ENDED';
+  endReason: 'HANGUP' | 'DECLINED' | 'CANCELLED' | 'MISSED' | 'BUSY' | 'FAILED' | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  chat: { id: string };
+  caller: { id: string; displayName: string };
+  callee: { id: string; displayName: string };
+}
+
+/** `CallEvents`' payload: the other side's signalling. */
+export interface CallEvent {
+  kind: 'INCOMING' | 'ANSWERED' | 'ICE_CANDIDATE' | 'ENDED';
+  sdp: string | null;
+  candidate: string | null;
+  call: Call;
+}
+
+/** `IceServers`' entries, as RTCConfiguration takes them. */
+export interface IceServer {
+  urls: string[];
+  username: string | null;
+  credential: string | null;
+  expiresAt: string | null;
+}

@@ -1,4 +1,9 @@
+import type { KeyObject } from 'node:crypto';
+import { openCallsProjections } from '@switchboard/calls/events';
+import { openRingTimeouts } from '@switchboard/calls/jobs';
 import { openChatsProjections } from '@switchboard/chats/events';
+import { openMediaEntityChanges } from '@switchboard/media/entityChanges';
+import { createIdentitySigner } from '@switchboard/core';
 import { openMediaProjections } from '@switchboard/media/events';
 import { DEV_MEDIA_STORAGE_DIR, openMediaProcessing } from '@switchboard/media/jobs';
 import {
@@ -10,14 +15,24 @@ import {
 } from '@switchboard/messaging';
 import { defaultLog, queueMetrics, type Registry } from '@switchboard/observability';
 import { openPresenceProjections } from '@switchboard/presence/events';
-import { createPresenceStore } from '@switchboard/presence/store';
+import { openUserEntityChanges } from '@switchboard/users/entityChanges';
 import { openUsersProjections } from '@switchboard/users/events';
-import { openPushNotifications, type VapidConfig } from '@switchboard/users/jobs';
+import { openPushNotifications, presenceOnline, type VapidConfig } from '@switchboard/users/jobs';
 import type { PushTargetOptions } from '@switchboard/users/pushTargets';
 import { Queue, type Worker } from 'bullmq';
 
 export interface WorkerConfig {
+  /** The shared database: each handler uses its owner's (`databaseUrls`) if given, else this. */
   databaseUrl: string;
+  /**
+   * Each subgraph's own database (DATABASE_URL_<SUBGRAPH>): a handler runs against its owner's,
+   * as its owner's role, and never touches another subgraph's data.
+   */
+  databaseUrls?: Partial<Record<string, string>>;
+  /** The worker's Ed25519 key: it signs the push handler's calls to presence. */
+  signingKey: KeyObject;
+  /** presence's gRPC server (PRESENCE_RPC_URL): who is online, before a push is sent. */
+  presenceRpcUrl: string;
   redisUrl: string;
   /** BullMQ key prefix, the same the relays use. */
   prefix: string;
@@ -36,40 +51,44 @@ export interface WorkerConfig {
   log?: (message: string, error?: unknown) => void;
   /** Gets the depth of every queue this worker consumes (`queue_jobs`), read at scrape time. */
   metrics?: Registry;
-  /** Hash tag of presence's Redis keys, if not the default (tests). */
-  presenceTag?: string;
 }
 
 /**
  * The background worker: one BullMQ consumer per queue, each running a handler that its owning
- * subgraph wrote (projections, push). Nothing starts until `start()`.
+ * subgraph wrote (projections, push, calls' ring timeouts). Nothing starts until `start()`.
  */
 export function createWorker(config: WorkerConfig) {
   const log = config.log ?? defaultLog({ service: 'worker' });
   const redis = redisConnection(config.redisUrl);
-  const presence = createPresenceStore(redis, { tag: config.presenceTag });
+  const urlOf = (subgraph: string) => config.databaseUrls?.[subgraph] ?? config.databaseUrl;
+  const signer = createIdentitySigner({ issuer: 'worker', key: config.signingKey });
   const handlers: Record<
     ConsumerQueue,
     { handle: EventHandler; close(): Promise<void>; concurrency?: number }
   > = {
-    'chats-projections': openChatsProjections(config.databaseUrl, config.redisUrl),
-    'presence-projections': openPresenceProjections(config.databaseUrl),
-    'media-projections': openMediaProjections(config.databaseUrl),
+    'chats-projections': openChatsProjections(urlOf('chats'), config.redisUrl),
+    'presence-projections': openPresenceProjections(urlOf('presence')),
+    'media-projections': openMediaProjections(urlOf('media')),
     'media-processing': {
-      ...openMediaProcessing(config.databaseUrl, {
+      ...openMediaProcessing(urlOf('media'), {
         storageDir: config.mediaStorageDir ?? DEV_MEDIA_STORAGE_DIR,
+        redisUrl: config.redisUrl,
         log,
       }),
       concurrency: config.mediaConcurrency ?? 2,
     },
-    'users-projections': openUsersProjections(config.databaseUrl),
-    'push-notifications': openPushNotifications(config.databaseUrl, {
+    'users-projections': openUsersProjections(urlOf('users')),
+    'users-entity-changes': openUserEntityChanges(config.redisUrl),
+    'media-entity-changes': openMediaEntityChanges(config.redisUrl),
+    'push-notifications': openPushNotifications(urlOf('users'), {
       vapid: config.vapid,
       ...(config.pushTargets ? { targets: config.pushTargets } : {}),
       ...(config.pushClaimLeaseMs ? { claimLeaseMs: config.pushClaimLeaseMs } : {}),
-      onlineAmong: (userIds) => presence.onlineAmong(userIds),
+      onlineAmong: presenceOnline({ url: config.presenceRpcUrl, signer }),
       log,
     }),
+    'calls-projections': openCallsProjections(urlOf('calls'), config.redisUrl),
+    'calls-timeouts': openRingTimeouts(urlOf('calls'), config.redisUrl),
   };
   const workers: Worker[] = Object.entries(handlers).map(([queue, handler]) => {
     const worker = createConsumer({

@@ -1,6 +1,7 @@
-import { parseEnv, sharedEnv } from '@switchboard/core';
+import { SUBGRAPH_SCHEMAS } from '@switchboard/db';
+import { parseEnv, sharedEnv, signingKeyEnv, subgraphDatabaseEnv } from '@switchboard/core';
 import { DEV_MEDIA_STORAGE_DIR } from '@switchboard/media/jobs';
-import { observabilityEnv } from '@switchboard/observability';
+import { metricsPortEnv, observabilityEnv } from '@switchboard/observability';
 import { DEFAULT_PUSH_CLAIM_LEASE_MS } from '@switchboard/users/jobs';
 import { pushTargetEnv } from '@switchboard/users/pushTargets';
 import { z } from 'zod';
@@ -16,9 +17,15 @@ export const DEV_VAPID_PRIVATE_KEY = '_B7Qk9NuoXJeK1MADl5RoCQM5G3F6ByYnOAgWnmImD
 export const env = parseEnv(
   z.object({
     ...sharedEnv,
+    /** Each handler runs against its owner's database (DATABASE_URL_<SUBGRAPH>, else DATABASE_URL). */
+    ...subgraphDatabaseEnv(...SUBGRAPH_SCHEMAS),
     ...observabilityEnv,
     /** `/metrics` (queue depth, process) is served on this port. */
-    METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    ...metricsPortEnv('worker'),
+    /** The worker's own Ed25519 private key: the push handler's calls to presence (PKCS8 PEM or JWK). */
+    INTERNAL_SIGNING_KEY: signingKeyEnv('worker'),
+    /** presence's gRPC server: who is online before a push is sent. */
+    PRESENCE_RPC_URL: z.string().url().default('http://127.0.0.1:5004'),
     VAPID_SUBJECT: z.string().default('mailto:dev@localhost'),
     VAPID_PUBLIC_KEY: z.string().default(DEV_VAPID_PUBLIC_KEY),
     VAPID_PRIVATE_KEY: z.string().default(DEV_VAPID_PRIVATE_KEY),

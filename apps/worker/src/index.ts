@@ -1,4 +1,5 @@
-import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
+import { SUBGRAPH_SCHEMAS } from '@switchboard/db';
 import { redisAddress } from '@switchboard/messaging';
 import {
   createMetricsRegistry,
@@ -19,6 +20,11 @@ const { logger } = setupObservability('worker', env);
 const metrics = createMetricsRegistry({ service: 'worker' });
 const worker = createWorker({
   databaseUrl: env.DATABASE_URL,
+  databaseUrls: Object.fromEntries(
+    SUBGRAPH_SCHEMAS.map((subgraph) => [subgraph, databaseUrlOf(subgraph, env)]),
+  ),
+  signingKey: env.INTERNAL_SIGNING_KEY,
+  presenceRpcUrl: env.PRESENCE_RPC_URL,
   redisUrl: redisAddress(env),
   prefix: env.QUEUE_PREFIX,
   vapid: { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },

@@ -1,4 +1,6 @@
 import { eventCatalogue, type EventType } from '@switchboard/core';
+import { connectionAs } from '@switchboard/db';
+import { projectionTables as callsTables } from '@switchboard/calls/events';
 import { projectionTables as chatsTables } from '@switchboard/chats/events';
 import { projectionTables as mediaTables } from '@switchboard/media/events';
 import { consumers, replayOutbox, type ConsumerQueue, type RedisClient } from '@switchboard/messaging';
@@ -12,6 +14,7 @@ const projections: Partial<Record<ConsumerQueue, { schema: string; tables: reado
   'presence-projections': presenceTables,
   'media-projections': mediaTables,
   'users-projections': usersTables,
+  'calls-projections': callsTables,
 };
 
 export const rebuildableProjections = Object.keys(projections) as ConsumerQueue[];
@@ -23,9 +26,13 @@ export const rebuildableProjections = Object.keys(projections) as ConsumerQueue[
  * so once its queue is drained every key changed within the outbox retention is as the events
  * say. Rows are kept, not emptied: the events behind older state may have been pruned
  * (OUTBOX_RETENTION_HOURS), and emptying would lose what cannot be replayed (README, "Operations").
+ * Each database is reached as its subgraph's role: the consumer's to reset its versions, each
+ * producer's to read its outbox.
  */
 export async function rebuildProjection(options: {
+  /** The shared database: each subgraph's own (`databaseUrls`) if given, else this. */
   databaseUrl: string;
+  databaseUrls?: Partial<Record<string, string>>;
   queue: ConsumerQueue;
   redis: RedisClient;
   prefix: string;
@@ -35,8 +42,9 @@ export async function rebuildProjection(options: {
     throw new Error(
       `${options.queue} is not a projection (choose from ${rebuildableProjections.join(', ')})`,
     );
+  const urlOf = (subgraph: string) => options.databaseUrls?.[subgraph] ?? options.databaseUrl;
   if (owned.tables.includes('ProjectionVersion')) {
-    const client = new pg.Client({ connectionString: options.databaseUrl });
+    const client = new pg.Client(connectionAs(urlOf(owned.schema), owned.schema));
     await client.connect();
     try {
       await client.query(`TRUNCATE "${owned.schema}"."ProjectionVersion"`);
@@ -48,6 +56,7 @@ export async function rebuildProjection(options: {
     (consumers[options.queue] as readonly EventType[]).map((type) => eventCatalogue[type].producer),
   );
   let total = 0;
-  for (const source of producers) total += await replayOutbox({ ...options, source });
+  for (const source of producers)
+    total += await replayOutbox({ ...options, databaseUrl: urlOf(source), source });
   return total;
 }

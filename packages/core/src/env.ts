@@ -47,6 +47,27 @@ export const sharedEnv = {
   OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(72),
 };
 
+/** The variable naming one subgraph's own database: `DATABASE_URL_CHATS` for chats. */
+export const databaseUrlVariable = (subgraph: string): string => `DATABASE_URL_${subgraph.toUpperCase()}`;
+
+/**
+ * `DATABASE_URL_<SUBGRAPH>` of each subgraph named: its own database, or its own server (design.md,
+ * principle 5). Unset, the subgraph uses DATABASE_URL (`databaseUrlOf`).
+ */
+export function subgraphDatabaseEnv<const Names extends readonly string[]>(
+  ...subgraphs: Names
+): Record<`DATABASE_URL_${Uppercase<Names[number]>}`, z.ZodOptional<z.ZodString>> {
+  return Object.fromEntries(
+    subgraphs.map((name) => [databaseUrlVariable(name), z.string().url().optional()]),
+  ) as Record<`DATABASE_URL_${Uppercase<Names[number]>}`, z.ZodOptional<z.ZodString>>;
+}
+
+/** A subgraph's database: its `DATABASE_URL_<SUBGRAPH>` if set, else the shared DATABASE_URL. */
+export function databaseUrlOf(subgraph: string, env: { DATABASE_URL: string }): string {
+  const own = (env as Record<string, unknown>)[databaseUrlVariable(subgraph)];
+  return typeof own === 'string' && own !== '' ? own : env.DATABASE_URL;
+}
+
 /** Production must never run on the development secrets or trust the development keys. */
 export function refuseDevSecretsInProduction(env: {
   NODE_ENV: string;

@@ -31,8 +31,8 @@ export function appError(
 export const unauthenticated = (message = 'Sign in first') => appError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'Not allowed') => appError(ErrorCode.FORBIDDEN, message);
 export const notFound = (what: string) => appError(ErrorCode.NOT_FOUND, `${what} not found`);
-export const badInput = (message: string, field?: string) =>
-  appError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+export const badInput = (message: string, field?: string, extensions: Record<string, unknown> = {}) =>
+  appError(ErrorCode.BAD_USER_INPUT, message, field ? { ...extensions, field } : extensions);
 
 /** Codes that are safe to pass to a client unchanged; anything else is an internal error. */
 const clientCodes = new Set<string>(Object.values(ErrorCode));

@@ -15,6 +15,15 @@ export const eventCatalogue = {
   UserUnblocked: { producer: 'users', version: 1, payload: z.object({ blockerId: uuid, blockedId: uuid }) },
   /** chats: someone joined a chat (created it, was added). presence and media project membership. */
   ChatMemberJoined: { producer: 'chats', version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
+  /**
+   * chats: a direct chat was created between two users (its members never change: a direct chat
+   * cannot be left). calls projects it: only the two members of a direct chat may call each other.
+   */
+  DirectChatCreated: {
+    producer: 'chats',
+    version: 1,
+    payload: z.object({ chatId: uuid, userIds: z.tuple([uuid, uuid]) }),
+  },
   /** chats: someone left or was removed. */
   ChatMemberLeft: { producer: 'chats', version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
   /**
@@ -47,6 +56,8 @@ export const eventCatalogue = {
     version: 1,
     payload: z.object({ mediaId: uuid, status: z.enum(['READY', 'FAILED']) }),
   },
+  /** users: a user's displayName or about changed (the gateways' entity caches drop the user). */
+  UserProfileChanged: { producer: 'users', version: 1, payload: z.object({ userId: uuid }) },
   /** users: a user's lastSeenVisibility changed. presence hides lastSeenAt in presence events. */
   LastSeenVisibilityChanged: {
     producer: 'users',
@@ -58,6 +69,23 @@ export const eventCatalogue = {
     producer: 'users',
     version: 1,
     payload: z.object({ userId: uuid, mediaId: uuid.nullable() }),
+  },
+  /**
+   * calls: a call started ringing. users pushes it to a callee with no live connection (until
+   * `ringsUntil`, never with the SDP, which no event carries); calls' own timeout job ends it as
+   * MISSED at `ringsUntil` if nobody answered.
+   */
+  CallStarted: {
+    producer: 'calls',
+    version: 1,
+    payload: z.object({
+      callId: uuid,
+      chatId: uuid,
+      callerId: uuid,
+      calleeId: uuid,
+      video: z.boolean(),
+      ringsUntil: z.iso.datetime(),
+    }),
   },
 } as const;
 
@@ -82,20 +110,29 @@ export type DomainEvent<T extends EventType = EventType> = { [K in T]: EventOf<K
 /** What a producer's transaction needs: any Prisma client (or transaction) with an outbox. */
 export interface OutboxWriter {
   outboxEvent: {
-    create(args: { data: { type: string; version: number; payload: object } }): Promise<unknown>;
+    create(args: {
+      data: { type: string; version: number; payload: object };
+      select: { id: true };
+    }): Promise<{ id: bigint }>;
   };
 }
 
-/** Writes an event to the producer's outbox; call it inside the transaction of the change. */
+/**
+ * Writes an event to the producer's outbox; call it inside the transaction of the change. Returns
+ * its outbox sequence: what consumers version their projections by (a synchronous call that
+ * applies the same change carries it too, see users' blocks).
+ */
 export async function recordEvent<T extends EventType>(
   tx: OutboxWriter,
   type: T,
   payload: EventPayload<T>,
-): Promise<void> {
+): Promise<bigint> {
   const entry = eventCatalogue[type];
-  await tx.outboxEvent.create({
+  const { id } = await tx.outboxEvent.create({
     data: { type, version: entry.version, payload: entry.payload.parse(payload) },
+    select: { id: true },
   });
+  return id;
 }
 
 export class InvalidEventError extends Error {

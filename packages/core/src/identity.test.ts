@@ -46,17 +46,20 @@ describe('internal identity', () => {
     expect(await verify(await sign('media', users))).toBeNull();
   });
 
-  it('parses the development keys as a matching pair', async () => {
-    const token = await signInternalIdentity(
-      { userId: null },
-      { issuer: 'gateway', key: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.gateway), audience: 'presence' },
-    );
-    const verify = createIdentityVerifier({
-      audience: 'presence',
-      trustedKeys: parseTrustedKeys(DEV_INTERNAL_TRUSTED_KEYS),
-    });
-    expect(await verify(token)).toEqual({ issuer: 'gateway', identity: { userId: null } });
-  });
+  it.each(Object.keys(DEV_INTERNAL_SIGNING_KEYS) as (keyof typeof DEV_INTERNAL_SIGNING_KEYS)[])(
+    'parses the development keys of %s as a matching pair',
+    async (issuer) => {
+      const token = await signInternalIdentity(
+        { userId: null },
+        { issuer, key: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS[issuer]), audience: 'presence' },
+      );
+      const verify = createIdentityVerifier({
+        audience: 'presence',
+        trustedKeys: parseTrustedKeys(DEV_INTERNAL_TRUSTED_KEYS),
+      });
+      expect(await verify(token)).toEqual({ issuer, identity: { userId: null } });
+    },
+  );
 
   it('reads keys as PEM (also with literal \\n) or JWK, and refuses keys that are not Ed25519', () => {
     const { privateKey, publicKey } = pair();

@@ -8,14 +8,32 @@ import { z } from 'zod';
  */
 export type TrustedKeys = ReadonlyMap<string, readonly KeyObject[]>;
 
-/** Development keys (README, "Secrets and configuration"): fine on a laptop, refused in production. */
+/**
+ * Development keys (README, "Secrets and configuration"): fine on a laptop, refused in production.
+ * One per issuer: the gateway vouches for users; users, chats and the worker make service calls of
+ * their own on the internal gRPC plane (users tells chats of blocks, chats asks users which ids
+ * exist, the worker asks presence who is online).
+ */
 export const DEV_INTERNAL_SIGNING_KEYS = {
   gateway: `-----BEGIN PRIVATE KEY-----
 MC4CAQAwBQYDK2VwBCIEIJpUTKGKXm3Tt/Zlt2nK19WZfHDcFbFkVvAhqdb2mQTV
 -----END PRIVATE KEY-----`,
+  users: `-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEINjifa6MmGDCqUM81O3+NU6tXQ2WqQkVLIvUc71TA+kV
+-----END PRIVATE KEY-----`,
+  chats: `-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIMsNXI32yRX7kuk4SNOocuP1Z9fX9OatuU9z32qesBuy
+-----END PRIVATE KEY-----`,
+  worker: `-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIJJxICYELq0eYfPIfJUU8Bp2ba4thbRu3qDtGtXhorxb
+-----END PRIVATE KEY-----`,
 } as const;
+/** Every development issuer's public key: each method still checks which issuers may call it. */
 export const DEV_INTERNAL_TRUSTED_KEYS = JSON.stringify({
   gateway: { kty: 'OKP', crv: 'Ed25519', x: '2kRYX9t_QbqQZoEGhl3t60lJwwRkbQsi_XowBYQVBiU' },
+  users: { kty: 'OKP', crv: 'Ed25519', x: '7StRU7ueOA3nhbQcSZdWODuzT3A9UiIbykEVOppk6_g' },
+  chats: { kty: 'OKP', crv: 'Ed25519', x: '6FyWUwL1Dgmvaj2OFIbZ25IYWbOQIgC1o26QMTtAmls' },
+  worker: { kty: 'OKP', crv: 'Ed25519', x: 'rejOxocnSFwTSlj0xQhTH6tEVqXgXYuMDjqqbZQaImk' },
 });
 
 const isEd25519 = (key: KeyObject) => key.asymmetricKeyType === 'ed25519';

@@ -85,17 +85,23 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
   return applied;
 }
 
-export const SUBGRAPH_SCHEMAS = ['users', 'chats', 'media', 'presence'] as const;
+export const SUBGRAPH_SCHEMAS = ['users', 'chats', 'media', 'presence', 'calls'] as const;
+export type SubgraphSchema = (typeof SUBGRAPH_SCHEMAS)[number];
 
-/** Migrates every subgraph's schema from `<prismaDir>/<schema>/migrations`. */
+/**
+ * Migrates subgraphs' schemas from `<prismaDir>/<schema>/migrations`: every subgraph's into one
+ * database, or each into its own (a URL per subgraph; those it names, when it names only some).
+ */
 export async function migrateAll(
-  databaseUrl: string,
+  databaseUrl: string | Partial<Record<SubgraphSchema, string>>,
   prismaDir: string,
   log?: (message: string) => void,
 ): Promise<void> {
   for (const schema of SUBGRAPH_SCHEMAS) {
+    const url = typeof databaseUrl === 'string' ? databaseUrl : databaseUrl[schema];
+    if (!url) continue;
     await migrate({
-      databaseUrl,
+      databaseUrl: url,
       schema,
       migrationsDir: join(prismaDir, schema, 'migrations'),
       ...(log ? { log } : {}),

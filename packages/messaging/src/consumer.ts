@@ -103,7 +103,7 @@ type RawExecutor = { $executeRawUnsafe(query: string, ...values: unknown[]): Pro
 
 /**
  * The usual shape of a projection change: in one transaction, `apply` runs only if `sequence` is
- * the newest seen for `key` (advanceProjection).
+ * the newest seen for `key` (advanceProjection). Returns whether it ran.
  */
 export async function applyIfNewer<Tx extends RawExecutor>(
   db: { $transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R> },
@@ -111,9 +111,11 @@ export async function applyIfNewer<Tx extends RawExecutor>(
   key: string,
   sequence: bigint,
   apply: (tx: Tx) => Promise<unknown>,
-): Promise<void> {
-  await db.$transaction(async (tx) => {
-    if (await advanceProjection(tx, schema, key, sequence)) await apply(tx);
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    if (!(await advanceProjection(tx, schema, key, sequence))) return false;
+    await apply(tx);
+    return true;
   });
 }
 

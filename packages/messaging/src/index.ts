@@ -6,3 +6,4 @@ export * from './retryLaterError.ts';
 export * from './routes.ts';
 export * from './live.ts';
 export * from './replay.ts';
+export * from './entityChanges.ts';

@@ -21,15 +21,38 @@ export type LiveEvent =
     }
   | { type: 'typing'; chatId: string; userId: string; isTyping: boolean; data?: object }
   | { type: 'presenceChanged'; userId: string }
+  /** A call's signalling for one participant (`calls:<user id>`): only ever the other side's. */
+  | {
+      type: 'callEvent';
+      callId: string;
+      to: string;
+      kind: 'INCOMING' | 'ANSWERED' | 'ICE_CANDIDATE' | 'ENDED';
+      sdp: string | null;
+      candidate: string | null;
+      data?: object;
+    }
   /** The gateway's own protocol: a subscriber gained or lost a channel (`@live(revokedOn:)`). */
-  | { type: 'liveAccess'; channel: string; granted: boolean; after?: number };
+  | { type: 'liveAccess'; channel: string; granted: boolean; after?: number }
+  /** The gateway's own protocol: an entity's `@cached` fields changed; cached values are dropped. */
+  | { type: 'entityChanged'; typename: string; id: string };
 
 /** Channel names as the @live directives write them (`chat:{chatId}`); Redis adds `live:`. */
 export const liveChannel = {
   chat: (chatId: string) => `chat:${chatId}`,
   user: (userId: string) => `user:${userId}`,
   presence: (userId: string) => `presence:${userId}`,
+  calls: (userId: string) => `calls:${userId}`,
+  /** Where owners announce entity changes to the gateways' entity caches. */
+  entities: 'entities',
 };
+
+/**
+ * Tells every gateway that an entity's `@cached` fields changed (after the change committed): its
+ * cached values are dropped. The owner's domain event of the change heals a lost one (the worker
+ * announces it again).
+ */
+export const announceEntityChanged = (publisher: LivePublisher, typename: string, id: string) =>
+  publisher.publish(liveChannel.entities, { type: 'entityChanged', typename, id });
 
 /** Where live events live in Redis: the gateway listens under the same prefix. */
 export const LIVE_CHANNEL_PREFIX = 'live:';
@@ -203,6 +226,37 @@ export function createLiveSubscriber(
     async close() {
       closed = true;
       redis.disconnect();
+    },
+  };
+}
+
+/**
+ * The live events one request's mutation announces. They wait here until the mutation succeeded
+ * (a subgraph's resolvers.ts), so a subscriber never hears of a change that rolled back or failed
+ * half-way.
+ */
+export interface LiveQueue {
+  /** Queues an event of the running mutation; call it after the change committed. */
+  publishAfterCommit(channel: string, event: LiveEvent): void;
+  /** Publishes what was queued, in order (PUBLISHes go out on one connection, in call order). */
+  flush(): Promise<void>;
+  /** Forgets what was queued (the mutation failed). */
+  discard(): void;
+}
+
+export function createLiveQueue(publisher: LivePublisher): LiveQueue {
+  let pending: [string, LiveEvent][] = [];
+  return {
+    publishAfterCommit(channel, event) {
+      pending.push([channel, event]);
+    },
+    async flush() {
+      const events = pending;
+      pending = [];
+      await Promise.all(events.map(([channel, event]) => publisher.publish(channel, event)));
+    },
+    discard() {
+      pending = [];
     },
   };
 }

@@ -1,3 +1,4 @@
+import { connectionAs } from '@switchboard/db';
 import { defaultLog } from '@switchboard/observability';
 import { Queue } from 'bullmq';
 import { checkQueuePrefix, isCluster, waitForReplicas, type RedisClient } from './redis.ts';
@@ -6,6 +7,7 @@ import { eventJobOptions, type EventJobData } from './jobOptions.ts';
 import { consumerQueues, queuesFor, type ConsumerQueue } from './routes.ts';
 
 export interface OutboxRelayOptions {
+  /** The producer's database (its DATABASE_URL_<SUBGRAPH>); the relay acts as its role. */
   databaseUrl: string;
   /** The producer's Postgres schema: a relay only ever reads its own subgraph's outbox. */
   schema: string;
@@ -56,7 +58,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const table = `"${options.schema}"."OutboxEvent"`;
   const channel = `outbox_${options.schema}`;
   if (isCluster(options.redis)) checkQueuePrefix(options.prefix);
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  const pool = new pg.Pool({ ...connectionAs(options.databaseUrl, options.schema), max: 2 });
   const queues = new Map<ConsumerQueue, Queue>(
     consumerQueues.map((name) => [
       name,
@@ -79,12 +81,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function relayBatch(): Promise<number> {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT id::text, "eventId", type, version, payload FROM ${table}
-         WHERE "publishedAt" IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [options.batchSize ?? 200],
-      );
+      // One round trip claims the batch (marked published, rolled back if publishing fails), one
+      // commits it: the relay runs once per commit of a busy producer.
+      const batchSize = Math.trunc(options.batchSize ?? 200);
+      const results = (await client.query(
+        `BEGIN;
+         UPDATE ${table} SET "publishedAt" = now() WHERE id IN (
+           SELECT id FROM ${table} WHERE "publishedAt" IS NULL ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
+         RETURNING id::text, "eventId", type, version, payload`,
+      )) as unknown as { rows: OutboxRow[] }[];
+      const rows = results[1]!.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;
@@ -102,7 +108,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           source: options.schema,
           sequence: row.id,
         };
-        for (const queue of queuesFor(row.type)) {
+        for (const queue of queuesFor(row.type, row.payload)) {
           const jobs = jobsByQueue.get(queue) ?? [];
           jobs.push({ name: row.type, data, opts: { ...eventJobOptions, jobId: row.eventId } });
           jobsByQueue.set(queue, jobs);
@@ -119,9 +125,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         },
       });
       await options.afterPublish?.();
-      await client.query(`UPDATE ${table} SET "publishedAt" = now() WHERE id = ANY($1::bigint[])`, [
-        rows.map((row) => row.id),
-      ]);
       await client.query('COMMIT');
       return rows.length;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { connectionAs } from '@switchboard/db';
 import { Queue } from 'bullmq';
 import type { RedisClient } from './redis.ts';
 import pg from 'pg';
@@ -11,6 +12,7 @@ import { consumers, type ConsumerQueue } from './routes.ts';
  * applies each change only if it is newer than what it has (live events keep flowing meanwhile).
  */
 export async function replayOutbox(options: {
+  /** The producer's database; its outbox is read as the producer's role. */
   databaseUrl: string;
   /** The producer's schema, e.g. 'users'. */
   source: string;
@@ -20,7 +22,7 @@ export async function replayOutbox(options: {
   batchSize?: number;
 }): Promise<number> {
   const types = consumers[options.queue] as readonly string[];
-  const client = new pg.Client({ connectionString: options.databaseUrl });
+  const client = new pg.Client(connectionAs(options.databaseUrl, options.source));
   const queue = new Queue(options.queue, { connection: options.redis, prefix: options.prefix });
   const run = Date.now().toString(36);
   let after = '0';

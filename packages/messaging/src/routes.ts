@@ -16,14 +16,36 @@ export const consumers = {
   'users-projections': ['MediaCreated'],
   /** media processing: dimensions and thumbnails after an upload. */
   'media-processing': ['MediaUploaded'],
-  /** Web Push to members with no live connection (users owns push subscriptions). */
-  'push-notifications': ['MessageSent'],
+  /** The gateways' entity caches: users' profile changes (a live event the owner sent may be lost). */
+  'users-entity-changes': ['UserProfileChanged', 'UserAvatarChanged', 'LastSeenVisibilityChanged'],
+  /** The gateways' entity caches: media's status changes. */
+  'media-entity-changes': ['MediaUploaded', 'MediaProcessed'],
+  /** Web Push to members with no live connection, and to a callee (users owns push subscriptions). */
+  'push-notifications': ['MessageSent', 'CallStarted'],
+  /** calls' projections: direct chats (from chats) and blocks (from users), for who may call whom. */
+  'calls-projections': ['DirectChatCreated', 'UserBlocked', 'UserUnblocked'],
+  /** calls' ring timeouts: a delayed job per call ends it as MISSED if still ringing at its deadline. */
+  'calls-timeouts': ['CallStarted'],
 } as const satisfies Record<string, readonly EventType[]>;
 
 export type ConsumerQueue = keyof typeof consumers;
 
 export const consumerQueues = Object.keys(consumers) as ConsumerQueue[];
 
-export function queuesFor(type: string): ConsumerQueue[] {
-  return consumerQueues.filter((queue) => (consumers[queue] as readonly string[]).includes(type));
+/**
+ * Events of a listed type that a consumer would do nothing with, so they cost it no job: media's
+ * projections only grant what a message attaches (most messages attach nothing).
+ */
+const skips: Partial<Record<ConsumerQueue, (type: string, payload: unknown) => boolean>> = {
+  'media-projections': (type, payload) =>
+    type === 'MessageSent' && ((payload as { attachmentIds?: unknown[] }).attachmentIds?.length ?? 0) === 0,
+};
+
+/** The queues an event goes to (with its payload: some consumers skip some events of a type). */
+export function queuesFor(type: string, payload?: unknown): ConsumerQueue[] {
+  return consumerQueues.filter(
+    (queue) =>
+      (consumers[queue] as readonly string[]).includes(type) &&
+      !(payload !== undefined && skips[queue]?.(type, payload)),
+  );
 }

@@ -30,7 +30,10 @@ export function metricsHandler(registry: Registry) {
   };
 }
 
-/** `/metrics` on its own port, for a process that serves nothing else over HTTP (the worker). */
+/**
+ * `/metrics` on a port of its own (every process's METRICS_PORT): never on a port that serves
+ * anything else, so the scraper's route is never one a client reaches.
+ */
 export async function serveMetrics(
   registry: Registry,
   port: number,

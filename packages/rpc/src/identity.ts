@@ -55,3 +55,15 @@ export function callerOf(context: HandlerContext): InternalCaller {
   if (!caller) throw new ConnectError('no internal identity on this call', Code.Unauthenticated);
   return caller;
 }
+
+/**
+ * Who vouched for the call, refused with `permission_denied` unless it is one of `issuers`: a
+ * trusted key lets its holder call only the methods meant for it (users may tell chats of blocks,
+ * chats may not).
+ */
+export function requireIssuer(context: HandlerContext, issuers: readonly string[]): InternalCaller {
+  const caller = callerOf(context);
+  if (!issuers.includes(caller.issuer))
+    throw new ConnectError(`${caller.issuer} may not call this method`, Code.PermissionDenied);
+  return caller;
+}

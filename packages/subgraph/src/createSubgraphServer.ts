@@ -7,14 +7,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { pendingMigrations } from '@switchboard/db';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { ConnectRouter } from '@connectrpc/connect';
 import {
   logFunction,
-  metricsHandler,
   observabilityPlugin,
+  serveMetrics,
   serverObservability,
   traceRequests,
   type Observability,
 } from '@switchboard/observability';
+import { createRpcServer, type RunningRpcServer } from '@switchboard/rpc';
 import express, { type Express } from 'express';
 import type { DocumentNode } from 'graphql';
 import {
@@ -56,12 +58,42 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   log?: (message: string, error?: unknown) => void;
   /** Logger, metrics registry (served at `/metrics`) and tracer provider; see `serverObservability`. */
   observability?: Partial<Observability>;
+  /**
+   * Port of `/metrics` (METRICS_PORT; 0 or absent: any free port): a port of its own, so the
+   * scraper's route never shares the one the gateway (or a client, for media) reaches.
+   */
+  metricsPort?: number;
+  /** The internal gRPC services this subgraph serves, on a port of their own (RPC_PORT; 0: any). */
+  rpc?: { port: number; routes: (router: ConnectRouter) => void };
+  /** Limits on how slowly a client may send a request (media's upload route is reached by clients). */
+  http?: Partial<HttpTimeouts>;
 }
+
+export interface HttpTimeouts {
+  /** A request whose headers are not all in within this is answered 408 and closed. */
+  headersTimeoutMs: number;
+  /** A request not all in (headers and body) within this is answered 408 and closed. */
+  requestTimeoutMs: number;
+  /** How often Node looks for requests past those limits. */
+  checkIntervalMs: number;
+}
+
+/** Node's defaults (60 s, 5 min, every 30 s) bound a half-sent request; these are tighter. */
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  checkIntervalMs: 1_000,
+};
 
 export interface RunningServer {
   url: string;
   port: number;
   httpServer: Server;
+  /** Where this process's `/metrics` is served. */
+  metricsUrl: string;
+  /** The gRPC server's base URL, when the subgraph serves internal gRPC services. */
+  rpcUrl?: string;
+  rpcPort?: number;
   stop(): Promise<void>;
 }
 
@@ -137,7 +169,6 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       res.status(503).json({ status: 'unavailable', subgraph: options.name });
     }
   });
-  app.get('/metrics', metricsHandler(metrics));
   options.routes?.(app);
   app.use(
     '/graphql',
@@ -160,19 +191,44 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     }),
   );
 
+  const rpc = options.rpc
+    ? {
+        port: options.rpc.port,
+        server: createRpcServer({
+          name: options.name,
+          trustedKeys: options.trustedKeys,
+          routes: options.rpc.routes,
+        }),
+      }
+    : undefined;
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.http };
   return {
     app,
     async listen(port, host = '127.0.0.1') {
-      const httpServer = createHttpServer(app);
+      const httpServer = createHttpServer(
+        {
+          headersTimeout: timeouts.headersTimeoutMs,
+          requestTimeout: timeouts.requestTimeoutMs,
+          connectionsCheckingInterval: timeouts.checkIntervalMs,
+        },
+        app,
+      );
       options.background?.start();
       httpServer.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
       const address = httpServer.address() as AddressInfo;
+      const metricsServer = await serveMetrics(metrics, options.metricsPort ?? 0, host);
+      let rpcServer: RunningRpcServer | undefined;
+      if (rpc) rpcServer = await rpc.server.listen(rpc.port, host);
       return {
         port: address.port,
         url: `http://${host}:${address.port}/graphql`,
         httpServer,
+        metricsUrl: metricsServer.url,
+        ...(rpcServer ? { rpcUrl: rpcServer.url, rpcPort: rpcServer.port } : {}),
         async stop() {
+          // Streams end with `unavailable` first: callers reconnect (here or to another process).
+          await rpcServer?.close();
           await options.background?.stop();
           // Takes no new connection and closes idle ones; requests in flight get up to 5 s to
           // finish (the process is being replaced, e.g. on SIGTERM), then what is left is closed.
@@ -182,6 +238,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
           await closed;
           clearTimeout(deadline);
           await apollo.stop();
+          await metricsServer.close();
           await options.dispose?.();
         },
       };

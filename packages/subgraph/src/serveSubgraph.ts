@@ -1,9 +1,11 @@
+import { databaseUrlOf } from '@switchboard/core';
 import { createOutboxRelay, redisAddress, redisConnection } from '@switchboard/messaging';
 import type { RunningServer } from './createSubgraphServer.ts';
 
 export interface SubgraphProcessEnv {
   PORT: number;
   LISTEN_HOST: string;
+  /** The shared database; the subgraph's own `DATABASE_URL_<SUBGRAPH>` wins when its env has one. */
   DATABASE_URL: string;
   REDIS_URL: string;
   REDIS_CLUSTER_NODES?: string | undefined;
@@ -23,14 +25,14 @@ export async function serveSubgraph(
   const running = await server.listen(env.PORT, env.LISTEN_HOST);
   const redis = redisConnection(redisAddress(env));
   const relay = createOutboxRelay({
-    databaseUrl: env.DATABASE_URL,
+    databaseUrl: databaseUrlOf(schema, env),
     schema,
     redis,
     prefix: env.QUEUE_PREFIX,
     retentionHours: env.OUTBOX_RETENTION_HOURS,
   });
   await relay.start();
-  console.log(`${schema} subgraph ready at ${running.url}`);
+  console.log(`${schema} subgraph ready at ${running.url} (metrics at ${running.metricsUrl})`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void Promise.all([running.stop(), relay.stop()])

@@ -52,7 +52,11 @@ async function chats(_: unknown, args: QueryChatsArgs, ctx: ChatsContext) {
   };
 }
 
-/** One direct chat per pair: `directKey` is unique, so concurrent creates race safely. */
+/**
+ * One direct chat per pair: `directKey` is unique, so concurrent creates race safely. The other
+ * user must exist (asked of users over gRPC; BAD_USER_INPUT otherwise), checked only when the chat
+ * is new: an existing one was checked when it was made.
+ */
 async function createDirectChat(
   _: unknown,
   args: MutationCreateDirectChatArgs,
@@ -65,6 +69,7 @@ async function createDirectChat(
   const directKey = [me, other].sort().join(':');
   const existing = await ctx.db.chat.findUnique({ where: { directKey } });
   if (existing) return existing;
+  await ctx.users.requireUsers([other], 'userId');
   try {
     const chat = await transaction(ctx.db, async (tx) => {
       const chat = await tx.chat.create({
@@ -72,6 +77,7 @@ async function createDirectChat(
       });
       for (const userId of [me, other])
         await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
+      await recordEvent(tx, 'DirectChatCreated', { chatId: chat.id, userIds: [me, other] });
       return chat;
     });
     announceJoined(ctx, chat.id, [me, other], 0);
@@ -83,6 +89,7 @@ async function createDirectChat(
   }
 }
 
+/** Every member must exist (asked of users over gRPC): BAD_USER_INPUT naming the unknown ids otherwise. */
 async function createGroup(_: unknown, { input }: MutationCreateGroupArgs, ctx: ChatsContext): Promise<Chat> {
   const me = requireUser(ctx);
   const title = groupTitle(input.title);
@@ -91,6 +98,7 @@ async function createGroup(_: unknown, { input }: MutationCreateGroupArgs, ctx: 
   );
   if (others.length + 1 > MAX_MEMBERS)
     throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'memberIds');
+  await ctx.users.requireUsers(others, 'memberIds');
   const chat = await transaction(ctx.db, async (tx) => {
     const chat = await tx.chat.create({
       data: {

@@ -10,9 +10,13 @@ export function transaction<T>(db: PrismaClient, work: (tx: Tx) => Promise<T>): 
   return db.$transaction(work, { maxWait: 10_000, timeout: 20_000 });
 }
 
-/** A unique constraint said no (Prisma's P2002): someone else created the row first. */
+/**
+ * A unique constraint said no: someone else created the row first. Prisma reports it as P2002,
+ * or, from a raw query, as P2010 carrying Postgres' code 23505.
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  return error.code === 'P2002' || (error.code === 'P2010' && /\b23505\b/.test(error.message));
 }
 
 /**

@@ -1,13 +1,21 @@
-import { parseEnv, sharedEnv, trustedKeysEnv } from '@switchboard/core';
-import { observabilityEnv } from '@switchboard/observability';
+import { parseEnv, sharedEnv, signingKeyEnv, subgraphDatabaseEnv, trustedKeysEnv } from '@switchboard/core';
+import { metricsPortEnv, observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 
 export const env = parseEnv(
   z.object({
     ...sharedEnv,
+    ...subgraphDatabaseEnv('chats'),
     ...observabilityEnv,
-    /** Public keys of the issuers this subgraph trusts, by name: {"gateway": JWK or SPKI PEM}. */
+    ...metricsPortEnv('chats'),
+    /** Public keys of the issuers this subgraph trusts, by name: gateway, and users (gRPC). */
     INTERNAL_TRUSTED_KEYS: trustedKeysEnv(),
+    /** chats' own Ed25519 private key, for its calls to users (PKCS8 PEM or JWK). */
+    INTERNAL_SIGNING_KEY: signingKeyEnv('chats'),
     PORT: z.coerce.number().int().min(0).max(65535).default(4002),
+    /** gRPC port of ChatsService (users' CHATS_RPC_URL). */
+    RPC_PORT: z.coerce.number().int().min(0).max(65535).default(5002),
+    /** users' gRPC server: which user ids exist. */
+    USERS_RPC_URL: z.string().url().default('http://127.0.0.1:5001'),
   }),
 );

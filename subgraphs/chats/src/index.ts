@@ -1,4 +1,4 @@
-import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
 import { redisAddress } from '@switchboard/messaging';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
@@ -9,9 +9,13 @@ refuseDevSecretsInProduction(env);
 // Sets the logger and (with OTEL_EXPORTER_OTLP_ENDPOINT) the tracer provider this process's server uses.
 setupObservability('chats', env);
 const server = await createServer({
-  databaseUrl: env.DATABASE_URL,
+  databaseUrl: databaseUrlOf('chats', env),
   redisUrl: redisAddress(env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,
+  signingKey: env.INTERNAL_SIGNING_KEY,
+  usersRpcUrl: env.USERS_RPC_URL,
+  rpcPort: env.RPC_PORT,
+  metricsPort: env.METRICS_PORT,
   development: env.NODE_ENV !== 'production',
 });
 await serveSubgraph('chats', server, env);

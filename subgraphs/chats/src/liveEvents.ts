@@ -1,35 +1,7 @@
-import { liveChannel, type LiveEvent, type LivePublisher } from '@switchboard/messaging';
+import { liveChannel, type LiveEvent } from '@switchboard/messaging';
 import type { Message } from './generated/prisma/client.ts';
 
-/**
- * The live events one request's mutation announces. They wait here until the mutation succeeded
- * (resolvers.ts), so a subscriber never hears of a change that rolled back or failed half-way.
- */
-export interface LiveQueue {
-  /** Queues an event of the running mutation; call it after the change committed. */
-  publishAfterCommit(channel: string, event: LiveEvent): void;
-  /** Publishes what was queued, in order (PUBLISHes go out on one connection, in call order). */
-  flush(): Promise<void>;
-  /** Forgets what was queued (the mutation failed). */
-  discard(): void;
-}
-
-export function createLiveQueue(publisher: LivePublisher): LiveQueue {
-  let pending: [string, LiveEvent][] = [];
-  return {
-    publishAfterCommit(channel, event) {
-      pending.push([channel, event]);
-    },
-    async flush() {
-      const events = pending;
-      pending = [];
-      await Promise.all(events.map(([channel, event]) => publisher.publish(channel, event)));
-    },
-    discard() {
-      pending = [];
-    },
-  };
-}
+export { createLiveQueue, type LiveQueue } from '@switchboard/messaging';
 
 /** A change subscribers of a message see (body, deletion, reactions, status, attachments). */
 export const messageUpdated = (message: { id: string; chatId: string }): [string, LiveEvent] => [

@@ -50,12 +50,17 @@ async function lockManagedGroup(
   return { members, lastSeq };
 }
 
-/** OWNER/ADMIN only; users already in the group are ignored. */
+/** OWNER/ADMIN only; every id must name a user (BAD_USER_INPUT); users already in the group are ignored. */
 async function addMembers(_: unknown, args: MutationAddMembersArgs, ctx: ChatsContext): Promise<Chat> {
   const me = requireUser(ctx);
-  const { chat } = await chatAccess(ctx, args.chatId);
+  const { chat, member } = await chatAccess(ctx, args.chatId);
   const userIds = [...new Set(args.userIds.map((id) => uuidInput(id, 'userIds')))];
   requireGroup(chat);
+  // Checked again under the lock below; here so that a plain member hears FORBIDDEN, not about ids.
+  if (member) requireManager(member);
+  if (userIds.length > MAX_MEMBERS) throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'userIds');
+  // Outside the transaction: the chat's row lock is not held across a call to users.
+  await ctx.users.requireUsers(userIds, 'userIds');
   const { joined, lastSeq } = await transaction(ctx.db, async (tx) => {
     const { members, lastSeq } = await lockManagedGroup(tx, chat.id, me);
     const present = new Set(members.map((member) => member.userId));

@@ -1,4 +1,4 @@
-import { badInput, forbidden, notFound, recordEvent } from '@switchboard/core';
+import { badInput, forbidden, notFound } from '@switchboard/core';
 import type {
   MutationDeleteMessageArgs,
   MutationEditMessageArgs,
@@ -6,16 +6,18 @@ import type {
   Resolvers,
 } from './__generated__/resolvers-types.ts';
 import { chatAccess, messageAccess, requireSender, requireUser } from './access.ts';
-import { blockedBetween, directPair } from './blocks.ts';
 import type { ChatsContext } from './context.ts';
 import { isUniqueViolation, transaction } from './db.ts';
-import type { Chat, Message, PrismaClient } from './generated/prisma/client.ts';
+import type { Message } from './generated/prisma/client.ts';
+import { freshMessages } from './freshMessages.ts';
 import { messageAdded, messageUpdated } from './liveEvents.ts';
 import { asUuid, uuidInput } from './uuid.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_CLIENT_ID = 64;
 const MAX_ATTACHMENTS = 10;
+/** An id no message has (nil UUID). */
+const NO_SUCH_MESSAGE = '00000000-0000-0000-0000-000000000000';
 
 /** At most 64 KiB of UTF-8; an empty body counts as none, and a message needs a body or media. */
 function messageBody(body: string | null | undefined, hasAttachments: boolean): string | null {
@@ -26,39 +28,41 @@ function messageBody(body: string | null | undefined, hasAttachments: boolean): 
   return text;
 }
 
-/** The message a previous try with this clientId stored, if any. */
-async function storedMessage(db: PrismaClient, senderId: string, clientId: string, chatId: string) {
-  const message = await db.message.findUnique({ where: { senderId_clientId: { senderId, clientId } } });
-  if (message && message.chatId !== chatId)
-    throw badInput('clientId was already used for a message in another chat', 'clientId');
-  return message;
+/** What chats.send_message answers (prisma/chats/migrations/*_send_message). */
+interface SendOutcome {
+  outcome:
+    'sent' | 'existing' | 'not_found' | 'client_id_elsewhere' | 'blocked' | 'bad_reply' | 'bad_attachments';
+  message: MessageRow | null;
+  reply_to: MessageRow | null;
 }
 
-async function replyTarget(ctx: ChatsContext, chatId: string, replyToId: string): Promise<Message> {
-  const id = asUuid(replyToId);
-  const target = id ? await ctx.loaders.message.load(id) : null;
-  if (!target || target.chatId !== chatId)
-    throw badInput('replyToId must be a message of this chat', 'replyToId');
-  return target;
-}
+/** A Message row as Postgres' to_jsonb writes it (dates as ISO strings). */
+type MessageRow = Omit<Message, 'createdAt' | 'editedAt' | 'deletedAt' | 'attachmentIds'> & {
+  createdAt: string;
+  editedAt: string | null;
+  deletedAt: string | null;
+  attachmentIds: string[] | null;
+};
 
-/** Only media the sender uploaded (chats' projection of media's MediaCreated events). */
-async function checkAttachments(db: PrismaClient, senderId: string, mediaIds: string[]): Promise<void> {
-  if (mediaIds.length === 0) return;
-  const owned = await db.attachableMedia.count({ where: { mediaId: { in: mediaIds }, ownerId: senderId } });
-  if (owned !== mediaIds.length) throw badInput('attachmentIds must be media you uploaded', 'attachmentIds');
-}
+const messageOf = (row: MessageRow): Message => ({
+  ...row,
+  attachmentIds: row.attachmentIds ?? [],
+  createdAt: new Date(row.createdAt),
+  editedAt: row.editedAt === null ? null : new Date(row.editedAt),
+  deletedAt: row.deletedAt === null ? null : new Date(row.deletedAt),
+});
 
-async function refuseBlockedDirectChat(db: PrismaClient, chat: Chat, senderId: string): Promise<void> {
-  if (chat.kind !== 'DIRECT' || !chat.directKey) return;
-  const [a, b] = directPair(chat.directKey);
-  if (await blockedBetween(db, senderId, a === senderId ? b : a))
-    throw forbidden('You cannot message this user');
+/** chats.send_message found the sender gone once it held the lock (it raised no_data_found). */
+function isNoDataFound(error: unknown): boolean {
+  return /not a member of chat/.test(error instanceof Error ? error.message : '');
 }
 
 /**
  * Stores a message, numbered under the chat's row lock (design.md, principle 3), with its
- * MessageSent event in the same transaction (principle 2). Idempotent per (sender, clientId).
+ * MessageSent event in the same transaction (principle 2), in one round trip to Postgres:
+ * chats.send_message does every check, the numbering and both inserts. Idempotent per
+ * (sender, clientId). Errors keep their order: input, then membership (NOT_FOUND), then a retry's
+ * stored message, then a block (FORBIDDEN), the reply target and the attachments.
  */
 async function sendMessage(
   _: unknown,
@@ -74,61 +78,46 @@ async function sendMessage(
     throw badInput(`At most ${MAX_ATTACHMENTS} attachments`, 'attachmentIds');
   const body = messageBody(input.body, attachmentIds.length > 0);
   const encrypted = input.encrypted ?? false;
-  const { chat } = await chatAccess(ctx, input.chatId);
+  const chatId = asUuid(input.chatId);
+  if (!chatId) throw notFound('Chat');
+  // A replyToId that is not even an id is refused like one of another chat, in the same order.
+  const replyToId = input.replyToId == null ? null : (asUuid(input.replyToId) ?? NO_SUCH_MESSAGE);
 
-  const stored = await storedMessage(ctx.db, me, clientId, chat.id);
-  if (stored) return stored;
-  await refuseBlockedDirectChat(ctx.db, chat, me);
-  const replyTo = input.replyToId == null ? null : await replyTarget(ctx, chat.id, input.replyToId);
-  const replyToId = replyTo?.id ?? null;
-  await checkAttachments(ctx.db, me, attachmentIds);
-
+  let result: SendOutcome;
   try {
-    const message = await transaction(ctx.db, async (tx) => {
-      // The UPDATE takes the chat's row lock until commit: concurrent senders queue here, so
-      // seqs are handed out in commit order with no gap.
-      const [numbered] = await tx.$queryRaw<{ lastSeq: number; title: string | null }[]>`
-        UPDATE "chats"."Chat" SET "lastSeq" = "lastSeq" + 1, "lastMessageAt" = now()
-        WHERE "id" = ${chat.id}::uuid
-        RETURNING "lastSeq", "title"`;
-      if (!numbered) throw notFound('Chat');
-      // Read under the lock: membership changes take it too, so this is who the message reaches.
-      const members = await tx.chatMember.findMany({ where: { chatId: chat.id }, select: { userId: true } });
-      if (!members.some((member) => member.userId === me)) throw notFound('Chat');
-      const message = await tx.message.create({
-        data: {
-          chatId: chat.id,
-          seq: numbered.lastSeq,
-          senderId: me,
-          clientId,
-          body,
-          encrypted,
-          replyToId,
-          attachmentIds,
-        },
-      });
-      await recordEvent(tx, 'MessageSent', {
-        messageId: message.id,
-        chatId: chat.id,
-        seq: message.seq,
-        senderId: me,
-        recipientIds: members.map((member) => member.userId).filter((id) => id !== me),
-        encrypted,
-        attachmentIds,
-        chatTitle: numbered.title,
-      });
-      return message;
-    });
-    // Only a message stored now is news; a retry that found the stored one (above, below) is not.
-    ctx.live.publishAfterCommit(...messageAdded(message, replyTo));
-    return message;
+    [result] = (await ctx.db.$queryRaw<SendOutcome[]>`
+      SELECT * FROM "chats"."send_message"(${chatId}::uuid, ${me}::uuid, ${clientId}, ${body},
+        ${encrypted}, ${replyToId}::uuid, ${attachmentIds}::uuid[])`) as [SendOutcome];
   } catch (error) {
+    if (isNoDataFound(error)) throw notFound('Chat');
     if (!isUniqueViolation(error)) throw error;
-    // A concurrent retry stored it first. This transaction rolled back whole: no seq was used.
-    const winner = await storedMessage(ctx.db, me, clientId, chat.id);
-    if (!winner) throw error;
+    // A concurrent retry stored it first; this call rolled back whole: no seq was used.
+    const winner = await ctx.db.message.findUnique({
+      where: { senderId_clientId: { senderId: me, clientId } },
+    });
+    if (!winner || winner.chatId !== chatId) throw error;
     return winner;
   }
+  switch (result.outcome) {
+    case 'not_found':
+      throw notFound('Chat');
+    case 'client_id_elsewhere':
+      throw badInput('clientId was already used for a message in another chat', 'clientId');
+    case 'existing':
+      return messageOf(result.message!);
+    case 'blocked':
+      throw forbidden('You cannot message this user');
+    case 'bad_reply':
+      throw badInput('replyToId must be a message of this chat', 'replyToId');
+    case 'bad_attachments':
+      throw badInput('attachmentIds must be media you uploaded', 'attachmentIds');
+  }
+  const message = messageOf(result.message!);
+  const replyTo = result.reply_to ? messageOf(result.reply_to) : null;
+  freshMessages.set(message, { replyTo });
+  // Only a message stored now is news; a retry that found the stored one is not.
+  ctx.live.publishAfterCommit(...messageAdded(message, replyTo));
+  return message;
 }
 
 async function editMessage(_: unknown, args: MutationEditMessageArgs, ctx: ChatsContext): Promise<Message> {
@@ -180,7 +169,8 @@ export const messageResolvers = {
       (await chatAccess(ctx, message.chatId)).chat,
     sender: (message: Message) => ({ __typename: 'User', id: message.senderId }),
     replyTo: (message: Message, _: unknown, ctx: ChatsContext) =>
-      message.replyToId ? ctx.loaders.message.load(message.replyToId) : null,
+      freshMessages.get(message)?.replyTo ??
+      (message.replyToId ? ctx.loaders.message.load(message.replyToId) : null),
     attachments: (message: Message) => message.attachmentIds.map((id) => ({ __typename: 'Media', id })),
   },
 } satisfies Resolvers;

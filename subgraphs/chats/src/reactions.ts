@@ -3,6 +3,7 @@ import type { MutationReactArgs, Resolvers } from './__generated__/resolvers-typ
 import { messageAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
 import type { Message } from './generated/prisma/client.ts';
+import { freshMessages } from './freshMessages.ts';
 import { messageUpdated } from './liveEvents.ts';
 
 const MAX_EMOJI = 16;
@@ -32,6 +33,7 @@ async function react(_: unknown, args: MutationReactArgs, ctx: ChatsContext): Pr
 
 /** Reactions grouped by emoji, in the order each emoji was first used. */
 async function reactions(message: Message, _: unknown, ctx: ChatsContext) {
+  if (freshMessages.has(message)) return []; // stored just now: nobody reacted yet
   const grouped = new Map<string, { emoji: string; count: number; reactedByMe: boolean }>();
   for (const reaction of await ctx.loaders.reactions.load(message.id)) {
     const entry = grouped.get(reaction.emoji) ?? { emoji: reaction.emoji, count: 0, reactedByMe: false };

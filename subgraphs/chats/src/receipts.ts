@@ -5,6 +5,7 @@ import { chatAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
 import { transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember, Message } from './generated/prisma/client.ts';
+import { freshMessages } from './freshMessages.ts';
 import { messageUpdated } from './liveEvents.ts';
 
 type Mark = 'delivered' | 'read';
@@ -143,6 +144,8 @@ async function moveMark(ctx: ChatsContext, mark: Mark, chatId: string, seq: numb
 }
 
 async function status(message: Message, _: unknown, ctx: ChatsContext): Promise<MessageStatus> {
+  // Nobody else can have marked a message stored just now: it is SENT.
+  if (freshMessages.has(message)) return 'SENT';
   return messageStatus(message, await ctx.loaders.members.load(message.chatId));
 }
 

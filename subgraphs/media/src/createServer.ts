@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TrustedKeys } from '@switchboard/core';
-import { createSubgraphServer } from '@switchboard/subgraph';
+import { createSubgraphServer, type HttpTimeouts } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { defaultLog } from '@switchboard/observability';
 import { parse } from 'graphql';
@@ -18,6 +18,7 @@ import { uploadRoute } from './uploadRoute.ts';
 export { DEV_MEDIA_URL_SECRET } from './signedUrls.ts';
 
 export interface MediaConfig {
+  /** media's database (DATABASE_URL_MEDIA, else DATABASE_URL); used as its own role. */
   databaseUrl: string;
   /** Public keys of the issuers of internal identities (the gateway). */
   trustedKeys: TrustedKeys;
@@ -33,13 +34,21 @@ export interface MediaConfig {
   downloadUrlTtlSeconds?: number;
   /** Another storage (S3-compatible) instead of the local directory. */
   storage?: Storage;
+  /**
+   * How slowly a client may send a request: clients reach the upload and download routes directly,
+   * and a half-sent request must not hold a socket for long (defaults: DEFAULT_HTTP_TIMEOUTS, and
+   * 5 minutes for a whole request, an upload of up to 100 MiB).
+   */
+  http?: Partial<HttpTimeouts>;
+  /** Port of `/metrics` (METRICS_PORT; 0 or absent: any free port). */
+  metricsPort?: number;
 }
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
 /** Builds the media subgraph without listening (style.md: no side effects). */
 export async function createServer(config: MediaConfig) {
-  const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl) });
+  const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl, { subgraph: 'media' }) });
   const storage = config.storage ?? createLocalStorage(config.storageDir);
   let baseUrl = config.publicUrl;
   const urls = createSignedUrls({
@@ -71,6 +80,8 @@ export async function createServer(config: MediaConfig) {
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },
+    http: { requestTimeoutMs: 5 * 60_000, ...config.http },
+    ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
     dispose: () => db.$disconnect(),
   });
   return {

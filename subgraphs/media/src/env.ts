@@ -1,5 +1,5 @@
-import { parseEnv, sharedEnv, trustedKeysEnv } from '@switchboard/core';
-import { observabilityEnv } from '@switchboard/observability';
+import { parseEnv, sharedEnv, subgraphDatabaseEnv, trustedKeysEnv } from '@switchboard/core';
+import { metricsPortEnv, observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 import { DEV_MEDIA_URL_SECRET } from './signedUrls.ts';
 import { DEV_MEDIA_STORAGE_DIR } from './storage/localStorage.ts';
@@ -7,7 +7,9 @@ import { DEV_MEDIA_STORAGE_DIR } from './storage/localStorage.ts';
 export const env = parseEnv(
   z.object({
     ...sharedEnv,
+    ...subgraphDatabaseEnv('media'),
     ...observabilityEnv,
+    ...metricsPortEnv('media'),
     /** Public keys of the issuers this subgraph trusts, by name: {"gateway": JWK or SPKI PEM}. */
     INTERNAL_TRUSTED_KEYS: trustedKeysEnv(),
     PORT: z.coerce.number().int().min(0).max(65535).default(4003),
@@ -21,5 +23,13 @@ export const env = parseEnv(
       .positive()
       .default(15 * 60),
     MEDIA_DOWNLOAD_URL_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+    /** A request whose headers are not all in within this is answered 408 and closed. */
+    MEDIA_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** A request (an upload's body included) not all in within this is answered 408 and closed. */
+    MEDIA_REQUEST_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(5 * 60_000),
   }),
 );

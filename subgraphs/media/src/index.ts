@@ -1,4 +1,4 @@
-import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
@@ -16,7 +16,7 @@ if (env.NODE_ENV === 'production' && !env.MEDIA_PUBLIC_URL)
     'MEDIA_PUBLIC_URL must be set in production: the base URL clients reach the media service at',
   );
 const server = await createServer({
-  databaseUrl: env.DATABASE_URL,
+  databaseUrl: databaseUrlOf('media', env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   development: env.NODE_ENV !== 'production',
   storageDir: env.MEDIA_STORAGE_DIR,
@@ -24,5 +24,7 @@ const server = await createServer({
   ...(env.MEDIA_PUBLIC_URL ? { publicUrl: env.MEDIA_PUBLIC_URL } : {}),
   uploadUrlTtlSeconds: env.MEDIA_UPLOAD_URL_TTL_SECONDS,
   downloadUrlTtlSeconds: env.MEDIA_DOWNLOAD_URL_TTL_SECONDS,
+  http: { headersTimeoutMs: env.MEDIA_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.MEDIA_REQUEST_TIMEOUT_MS },
+  metricsPort: env.METRICS_PORT,
 });
 await serveSubgraph('media', server, env);

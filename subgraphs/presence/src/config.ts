@@ -2,9 +2,10 @@ import type { TrustedKeys } from '@switchboard/core';
 
 /** What createServer.ts is built from; index.ts reads it from the environment. */
 export interface PresenceConfig {
+  /** presence's database (DATABASE_URL_PRESENCE, else DATABASE_URL); used as its own role. */
   databaseUrl: string;
   redisUrl: string;
-  /** Public keys of the issuers of internal identities (the gateway). */
+  /** Public keys of the issuers of internal identities (the gateway; the worker on gRPC). */
   trustedKeys: TrustedKeys;
   development: boolean;
   /** A user online but idle this long is AWAY. */
@@ -15,6 +16,8 @@ export interface PresenceConfig {
   sweepIntervalMs?: number;
   /** Port of the gRPC server gateways stream their connections to (0: any free port). */
   rpcPort: number;
+  /** Port of `/metrics` (METRICS_PORT; 0 or absent: any free port). */
+  metricsPort?: number;
   /** Hash tag of every presence key in Redis (default `p`); tests give each stack its own. */
   redisTag?: string;
 }

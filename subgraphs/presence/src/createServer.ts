@@ -8,7 +8,6 @@ import {
   presenceStreamMetrics,
   type PresenceStreamStats,
 } from '@switchboard/observability';
-import { createRpcServer } from '@switchboard/rpc';
 import { parse } from 'graphql';
 import type { PresenceConfig } from './config.ts';
 import type { PresenceContext } from './context.ts';
@@ -24,7 +23,7 @@ export type { PresenceConfig } from './config.ts';
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
 export interface RunningPresence extends RunningServer {
-  /** Base URL of the gRPC server (PRESENCE_RPC_URL of the gateways). */
+  /** Base URL of the gRPC server (PRESENCE_RPC_URL of the gateways and the worker). */
   rpcUrl: string;
   rpcPort: number;
 }
@@ -34,7 +33,7 @@ export interface RunningPresence extends RunningServer {
  * gateway's queries and subscription payloads, and a gRPC port for the gateways' connection streams.
  */
 export async function createServer(config: PresenceConfig) {
-  const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl) });
+  const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl, { subgraph: 'presence' }) });
   const redis = redisConnection(config.redisUrl, { maxRetriesPerRequest: 2 });
   const store = createPresenceStore(redis, { tag: config.redisTag });
   const live = createLivePublisher(config.redisUrl);
@@ -47,12 +46,7 @@ export async function createServer(config: PresenceConfig) {
   };
   const metrics = createMetricsRegistry({ service: 'presence' });
   presenceStreamMetrics(metrics, stats);
-  const stream = presenceService(connections, stats);
-  const rpc = createRpcServer({
-    name: 'presence',
-    trustedKeys: config.trustedKeys,
-    routes: (router) => router.service(stream.service, stream.impl),
-  });
+  const rpc = presenceService(connections, store, stats);
   const server = await createSubgraphServer<PresenceContext>({
     name: 'presence',
     typeDefs,
@@ -61,6 +55,8 @@ export async function createServer(config: PresenceConfig) {
     development: config.development,
     context: (identity, liveEvent) => ({ identity, db, store, live, typing, config, liveEvent }),
     observability: { metrics },
+    rpc: { port: config.rpcPort, routes: (router) => router.service(rpc.service, rpc.impl) },
+    ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
     background: sweeper(connections, config.sweepIntervalMs ?? 1000, defaultLog({ service: 'presence' })),
     migrations: { databaseUrl: config.databaseUrl },
     healthCheck: async () => {
@@ -76,17 +72,7 @@ export async function createServer(config: PresenceConfig) {
     app: server.app,
     async listen(port: number, host = '127.0.0.1'): Promise<RunningPresence> {
       const running = await server.listen(port, host);
-      const rpcServer = await rpc.listen(config.rpcPort, host);
-      return {
-        ...running,
-        rpcUrl: rpcServer.url,
-        rpcPort: rpcServer.port,
-        async stop() {
-          // Streams end with `unavailable` first: gateways reconnect (here or to another process).
-          await rpcServer.close();
-          await running.stop();
-        },
-      };
+      return { ...running, rpcUrl: running.rpcUrl!, rpcPort: running.rpcPort! };
     },
   };
 }

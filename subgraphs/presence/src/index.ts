@@ -1,4 +1,4 @@
-import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
 import { redisAddress } from '@switchboard/messaging';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
@@ -9,12 +9,13 @@ refuseDevSecretsInProduction(env);
 // Sets the logger and (with OTEL_EXPORTER_OTLP_ENDPOINT) the tracer provider this process's server uses.
 setupObservability('presence', env);
 const server = await createServer({
-  databaseUrl: env.DATABASE_URL,
+  databaseUrl: databaseUrlOf('presence', env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   development: env.NODE_ENV !== 'production',
   redisUrl: redisAddress(env),
   awayAfterMs: env.AWAY_AFTER_MS,
   typingTtlMs: env.TYPING_TTL_MS,
   rpcPort: env.RPC_PORT,
+  metricsPort: env.METRICS_PORT,
 });
 await serveSubgraph('presence', server, env);

@@ -2,10 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { GATEWAY_ISSUER } from '@switchboard/core';
 import type { PresenceStreamStats } from '@switchboard/observability';
-import { callerOf } from '@switchboard/rpc';
+import { callerOf, checkIdCount, requireIssuer } from '@switchboard/rpc';
 import { ConnectionChange_Kind, PresenceService } from '@switchboard/rpc/presence/v1';
 import type { Connections } from './connections.ts';
-import type { ConnectionChange, ConnectionChangeKind, GatewaySession } from './presenceStore.ts';
+import type {
+  ConnectionChange,
+  ConnectionChangeKind,
+  GatewaySession,
+  PresenceStore,
+} from './presenceStore.ts';
 
 /** Leases presence grants, whatever a gateway asks for. */
 export const LEASE_BOUNDS_MS = { min: 1_000, max: 5 * 60_000 };
@@ -17,13 +22,21 @@ const KINDS: Partial<Record<ConnectionChange_Kind, ConnectionChangeKind>> = {
 };
 
 /**
- * presence's side of each gateway's stream (proto/switchboard/presence/v1): Register, then batches
- * applied one at a time in order, each acknowledged once its changes are stored and announced.
- * The stream ending cleanly is the gateway's goodbye (its connections close now); a broken stream
- * leaves them to the lease.
+ * presence's gRPC service (proto/switchboard/presence/v1).
+ * - Connect, each gateway's stream: Register, then batches applied one at a time in order, each
+ *   acknowledged once its changes are stored and announced. The stream ending cleanly is the
+ *   gateway's goodbye (its connections close now); a broken stream leaves them to the lease.
+ * - Online: which users hold a live connection, for users' push handler in the worker (which
+ *   reads no Redis key of presence's).
  */
-export function presenceService(connections: Connections, stats: PresenceStreamStats) {
-  const impl: Partial<ServiceImpl<typeof PresenceService>> = {
+export function presenceService(connections: Connections, store: PresenceStore, stats: PresenceStreamStats) {
+  const impl: ServiceImpl<typeof PresenceService> = {
+    async online(request, context) {
+      requireIssuer(context, ['worker']);
+      checkIdCount(request.userIds);
+      const online = await store.onlineAmong(request.userIds);
+      return { onlineUserIds: request.userIds.filter((id) => online.has(id)) };
+    },
     async *connect(requests, context) {
       if (callerOf(context).issuer !== GATEWAY_ISSUER)
         throw new ConnectError('only gateways report connections', Code.PermissionDenied);

@@ -1,4 +1,5 @@
-import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
+import { redisAddress } from '@switchboard/messaging';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
@@ -10,11 +11,16 @@ refusePushAllowHostsInProduction(env);
 // Sets the logger and (with OTEL_EXPORTER_OTLP_ENDPOINT) the tracer provider this process's server uses.
 setupObservability('users', env);
 const server = await createServer({
-  databaseUrl: env.DATABASE_URL,
+  databaseUrl: databaseUrlOf('users', env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,
+  signingKey: env.INTERNAL_SIGNING_KEY,
+  chatsRpcUrl: env.CHATS_RPC_URL,
+  rpcPort: env.RPC_PORT,
+  metricsPort: env.METRICS_PORT,
   development: env.NODE_ENV !== 'production',
   jwtSecret: env.JWT_SECRET,
   tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
   push: { allowHosts: env.PUSH_ALLOW_HOSTS },
+  redisUrl: redisAddress(env),
 });
 await serveSubgraph('users', server, env);

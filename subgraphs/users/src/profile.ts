@@ -1,4 +1,5 @@
 import { badInput, isSignedIn, recordEvent, unauthenticated } from '@switchboard/core';
+import { announceEntityChanged } from '@switchboard/messaging';
 import type {
   MutationUpdateProfileArgs,
   QueryUserByUsernameArgs,
@@ -57,7 +58,7 @@ async function updateProfile(_: unknown, { input }: MutationUpdateProfileArgs, c
   const user = await context.db.$transaction(async (tx) => {
     const before = await tx.user.findUnique({
       where: { id: userId },
-      select: { avatarId: true, lastSeenVisibility: true },
+      select: { avatarId: true, lastSeenVisibility: true, displayName: true, about: true },
     });
     // A valid token whose account is gone.
     if (!before) throw unauthenticated();
@@ -72,9 +73,13 @@ async function updateProfile(_: unknown, { input }: MutationUpdateProfileArgs, c
       await recordEvent(tx, 'UserAvatarChanged', { userId, mediaId: avatarId });
     if (after.lastSeenVisibility !== before.lastSeenVisibility)
       await recordEvent(tx, 'LastSeenVisibilityChanged', { userId, visibility: after.lastSeenVisibility });
+    if (after.displayName !== before.displayName || after.about !== before.about)
+      await recordEvent(tx, 'UserProfileChanged', { userId });
     return after;
   });
   context.users.clear(userId).prime(userId, user);
+  // The gateways' entity caches drop this user now; the events above heal a lost announcement.
+  if (context.live) await announceEntityChanged(context.live, 'User', userId);
   return user;
 }
 

@@ -9,7 +9,7 @@ let db: PrismaClient;
 let queries = 0;
 beforeAll(async () => {
   db = new PrismaClient({
-    adapter: pgAdapter(await fileDatabaseUrl(), 2),
+    adapter: pgAdapter(await fileDatabaseUrl('users'), 2),
     log: [{ emit: 'event', level: 'query' }],
   });
   // Counts the SQL statements the client sends (Prisma's query log as events).

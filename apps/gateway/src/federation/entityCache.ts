@@ -24,9 +24,6 @@ interface FetchPolicy {
 type Next = (options: GraphQLDataSourceProcessOptions<GatewayContext>) => Promise<GatewayGraphQLResponse>;
 type Representation = { __typename: string; id: string } & Record<string, unknown>;
 
-/** The channel owners announce entity changes on: `{ type: 'entityChanged', typename, id }`. */
-export const ENTITY_CHANNEL = 'entities';
-
 const REDIS_PREFIX = 'switchboard:entity:';
 /** Invalidations are remembered this long, so a fetch that started before one does not cache. */
 const INVALIDATION_MEMORY_MS = 60_000;

@@ -23,7 +23,12 @@ export interface LiveField {
   /** Live event types that become payloads. */
   events: ReadonlySet<string>;
   /** A Query field answering the channel keys the subscriber may follow (or refusing). */
-  access?: { field: string; arguments: { name: string; type: string }[] };
+  access?: QueryCall;
+  /**
+   * A Query field answering payloads the subscriber is owed when it subscribes (a call still
+   * ringing), delivered before any live event.
+   */
+  initial?: QueryCall;
   /** Where `liveAccess` events tell a subscriber it gained or lost a channel. */
   revokedOn?: ChannelTemplate;
   replay?: {
@@ -37,6 +42,12 @@ export interface LiveField {
     keyType: string;
     cursorType: string;
   };
+}
+
+/** A Query field the gateway calls with the Subscription field's arguments of the same names. */
+export interface QueryCall {
+  field: string;
+  arguments: { name: string; type: string }[];
 }
 
 /** A field the gateway may cache per entity until its owner says the entity changed (`@cached`). */
@@ -139,18 +150,22 @@ export function readLiveSchema(schema: Schema): LiveSchema {
       channel,
       events: new Set((live['events'] as string[] | undefined) ?? [field.name]),
     };
-    if (live['access']) {
-      const accessField = query?.field(String(live['access']));
-      if (!accessField)
-        throw problem(field.name, `@live access names Query.${live['access']}, which does not exist`);
-      spec.access = {
-        field: accessField.name,
-        arguments: accessField
+    const queryCall = (role: 'access' | 'initial'): QueryCall | undefined => {
+      if (!live[role]) return undefined;
+      const target = query?.field(String(live[role]));
+      if (!target) throw problem(field.name, `@live ${role} names Query.${live[role]}, which does not exist`);
+      return {
+        field: target.name,
+        arguments: target
           .arguments()
           .filter((argument) => argumentNames.has(argument.name))
           .map((argument) => ({ name: argument.name, type: argument.type!.toString() })),
       };
-    }
+    };
+    const access = queryCall('access');
+    if (access) spec.access = access;
+    const initial = queryCall('initial');
+    if (initial) spec.initial = initial;
     if (live['revokedOn']) {
       spec.revokedOn = parseChannelTemplate(String(live['revokedOn']));
       if (spec.revokedOn.argument) throw problem(field.name, '@live revokedOn may only name {viewer}');
@@ -176,6 +191,7 @@ export function readLiveSchema(schema: Schema): LiveSchema {
         keyType: keyArgument.type!.toString(),
         cursorType: cursorArgument.type!.toString(),
       };
+      if (spec.initial) throw problem(field.name, '@live initial cannot be used with @liveReplay');
     }
     fields.set(field.name, spec);
   }

@@ -10,7 +10,13 @@ import { OrderedStream, type Ordered } from './orderedStream.ts';
 import type { LiveAccessEvent, LiveEvent } from './liveEvent.ts';
 import { LiveRefusal, rootError, type PayloadResolver } from './payloadResolver.ts';
 import type { Reconciler } from './reconciler.ts';
-import { ORDER_ALIAS, REPLAY_ALIAS, type SubscriptionPlan } from './subscriptionPlanner.ts';
+import {
+  INITIAL_ALIAS,
+  INITIAL_ARGUMENT,
+  ORDER_ALIAS,
+  REPLAY_ALIAS,
+  type SubscriptionPlan,
+} from './subscriptionPlanner.ts';
 
 /** What every live subscription of a gateway shares. */
 export interface LiveSubscriptionDeps {
@@ -59,6 +65,34 @@ export interface LiveSubscription {
 }
 
 const toList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+/**
+ * The items of a list the gateway asked for under `alias` (a replay page, what is owed at
+ * subscribe), each with its errors moved under the subscription's response key. No list at all
+ * is a refusal (the subscriber may not have it) or a failure.
+ */
+function payloadsOf(
+  result: ExecutionResult,
+  alias: string,
+  responseKey: string,
+  what: string,
+): { item: Record<string, unknown>; errors: GraphQLFormattedError[] }[] {
+  const items = result.data?.[alias] as Record<string, unknown>[] | null | undefined;
+  const errors = (result.errors ?? []) as unknown as GraphQLFormattedError[];
+  if (!items) {
+    const refusal = rootError(errors[0]);
+    if (refusal.extensions['code'] !== ErrorCode.INTERNAL_SERVER_ERROR) throw new LiveRefusal(refusal);
+    throw new Error(`${what} failed: ${errors[0]?.message ?? 'no data'}`);
+  }
+  return items.map((item, index) => ({
+    item,
+    errors: errors.flatMap((error) =>
+      error.path?.[0] === alias && error.path[1] === index
+        ? [{ ...error, path: [responseKey, ...error.path.slice(2)] }]
+        : [],
+    ),
+  }));
+}
 
 /**
  * Runs one subscription to a live field for one subscriber, from its directives alone: checks
@@ -148,42 +182,43 @@ export async function startLiveSubscription(
       })
     : undefined;
 
+  /** The subscriber's selection variables, which the gateway's own operations carry too. */
+  const selection = () =>
+    Object.fromEntries(plan.selectionVariables.map((name) => [name, request.variables[name]]));
+
   /** One page of stored payloads after `after`, resolved in one execution, as the subscriber. */
   async function replayPage(key: string, after: number): Promise<Ordered<ExecutionResult>[]> {
-    const selection = Object.fromEntries(
-      plan.selectionVariables.map((name) => [name, request.variables[name]]),
-    );
     const result = await execute(plan.replay!, {
-      ...selection,
+      ...selection(),
       _liveKey: key,
       _liveCursor: after,
       _liveFirst: deps.replayPageSize,
     });
-    const items = result.data?.[REPLAY_ALIAS] as Record<string, unknown>[] | null | undefined;
-    if (!items) {
-      const first = result.errors?.[0] as GraphQLFormattedError | undefined;
-      const refusal = rootError(first);
-      if (refusal.extensions['code'] !== ErrorCode.INTERNAL_SERVER_ERROR) throw new LiveRefusal(refusal);
-      throw new Error(`replay of ${live.field} failed: ${first?.message ?? 'no data'}`);
-    }
-    const reached = (channel: string, order: number) => deps.reconciler.seen(channel, order);
-    return items.map((item, index) => {
-      const { [ORDER_ALIAS]: order, ...payload } = item;
-      const errors = (result.errors ?? []).flatMap((error) => {
-        const path = (error as GraphQLFormattedError).path;
-        if (!path || path[0] !== REPLAY_ALIAS || path[1] !== index) return [];
-        return [{ ...(error as GraphQLFormattedError), path: [plan.responseKey, ...path.slice(2)] }];
-      });
-      reached(channelFor(key), order as number);
-      return {
-        order: order as number,
-        payload: {
-          data: { [plan.responseKey]: payload },
-          ...(errors.length ? { errors: errors as unknown as ExecutionResult['errors'] } : {}),
-        },
-      };
-    });
+    return payloadsOf(result, REPLAY_ALIAS, plan.responseKey, `replay of ${live.field}`).map(
+      ({ item: { [ORDER_ALIAS]: order, ...payload }, errors }) => {
+        deps.reconciler.seen(channelFor(key), order as number);
+        return { order: order as number, payload: payloadOf(payload, errors) };
+      },
+    );
   }
+
+  /** What the subscriber is owed at subscribe (`@live(initial:)`), as the subscriber. */
+  async function initialPayloads(): Promise<ExecutionResult[]> {
+    const result = await execute(plan.initial!, {
+      ...selection(),
+      ...Object.fromEntries(
+        live.initial!.arguments.map(({ name }) => [`${INITIAL_ARGUMENT}${name}`, args[name] ?? null]),
+      ),
+    });
+    return payloadsOf(result, INITIAL_ALIAS, plan.responseKey, `initial of ${live.field}`).map(
+      ({ item, errors }) => payloadOf(item, errors),
+    );
+  }
+
+  const payloadOf = (value: unknown, errors: GraphQLFormattedError[]): ExecutionResult => ({
+    data: { [plan.responseKey]: value },
+    ...(errors.length ? { errors: errors as unknown as ExecutionResult['errors'] } : {}),
+  });
 
   /** The first order stored after `after` on a channel, asked as a follower of that channel. */
   async function headOf(key: string, channel: string, after: number): Promise<number | null> {
@@ -251,6 +286,10 @@ export async function startLiveSubscription(
     for (const channel of [...followed.keys()]) unfollow(channel);
   });
 
+  // What is owed at subscribe goes out before any live event: those wait behind it.
+  let owed: (() => void) | undefined;
+  if (plan.initial) tail = new Promise<void>((resolve) => (owed = resolve));
+
   try {
     // Hear of access changes first, so none is missed between the access check and following.
     let keysKnown = false;
@@ -292,9 +331,13 @@ export async function startLiveSubscription(
     const startAt = typeof cursor === 'number' ? cursor : null;
     await Promise.all(keys.filter((key) => !revoked.has(channelFor(key))).map((key) => follow(key, startAt)));
     for (const change of changes) if (change.granted) onAccess(change);
+    // Asked once the channels are followed, so nothing falls between it and the live events.
+    if (plan.initial) for (const payload of await initialPayloads()) emit(payload);
   } catch (error) {
     end();
     throw error instanceof LiveRefusal ? error.error : error;
+  } finally {
+    owed?.();
   }
 
   const payloads = new Repeater<ExecutionResult>(async (pushValue, stop) => {

@@ -23,6 +23,8 @@ import { compilePrimaryProjection, type PrimaryProjection } from './primaryProje
 /** The alias under which a replay page carries each payload's order (stripped before delivery). */
 export const ORDER_ALIAS = '_liveOrder';
 export const REPLAY_ALIAS = '_liveReplay';
+export const INITIAL_ALIAS = '_liveInitial';
+export const INITIAL_ARGUMENT = '_liveArg_';
 
 /**
  * One subscription document, planned once for every subscriber who sends it. @apollo/gateway plans
@@ -49,6 +51,8 @@ export interface SubscriptionPlan {
   viewerPaths: string[][];
   /** The subscriber's selection over the replay query: a page of payloads in one execution. */
   replay?: OperationPlan;
+  /** The subscriber's selection over the field's `initial` query: what is owed at subscribe. */
+  initial?: OperationPlan;
 }
 
 export function createSubscriptionPlanner(options: {
@@ -95,6 +99,16 @@ export function createSubscriptionPlanner(options: {
       };
       if (live.replay)
         plan.replay = planReplay(
+          federation,
+          live,
+          documentKey,
+          operation,
+          selectionSet,
+          fragments,
+          selectionVariables,
+        );
+      if (live.initial)
+        plan.initial = planInitial(
           federation,
           live,
           documentKey,
@@ -227,11 +241,9 @@ function planReplay(
 ): OperationPlan {
   const replay = live.replay!;
   const key = live.channel.argument!;
-  const variables = (operation.variableDefinitions ?? []).filter((definition) =>
-    selectionVariables.includes(definition.variable.name.value),
-  );
+  const variables = selectionDefinitions(operation, selectionVariables);
   const text = `query LiveReplay($_liveKey: ${replay.keyType}, $_liveCursor: ${replay.cursorType}, $_liveFirst: Int!${variables
-    .map((definition) => `, ${print(definition as VariableDefinitionNode)}`)
+    .map((definition) => `, ${definition}`)
     .join('')}) {
   ${REPLAY_ALIAS}: ${replay.field}(${key}: $_liveKey, ${replay.cursor}: $_liveCursor, first: $_liveFirst) {
     ${ORDER_ALIAS}: ${replay.orderBy}
@@ -242,4 +254,42 @@ ${fragmentsUsed(selectionSet, fragments)
   .map((fragment) => print(fragment))
   .join('\n')}`;
   return federation.plan(`replay\n${documentKey}`, () => parse(text), 'LiveReplay', true);
+}
+
+/**
+ * What a subscriber is owed at subscribe: its root selection over the field's `initial` query,
+ * e.g. `query LiveInitial { _liveInitial: _ringingCalls { ...the subscriber's selection } }`.
+ */
+function planInitial(
+  federation: Federation,
+  live: LiveField,
+  documentKey: string,
+  operation: OperationDefinitionNode,
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  selectionVariables: string[],
+): OperationPlan {
+  const initial = live.initial!;
+  // The field's arguments travel as $_liveArg_<name>, apart from the subscriber's own variables.
+  const definitions = [
+    ...initial.arguments.map((argument) => `$${INITIAL_ARGUMENT}${argument.name}: ${argument.type}`),
+    ...selectionDefinitions(operation, selectionVariables),
+  ];
+  const args = initial.arguments.map((argument) => `${argument.name}: $${INITIAL_ARGUMENT}${argument.name}`);
+  const text = `query LiveInitial${definitions.length ? `(${definitions.join(', ')})` : ''} {
+  ${INITIAL_ALIAS}: ${initial.field}${args.length ? `(${args.join(', ')})` : ''} {
+    ${selectionSet.selections.map((selection) => print(selection)).join('\n')}
+  }
+}
+${fragmentsUsed(selectionSet, fragments)
+  .map((fragment) => print(fragment))
+  .join('\n')}`;
+  return federation.plan(`initial\n${documentKey}`, () => parse(text), 'LiveInitial', true);
+}
+
+/** The operation's definitions of the variables its selection uses, as text. */
+function selectionDefinitions(operation: OperationDefinitionNode, selectionVariables: string[]): string[] {
+  return (operation.variableDefinitions ?? [])
+    .filter((definition) => selectionVariables.includes(definition.variable.name.value))
+    .map((definition) => print(definition as VariableDefinitionNode));
 }

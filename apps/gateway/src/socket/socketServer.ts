@@ -18,6 +18,7 @@ import type { SocketGuard } from '../guards/createGuards.ts';
 import type { LiveSubscription } from '../live/liveSubscription.ts';
 import type { SubscriptionExecutor } from '../live/subscriptionExecutor.ts';
 import type { ConnectionHooks } from './connectionHooks.ts';
+import { createPayloadSerializer } from './sharedPayloads.ts';
 import {
   DEFAULT_SOCKET_LIMITS,
   serveWebSockets,
@@ -25,8 +26,10 @@ import {
   type SocketLimits,
 } from './wsTransport.ts';
 
-/** Close code for a subscriber that cannot keep up (RFC 6455 "Try Again Later"). */
-export const SLOW_CONSUMER_CLOSE = 1013;
+/** RFC 6455 "Try Again Later": a subscriber that cannot keep up, or a service we depend on is down. */
+export const TRY_AGAIN_LATER_CLOSE = 1013;
+/** Close code for a subscriber that cannot keep up. */
+export const SLOW_CONSUMER_CLOSE = TRY_AGAIN_LATER_CLOSE;
 /** Close code for a socket that asked for more subscriptions than one socket may hold. */
 export const TOO_MANY_SUBSCRIPTIONS_CLOSE = 4413;
 
@@ -136,7 +139,9 @@ export function createSocketServer(options: SocketServerOptions) {
     extra.expiry.unref();
   }
 
+  const payloads = createPayloadSerializer();
   const server = makeServer<Record<string, unknown>, ConnectionExtra>({
+    jsonMessageReplacer: payloads.replacer,
     schema: options.schema,
     connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
 
@@ -152,7 +157,11 @@ export function createSocketServer(options: SocketServerOptions) {
         ctx.extra.identity = session.identity;
         ctx.extra.expiresAt = session.expiresAt;
         if (session.expiresAt !== null) armExpiry(ctx.extra, session.expiresAt);
-      } catch {
+      } catch (error) {
+        // Could not check the token's user now (users unavailable): not the client's fault, so
+        // a retryable close, not 4403.
+        if (error instanceof GraphQLError && error.extensions['code'] === ErrorCode.SERVICE_UNAVAILABLE)
+          ctx.extra.socket.close(TRY_AGAIN_LATER_CLOSE, 'Try again later');
         return false;
       }
       const userId = ctx.extra.identity.userId;
@@ -278,6 +287,7 @@ export function createSocketServer(options: SocketServerOptions) {
     server,
     limits,
     clientAddress: options.clientAddress,
+    finish: payloads.finish,
   });
 
   return {

@@ -16,7 +16,7 @@ export interface SocketLimits {
 
 export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   maxPayloadBytes: 64 * 1024,
-  newConnectionsPerAddressPerSecond: 20,
+  newConnectionsPerAddressPerSecond: 50,
   keepAliveMs: 30_000,
 };
 
@@ -41,6 +41,8 @@ export function serveWebSockets<E extends SocketExtra>(options: {
   clientAddress(request: IncomingMessage): string;
   /** The per-socket extra graphql-ws hooks receive (beyond socket and address). */
   extra?(socket: WebSocket, clientAddress: string): Omit<E, keyof SocketExtra>;
+  /** Turns a message graphql-ws built into what is written (shared payloads spliced in). */
+  finish?(message: string): string;
 }) {
   const { limits } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes, handleProtocols });
@@ -79,7 +81,8 @@ export function serveWebSockets<E extends SocketExtra>(options: {
       {
         protocol: socket.protocol,
         send(data) {
-          if (socket.readyState === socket.OPEN) socket.send(data);
+          const message = options.finish ? options.finish(data) : data;
+          if (socket.readyState === socket.OPEN) socket.send(message);
         },
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>

@@ -192,6 +192,7 @@ export type MutationSendMessageArgs = {
   input: SendMessageInput;
 };
 
+/** Relay's; calls answers it too. */
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -460,6 +461,7 @@ export type LiveDirectiveArgs = {
   access?: Maybe<Scalars['String']['input']>;
   channel: Scalars['String']['input'];
   events?: Maybe<Array<Scalars['String']['input']>>;
+  initial?: Maybe<Scalars['String']['input']>;
   revokedOn?: Maybe<Scalars['String']['input']>;
 };
 

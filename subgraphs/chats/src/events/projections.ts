@@ -1,11 +1,7 @@
-import {
-  applyIfNewer,
-  createLivePublisher,
-  type EventHandler,
-  type LivePublisher,
-} from '@switchboard/messaging';
+import { createLivePublisher, type EventHandler, type LivePublisher } from '@switchboard/messaging';
 import { pgAdapter } from '@switchboard/db';
 import { defaultLog } from '@switchboard/observability';
+import { applyBlockChange } from '../blocks.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { messageUpdated } from '../liveEvents.ts';
 
@@ -21,19 +17,10 @@ export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHa
   return async (event) => {
     switch (event.type) {
       case 'UserBlocked':
-      case 'UserUnblocked': {
-        const { blockerId, blockedId } = event.payload;
-        await applyIfNewer(db, 'chats', `block:${blockerId}:${blockedId}`, event.sequence, (tx) =>
-          event.type === 'UserBlocked'
-            ? tx.blockProjection.upsert({
-                where: { blockerId_blockedId: { blockerId, blockedId } },
-                create: { blockerId, blockedId },
-                update: {},
-              })
-            : tx.blockProjection.deleteMany({ where: { blockerId, blockedId } }),
-        );
+      case 'UserUnblocked':
+        // users told chats already (chatsService.ts) unless that call failed: this heals it.
+        await applyBlockChange(db, event.payload, event.type === 'UserBlocked', event.sequence);
         return;
-      }
       case 'MediaCreated': {
         const { mediaId, ownerId } = event.payload;
         await db.attachableMedia.upsert({ where: { mediaId }, create: { mediaId, ownerId }, update: {} });
@@ -56,9 +43,9 @@ export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHa
   };
 }
 
-/** For the worker: the handler with its own connection to the chats schema and live events. */
+/** For the worker: the handler with its own connection (as chats' role) and live events. */
 export function openChatsProjections(databaseUrl: string, redisUrl: string) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 16) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'chats', maxConnections: 16 }) });
   const live = createLivePublisher(redisUrl, defaultLog({ component: 'chats-projections' }));
   return {
     handle: chatsProjections(db, live),

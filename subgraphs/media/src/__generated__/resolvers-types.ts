@@ -179,7 +179,6 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   CreateUploadInput: CreateUploadInput;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Media: ResolverTypeWrapper<MediaModel>;
@@ -189,13 +188,13 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Upload: ResolverTypeWrapper<Omit<Upload, 'media'> & { media: ResolversTypes['Media'] }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   CreateUploadInput: CreateUploadInput;
-  Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
   Media: MediaModel;
@@ -203,8 +202,21 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   Upload: Omit<Upload, 'media'> & { media: ResolversParentTypes['Media'] };
+  Int: Scalars['Int']['output'];
   Boolean: Scalars['Boolean']['output'];
 }>;
+
+export type CachedDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  perCaller?: Maybe<Scalars['Boolean']['input']>;
+};
+
+export type CachedDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = MediaContext,
+  Args = CachedDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -271,4 +283,8 @@ export type Resolvers<ContextType = MediaContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Upload?: UploadResolvers<ContextType>;
+}>;
+
+export type DirectiveResolvers<ContextType = MediaContext> = ResolversObject<{
+  cached?: CachedDirectiveResolver<any, any, ContextType>;
 }>;

@@ -3,7 +3,14 @@ import { buffer } from 'node:stream/consumers';
 import { recordEvent } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { defaultLog } from '@switchboard/observability';
-import { eventJobOptions, type EventHandler, type ReceivedEvent } from '@switchboard/messaging';
+import {
+  announceEntityChanged,
+  createLivePublisher,
+  eventJobOptions,
+  type EventHandler,
+  type LivePublisher,
+  type ReceivedEvent,
+} from '@switchboard/messaging';
 import { PrismaClient, type Media } from '../generated/prisma/client.ts';
 import { createLocalStorage } from '../storage/localStorage.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -30,6 +37,7 @@ export function processMedia(
   db: PrismaClient,
   storage: Storage,
   log: (message: string, error?: unknown) => void = defaultLog({ component: 'media-processing' }),
+  live?: LivePublisher,
 ): EventHandler {
   return async (event) => {
     if (event.type !== 'MediaUploaded') return;
@@ -51,13 +59,17 @@ export function processMedia(
       }
     }
 
-    await db.$transaction(async (tx) => {
+    const changed = await db.$transaction(async (tx) => {
       const { count } = await tx.media.updateMany({
         where: { id: mediaId, status: 'PROCESSING' },
         data: outcome,
       });
       if (count === 1) await recordEvent(tx, 'MediaProcessed', { mediaId, status: outcome.status });
+      return count === 1;
     });
+    // Before MediaProcessed reaches chats (which tells subscribers the message changed), so their
+    // payloads read the new status, not a cached one.
+    if (changed && live) await announceEntityChanged(live, 'Media', mediaId);
   };
 }
 
@@ -85,9 +97,10 @@ function isLastAttempt(event: ReceivedEvent): boolean {
 /** For the worker: the handler with its own connection to the media schema and its storage. */
 export function openMediaProcessing(
   databaseUrl: string,
-  options: { storageDir: string; log?: (message: string, error?: unknown) => void },
+  options: { storageDir: string; redisUrl?: string; log?: (message: string, error?: unknown) => void },
 ) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
-  const handle = processMedia(db, createLocalStorage(options.storageDir), options.log);
-  return { handle, close: () => db.$disconnect() };
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'media', maxConnections: 4 }) });
+  const live = options.redisUrl ? createLivePublisher(options.redisUrl) : undefined;
+  const handle = processMedia(db, createLocalStorage(options.storageDir), options.log, live);
+  return { handle, close: async () => Promise.all([db.$disconnect(), live?.close()]).then(() => {}) };
 }

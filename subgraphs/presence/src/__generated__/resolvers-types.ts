@@ -235,6 +235,7 @@ export type LiveDirectiveArgs = {
   access?: Maybe<Scalars['String']['input']>;
   channel: Scalars['String']['input'];
   events?: Maybe<Array<Scalars['String']['input']>>;
+  initial?: Maybe<Scalars['String']['input']>;
   revokedOn?: Maybe<Scalars['String']['input']>;
 };
 

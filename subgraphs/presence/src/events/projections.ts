@@ -24,7 +24,9 @@ export function presenceProjections(db: PrismaClient): EventHandler {
 
 /** For the worker: the handler with its own connection to the presence schema. */
 export function openPresenceProjections(databaseUrl: string) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
+  const db = new PrismaClient({
+    adapter: pgAdapter(databaseUrl, { subgraph: 'presence', maxConnections: 4 }),
+  });
   return { handle: presenceProjections(db), close: () => db.$disconnect() };
 }
 

@@ -288,9 +288,7 @@ export type ResolversTypes = ResolversObject<{
   Media: ResolverTypeWrapper<Media>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   OneTimePreKey: ResolverTypeWrapper<OneTimePreKey>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   OneTimePreKeyInput: OneTimePreKeyInput;
   PreKeyBundle: ResolverTypeWrapper<PreKeyBundle>;
   PublishKeysInput: PublishKeysInput;
@@ -303,6 +301,8 @@ export type ResolversTypes = ResolversObject<{
   SignedPreKeyInput: SignedPreKeyInput;
   UpdateProfileInput: UpdateProfileInput;
   User: ResolverTypeWrapper<PublicUser>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -313,9 +313,7 @@ export type ResolversParentTypes = ResolversObject<{
   Media: Media;
   ID: Scalars['ID']['output'];
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   OneTimePreKey: OneTimePreKey;
-  Int: Scalars['Int']['output'];
   OneTimePreKeyInput: OneTimePreKeyInput;
   PreKeyBundle: PreKeyBundle;
   PublishKeysInput: PublishKeysInput;
@@ -328,7 +326,21 @@ export type ResolversParentTypes = ResolversObject<{
   SignedPreKeyInput: SignedPreKeyInput;
   UpdateProfileInput: UpdateProfileInput;
   User: PublicUser;
+  Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
 }>;
+
+export type CachedDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  perCaller?: Maybe<Scalars['Boolean']['input']>;
+};
+
+export type CachedDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = UsersContext,
+  Args = CachedDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AuthPayloadResolvers<
   ContextType = UsersContext,
@@ -478,4 +490,8 @@ export type Resolvers<ContextType = UsersContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   SignedPreKey?: SignedPreKeyResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+}>;
+
+export type DirectiveResolvers<ContextType = UsersContext> = ResolversObject<{
+  cached?: CachedDirectiveResolver<any, any, ContextType>;
 }>;

@@ -1,4 +1,4 @@
-import { RetryLaterError, type EventHandler } from '@switchboard/messaging';
+import { RetryLaterError, type EventHandler, type ReceivedEvent } from '@switchboard/messaging';
 import webPush from 'web-push';
 import { pgAdapter } from '@switchboard/db';
 import { defaultLog } from '@switchboard/observability';
@@ -20,9 +20,9 @@ export interface VapidConfig {
 export interface PushNotificationsOptions {
   db: PrismaClient;
   vapid: VapidConfig;
-  /** Which of these users hold a live connection now; presence plugs in here. */
+  /** Which of these users hold a live connection now: presence answers (presenceOnline.ts). */
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
-  /** Seconds a push service keeps an undelivered notification. */
+  /** Seconds a push service keeps an undelivered message notification (a call's: while it rings). */
   ttlSeconds?: number;
   /** Which targets may be sent to: public push services, plus allowed hosts (pushTargets.ts). */
   targets?: PushTargetOptions;
@@ -38,7 +38,7 @@ export interface PushNotificationsOptions {
  * What the service worker receives (decrypted) for a new message. Never the message's text: the
  * event it comes from does not carry it (the app fetches the message when opened).
  */
-export interface PushPayload {
+export interface MessagePushPayload {
   type: 'message';
   chatId: string;
   chatTitle: string | null;
@@ -51,13 +51,94 @@ export interface PushPayload {
   tag: string;
 }
 
+/**
+ * What the service worker receives for an incoming call: who calls, never the SDP (no event
+ * carries it); the app opens, signs in and answers through the API.
+ */
+export interface CallPushPayload {
+  type: 'call';
+  callId: string;
+  chatId: string;
+  video: boolean;
+  caller: { id: string; displayName: string };
+  /** "Incoming video call from <display name>" (or voice call). */
+  text: string;
+  /** The call id: a repeat replaces the notification. */
+  tag: string;
+  /** When the call stops ringing (it is missed then): the notification is stale after it. */
+  ringsUntil: string;
+}
+
+export type PushPayload = MessagePushPayload | CallPushPayload;
+
+/** One notification to send: to whom, what, and how the push service should treat it. */
+interface Notification {
+  recipientIds: readonly string[];
+  /** Whose display name the notification shows. */
+  fromId: string;
+  payload(displayName: string): PushPayload;
+  /** Same topic for a repeated notification: the push service replaces, not duplicates. */
+  topic: string;
+  ttlSeconds: number;
+}
+
+/** What an event announces, or null when it announces nothing (a call that stopped ringing). */
+function notificationOf(event: ReceivedEvent, messageTtlSeconds: number): Notification | null {
+  switch (event.type) {
+    case 'MessageSent': {
+      const message = event.payload;
+      return {
+        recipientIds: message.recipientIds,
+        fromId: message.senderId,
+        payload: (displayName) => ({
+          type: 'message',
+          chatId: message.chatId,
+          chatTitle: message.chatTitle,
+          messageId: message.messageId,
+          seq: message.seq,
+          sender: { id: message.senderId, displayName },
+          text: `New message from ${displayName}`,
+          tag: message.messageId,
+        }),
+        topic: message.messageId.replaceAll('-', ''),
+        ttlSeconds: messageTtlSeconds,
+      };
+    }
+    case 'CallStarted': {
+      const call = event.payload;
+      // A call is worth ringing only while it rings: the push service drops it after that.
+      const ttlSeconds = Math.floor((Date.parse(call.ringsUntil) - Date.now()) / 1000);
+      if (ttlSeconds < 1) return null;
+      return {
+        recipientIds: [call.calleeId],
+        fromId: call.callerId,
+        payload: (displayName) => ({
+          type: 'call',
+          callId: call.callId,
+          chatId: call.chatId,
+          video: call.video,
+          caller: { id: call.callerId, displayName },
+          text: `Incoming ${call.video ? 'video' : 'voice'} call from ${displayName}`,
+          tag: call.callId,
+          ringsUntil: call.ringsUntil,
+        }),
+        topic: call.callId.replaceAll('-', ''),
+        ttlSeconds,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
 export const DEFAULT_PUSH_CLAIM_LEASE_MS = 30_000;
 
 /**
  * Web Push (RFC 8030, payload encrypted per RFC 8291, VAPID per RFC 8292) to each push
- * subscription of each recipient with no live connection. What it promises (README, "Push
- * notifications"): each message reaches each subscription's push service at least once, and is
- * shown once. An attempt claims each push before sending (pushDeliveries.ts), so a stalled job
+ * subscription of each recipient with no live connection: of a new message, and of an incoming
+ * call (one push per call: its one CallStarted). What it promises (README, "Push
+ * notifications"): each notification reaches each subscription's push service at least once, and
+ * is shown once. An attempt claims each push before sending (pushDeliveries.ts), so a stalled job
  * beside its original never sends at the same time; it skips one already sent; and it takes over
  * an unconfirmed claim only after its lease, which can send again what a worker that died after
  * the push service's 2xx had sent. That repeat carries the same `Topic` (the push service
@@ -68,35 +149,24 @@ export function pushNotifications(options: PushNotificationsOptions, pushSender:
   const log = options.log ?? defaultLog({ component: 'push' });
   const leaseMs = options.claimLeaseMs ?? DEFAULT_PUSH_CLAIM_LEASE_MS;
   return async (event) => {
-    if (event.type !== 'MessageSent') return;
-    const message = event.payload;
-    const online = await options.onlineAmong(message.recipientIds);
-    const offline = message.recipientIds.filter((id) => !online.has(id));
+    const notification = notificationOf(event, options.ttlSeconds ?? 24 * 3600);
+    if (!notification) return;
+    const online = await options.onlineAmong(notification.recipientIds);
+    const offline = notification.recipientIds.filter((id) => !online.has(id));
     if (offline.length === 0) return;
 
-    const [sender, subscriptions] = await Promise.all([
+    const [from, subscriptions] = await Promise.all([
       options.db.user.findUnique({
-        where: { id: message.senderId },
-        select: { id: true, displayName: true },
+        where: { id: notification.fromId },
+        select: { displayName: true },
       }),
       options.db.pushSubscription.findMany({
         where: { userId: { in: offline } },
         orderBy: { createdAt: 'asc' },
       }),
     ]);
-    // users' own table: the sender's name is all a notification tells about the message.
-    const displayName = sender?.displayName ?? 'Someone';
-    const payload: PushPayload = {
-      type: 'message',
-      chatId: message.chatId,
-      chatTitle: message.chatTitle,
-      messageId: message.messageId,
-      seq: message.seq,
-      sender: { id: message.senderId, displayName },
-      text: `New message from ${displayName}`,
-      tag: message.messageId,
-    };
-    const body = JSON.stringify(payload);
+    // users' own table: the sender's or caller's name is all a notification tells.
+    const body = JSON.stringify(notification.payload(from?.displayName ?? 'Someone'));
 
     let failure: unknown;
     let heldFor: number | undefined;
@@ -122,10 +192,9 @@ export function pushNotifications(options: PushNotificationsOptions, pushSender:
         body,
         {
           vapidDetails: options.vapid,
-          TTL: options.ttlSeconds ?? 24 * 3600,
+          TTL: notification.ttlSeconds,
           contentEncoding: 'aes128gcm',
-          // Same topic for a repeated notification: the push service replaces, not duplicates.
-          topic: message.messageId.replaceAll('-', ''),
+          topic: notification.topic,
           urgency: 'high',
         },
       );
@@ -152,13 +221,15 @@ export function pushNotifications(options: PushNotificationsOptions, pushSender:
     if (failure) throw failure;
     // Another attempt is sending some: look again each second until it is sent or its claim expires.
     if (heldFor !== undefined)
-      throw new RetryLaterError('another attempt holds a push of this message', Math.min(heldFor + 50, 1000));
+      throw new RetryLaterError('another attempt holds a push of this event', Math.min(heldFor + 50, 1000));
   };
 }
 
-/** For the worker: the push handler with its own connection to the users schema. */
+export { presenceOnline } from './presenceOnline.ts';
+
+/** For the worker: the push handler with its own connection to the users schema, as users' role. */
 export function openPushNotifications(databaseUrl: string, options: Omit<PushNotificationsOptions, 'db'>) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, 4) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'users', maxConnections: 4 }) });
   const sender = createPushSender({
     ...options.targets,
     timeoutMs: (options.claimLeaseMs ?? DEFAULT_PUSH_CLAIM_LEASE_MS) / 3,

@@ -10,7 +10,45 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/presence/v1/presence.proto.
  */
 export const file_switchboard_presence_v1_presence: GenFile = /*@__PURE__*/
-  fileDesc("CiZzd2l0Y2hib2FyZC9wcmVzZW5jZS92MS9wcmVzZW5jZS5wcm90bxIXc3dpdGNoYm9hcmQucHJlc2VuY2UudjEigAEKDkNvbm5lY3RSZXF1ZXN0EjUKCHJlZ2lzdGVyGAEgASgLMiEuc3dpdGNoYm9hcmQucHJlc2VuY2UudjEuUmVnaXN0ZXJIABIvCgViYXRjaBgCIAEoCzIeLnN3aXRjaGJvYXJkLnByZXNlbmNlLnYxLkJhdGNoSABCBgoEa2luZCKBAQoPQ29ubmVjdFJlc3BvbnNlEjkKCnJlZ2lzdGVyZWQYASABKAsyIy5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5SZWdpc3RlcmVkSAASKwoDYWNrGAIgASgLMhwuc3dpdGNoYm9hcmQucHJlc2VuY2UudjEuQWNrSABCBgoEa2luZCIwCghSZWdpc3RlchISCgpnYXRld2F5X2lkGAEgASgJEhAKCGxlYXNlX21zGAIgASgNIh4KClJlZ2lzdGVyZWQSEAoIbGVhc2VfbXMYASABKA0iawoFQmF0Y2gSCwoDc2VxGAEgASgEEjoKB2NoYW5nZXMYAiADKAsyKS5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5Db25uZWN0aW9uQ2hhbmdlEhkKEXNuYXBzaG90X2NvbXBsZXRlGAMgASgIIskBChBDb25uZWN0aW9uQ2hhbmdlEjwKBGtpbmQYASABKA4yLi5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5Db25uZWN0aW9uQ2hhbmdlLktpbmQSFQoNY29ubmVjdGlvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJIk8KBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEg8KC0tJTkRfT1BFTkVEEAESDwoLS0lORF9BQ1RJVkUQAhIPCgtLSU5EX0NMT1NFRBADIhIKA0FjaxILCgNzZXEYASABKAQycwoPUHJlc2VuY2VTZXJ2aWNlEmAKB0Nvbm5lY3QSJy5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5Db25uZWN0UmVxdWVzdBooLnN3aXRjaGJvYXJkLnByZXNlbmNlLnYxLkNvbm5lY3RSZXNwb25zZSgBMAFiBnByb3RvMw");
+  fileDesc("CiZzd2l0Y2hib2FyZC9wcmVzZW5jZS92MS9wcmVzZW5jZS5wcm90bxIXc3dpdGNoYm9hcmQucHJlc2VuY2UudjEiIQoNT25saW5lUmVxdWVzdBIQCgh1c2VyX2lkcxgBIAMoCSIpCg5PbmxpbmVSZXNwb25zZRIXCg9vbmxpbmVfdXNlcl9pZHMYASADKAkigAEKDkNvbm5lY3RSZXF1ZXN0EjUKCHJlZ2lzdGVyGAEgASgLMiEuc3dpdGNoYm9hcmQucHJlc2VuY2UudjEuUmVnaXN0ZXJIABIvCgViYXRjaBgCIAEoCzIeLnN3aXRjaGJvYXJkLnByZXNlbmNlLnYxLkJhdGNoSABCBgoEa2luZCKBAQoPQ29ubmVjdFJlc3BvbnNlEjkKCnJlZ2lzdGVyZWQYASABKAsyIy5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5SZWdpc3RlcmVkSAASKwoDYWNrGAIgASgLMhwuc3dpdGNoYm9hcmQucHJlc2VuY2UudjEuQWNrSABCBgoEa2luZCIwCghSZWdpc3RlchISCgpnYXRld2F5X2lkGAEgASgJEhAKCGxlYXNlX21zGAIgASgNIh4KClJlZ2lzdGVyZWQSEAoIbGVhc2VfbXMYASABKA0iawoFQmF0Y2gSCwoDc2VxGAEgASgEEjoKB2NoYW5nZXMYAiADKAsyKS5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5Db25uZWN0aW9uQ2hhbmdlEhkKEXNuYXBzaG90X2NvbXBsZXRlGAMgASgIIskBChBDb25uZWN0aW9uQ2hhbmdlEjwKBGtpbmQYASABKA4yLi5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5Db25uZWN0aW9uQ2hhbmdlLktpbmQSFQoNY29ubmVjdGlvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJIk8KBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEg8KC0tJTkRfT1BFTkVEEAESDwoLS0lORF9BQ1RJVkUQAhIPCgtLSU5EX0NMT1NFRBADIhIKA0FjaxILCgNzZXEYASABKAQyzgEKD1ByZXNlbmNlU2VydmljZRJgCgdDb25uZWN0Eicuc3dpdGNoYm9hcmQucHJlc2VuY2UudjEuQ29ubmVjdFJlcXVlc3QaKC5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5Db25uZWN0UmVzcG9uc2UoATABElkKBk9ubGluZRImLnN3aXRjaGJvYXJkLnByZXNlbmNlLnYxLk9ubGluZVJlcXVlc3QaJy5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5PbmxpbmVSZXNwb25zZWIGcHJvdG8z");
+
+/**
+ * @generated from message switchboard.presence.v1.OnlineRequest
+ */
+export type OnlineRequest = Message<"switchboard.presence.v1.OnlineRequest"> & {
+  /**
+   * At most 2,048 ids per call.
+   *
+   * @generated from field: repeated string user_ids = 1;
+   */
+  userIds: string[];
+};
+
+/**
+ * Describes the message switchboard.presence.v1.OnlineRequest.
+ * Use `create(OnlineRequestSchema)` to create a new message.
+ */
+export const OnlineRequestSchema: GenMessage<OnlineRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_presence_v1_presence, 0);
+
+/**
+ * @generated from message switchboard.presence.v1.OnlineResponse
+ */
+export type OnlineResponse = Message<"switchboard.presence.v1.OnlineResponse"> & {
+  /**
+   * The ids of the request that are connected through some gateway.
+   *
+   * @generated from field: repeated string online_user_ids = 1;
+   */
+  onlineUserIds: string[];
+};
+
+/**
+ * Describes the message switchboard.presence.v1.OnlineResponse.
+ * Use `create(OnlineResponseSchema)` to create a new message.
+ */
+export const OnlineResponseSchema: GenMessage<OnlineResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_presence_v1_presence, 1);
 
 /**
  * @generated from message switchboard.presence.v1.ConnectRequest
@@ -39,7 +77,7 @@ export type ConnectRequest = Message<"switchboard.presence.v1.ConnectRequest"> &
  * Use `create(ConnectRequestSchema)` to create a new message.
  */
 export const ConnectRequestSchema: GenMessage<ConnectRequest> = /*@__PURE__*/
-  messageDesc(file_switchboard_presence_v1_presence, 0);
+  messageDesc(file_switchboard_presence_v1_presence, 2);
 
 /**
  * @generated from message switchboard.presence.v1.ConnectResponse
@@ -68,7 +106,7 @@ export type ConnectResponse = Message<"switchboard.presence.v1.ConnectResponse">
  * Use `create(ConnectResponseSchema)` to create a new message.
  */
 export const ConnectResponseSchema: GenMessage<ConnectResponse> = /*@__PURE__*/
-  messageDesc(file_switchboard_presence_v1_presence, 1);
+  messageDesc(file_switchboard_presence_v1_presence, 3);
 
 /**
  * Opens (or reopens, after a broken stream) a gateway's session. What presence held for this
@@ -98,7 +136,7 @@ export type Register = Message<"switchboard.presence.v1.Register"> & {
  * Use `create(RegisterSchema)` to create a new message.
  */
 export const RegisterSchema: GenMessage<Register> = /*@__PURE__*/
-  messageDesc(file_switchboard_presence_v1_presence, 2);
+  messageDesc(file_switchboard_presence_v1_presence, 4);
 
 /**
  * @generated from message switchboard.presence.v1.Registered
@@ -117,7 +155,7 @@ export type Registered = Message<"switchboard.presence.v1.Registered"> & {
  * Use `create(RegisteredSchema)` to create a new message.
  */
 export const RegisteredSchema: GenMessage<Registered> = /*@__PURE__*/
-  messageDesc(file_switchboard_presence_v1_presence, 3);
+  messageDesc(file_switchboard_presence_v1_presence, 5);
 
 /**
  * @generated from message switchboard.presence.v1.Batch
@@ -149,7 +187,7 @@ export type Batch = Message<"switchboard.presence.v1.Batch"> & {
  * Use `create(BatchSchema)` to create a new message.
  */
 export const BatchSchema: GenMessage<Batch> = /*@__PURE__*/
-  messageDesc(file_switchboard_presence_v1_presence, 4);
+  messageDesc(file_switchboard_presence_v1_presence, 6);
 
 /**
  * @generated from message switchboard.presence.v1.ConnectionChange
@@ -176,7 +214,7 @@ export type ConnectionChange = Message<"switchboard.presence.v1.ConnectionChange
  * Use `create(ConnectionChangeSchema)` to create a new message.
  */
 export const ConnectionChangeSchema: GenMessage<ConnectionChange> = /*@__PURE__*/
-  messageDesc(file_switchboard_presence_v1_presence, 5);
+  messageDesc(file_switchboard_presence_v1_presence, 7);
 
 /**
  * @generated from enum switchboard.presence.v1.ConnectionChange.Kind
@@ -211,7 +249,7 @@ export enum ConnectionChange_Kind {
  * Describes the enum switchboard.presence.v1.ConnectionChange.Kind.
  */
 export const ConnectionChange_KindSchema: GenEnum<ConnectionChange_Kind> = /*@__PURE__*/
-  enumDesc(file_switchboard_presence_v1_presence, 5, 0);
+  enumDesc(file_switchboard_presence_v1_presence, 7, 0);
 
 /**
  * @generated from message switchboard.presence.v1.Ack
@@ -228,7 +266,7 @@ export type Ack = Message<"switchboard.presence.v1.Ack"> & {
  * Use `create(AckSchema)` to create a new message.
  */
 export const AckSchema: GenMessage<Ack> = /*@__PURE__*/
-  messageDesc(file_switchboard_presence_v1_presence, 6);
+  messageDesc(file_switchboard_presence_v1_presence, 8);
 
 /**
  * Presence learns which users are connected from the gateways that hold their sockets: one
@@ -248,6 +286,17 @@ export const PresenceService: GenService<{
     methodKind: "bidi_streaming";
     input: typeof ConnectRequestSchema;
     output: typeof ConnectResponseSchema;
+  },
+  /**
+   * Which of these users hold a live connection now (ONLINE or AWAY). users' push handler asks it
+   * before sending a push, instead of reading presence's Redis keys.
+   *
+   * @generated from rpc switchboard.presence.v1.PresenceService.Online
+   */
+  online: {
+    methodKind: "unary";
+    input: typeof OnlineRequestSchema;
+    output: typeof OnlineResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_switchboard_presence_v1_presence, 0);

@@ -1,0 +1,37 @@
+/**
+ * Serializes a subscription payload once, however many sockets it goes to (design.md, principle
+ * 4): a shared resolution hands every subscriber the same `data` object, and JSON-encoding it again
+ * per socket was most of a fan-out's cost in the gateway. graphql-ws builds each message with our
+ * `replacer`, which swaps a payload's `data` for a placeholder and remembers the data's JSON (per
+ * object); `finish` splices that JSON back in just before the message is written. Only the
+ * message's end is matched (`..."payload":{"data":<placeholder>}}`), which nothing a client sends
+ * (e.g. an operation id) can reach.
+ */
+export function createPayloadSerializer() {
+  const serialized = new WeakMap<object, string>();
+  const placeholder = '\u0000switchboard:payload\u0000';
+  const suffix = `"payload":{"data":${JSON.stringify(placeholder)}}}`;
+  let pending: string | undefined;
+
+  return {
+    replacer(this: unknown, key: string, value: unknown): unknown {
+      if (key !== 'data' || value === null || typeof value !== 'object') return value;
+      // Only a payload that is `{ data }` alone (no errors, no extensions) is shared as is.
+      if (Object.keys(this as object).length !== 1) return value;
+      let json = serialized.get(value);
+      if (json === undefined) {
+        json = JSON.stringify(value);
+        serialized.set(value, json);
+      }
+      pending = json;
+      return placeholder;
+    },
+    /** The message as it goes on the wire, with the payload's JSON in place. */
+    finish(message: string): string {
+      const json = pending;
+      pending = undefined;
+      if (json === undefined || !message.endsWith(suffix)) return message;
+      return `${message.slice(0, -suffix.length)}"payload":{"data":${json}}}`;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Users written straight into the users subgraph's tables, with tokens signed as users would sign
+// them: SignUp hashes passwords with scrypt, slow on purpose, which would dominate seeding.
+import { randomBytes } from 'node:crypto';
+import { DEV_JWT_SECRET, signUserToken } from '@switchboard/core';
+import type { PrismaClient as UsersDb } from '../../subgraphs/users/src/generated/prisma/client.ts';
+
+export interface SeededUser {
+  id: string;
+  token: string;
+}
+
+/** Tokens outlive any bench run: a subscription ends when its token expires. */
+const TOKEN_TTL_SECONDS = 12 * 3600;
+
+export async function seedUsers(usersDb: UsersDb, count: number, label = 'User'): Promise<SeededUser[]> {
+  const run = randomBytes(3).toString('hex');
+  const users: SeededUser[] = [];
+  for (let start = 0; start < count; start += 1000) {
+    const created = await usersDb.user.createManyAndReturn({
+      data: Array.from({ length: Math.min(1000, count - start) }, (_, i) => ({
+        username: `b${run}_${start + i}`,
+        displayName: `${label} ${start + i}`,
+        passwordHash: 'bench-no-login',
+      })),
+      select: { id: true, username: true },
+    });
+    // createManyAndReturn does not promise the input's order; the username says which is which.
+    created.sort((a, b) => Number(a.username.split('_')[1]) - Number(b.username.split('_')[1]));
+    for (const user of created)
+      users.push({ id: user.id, token: await signUserToken(user.id, DEV_JWT_SECRET, TOKEN_TTL_SECONDS) });
+  }
+  return users;
+}

@@ -1,0 +1,496 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { CallRecord, CallEventPayload } from '../liveEvents.ts';
+import type { IceServer as IceServerModel } from '../turn/turnCredentials.ts';
+import type { CallsContext } from '../context.ts';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string };
+  String: { input: string; output: string };
+  Boolean: { input: boolean; output: boolean };
+  Int: { input: number; output: number };
+  Float: { input: number; output: number };
+  /** ISO-8601 date and time in UTC. */
+  DateTime: { input: Date; output: Date };
+  _FieldSet: { input: unknown; output: unknown };
+};
+
+export type Call = {
+  __typename?: 'Call';
+  answeredAt?: Maybe<Scalars['DateTime']['output']>;
+  callee: User;
+  caller: User;
+  chat: Chat;
+  /** Seconds from answer to end; null for a call never answered, or still going. */
+  durationSeconds?: Maybe<Scalars['Int']['output']>;
+  /** Null until ENDED. */
+  endReason?: Maybe<CallEndReason>;
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  startedAt: Scalars['DateTime']['output'];
+  state: CallState;
+  video: Scalars['Boolean']['output'];
+};
+
+export type CallConnection = {
+  __typename?: 'CallConnection';
+  edges: Array<CallEdge>;
+  pageInfo: PageInfo;
+};
+
+export type CallEdge = {
+  __typename?: 'CallEdge';
+  cursor: Scalars['String']['output'];
+  node: Call;
+};
+
+export type CallEndReason =
+  /** The callee was on another call. */
+  | 'BUSY'
+  /** The caller gave up on a RINGING call. */
+  | 'CANCELLED'
+  /** The callee refused a RINGING call. */
+  | 'DECLINED'
+  /** The server ended it (a participant's access was lost). */
+  | 'FAILED'
+  /** Either side ended an ACTIVE call. */
+  | 'HANGUP'
+  /** Nobody answered in time. */
+  | 'MISSED';
+
+export type CallEvent = {
+  __typename?: 'CallEvent';
+  call: Call;
+  /** ICE_CANDIDATE only. */
+  candidate?: Maybe<Scalars['String']['output']>;
+  kind: CallEventKind;
+  /** The offer (INCOMING) or the answer (ANSWERED). */
+  sdp?: Maybe<Scalars['String']['output']>;
+};
+
+export type CallEventKind = 'ANSWERED' | 'ENDED' | 'ICE_CANDIDATE' | 'INCOMING';
+
+export type CallState = 'ACTIVE' | 'ENDED' | 'RINGING';
+
+export type Chat = {
+  __typename?: 'Chat';
+  id: Scalars['ID']['output'];
+};
+
+/** One entry of RTCConfiguration.iceServers. */
+export type IceServer = {
+  __typename?: 'IceServer';
+  /** Null for STUN. */
+  credential?: Maybe<Scalars['String']['output']>;
+  /** When the credential stops working; null for STUN. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  urls: Array<Scalars['String']['output']>;
+  /** Null for STUN. */
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** The callee takes a RINGING call with an SDP answer (at most 16 KiB); the caller gets ANSWERED. */
+  answerCall: Call;
+  /**
+   * Hangs up an ACTIVE call (HANGUP), declines a RINGING one (the callee: DECLINED) or cancels it
+   * (the caller: CANCELLED). Ending an ENDED call changes nothing.
+   */
+  endCall: Call;
+  /** Relays one ICE candidate (at most 1 KiB) to the other side of a RINGING or ACTIVE call. */
+  sendIceCandidate: Scalars['Boolean']['output'];
+  /**
+   * Calls the other member of a direct chat with an SDP offer (at most 16 KiB). The callee gets
+   * INCOMING with the offer; a callee already on a call makes it end at once as BUSY.
+   */
+  startCall: Call;
+};
+
+export type MutationAnswerCallArgs = {
+  callId: Scalars['ID']['input'];
+  sdpAnswer: Scalars['String']['input'];
+};
+
+export type MutationEndCallArgs = {
+  callId: Scalars['ID']['input'];
+};
+
+export type MutationSendIceCandidateArgs = {
+  callId: Scalars['ID']['input'];
+  candidate: Scalars['String']['input'];
+};
+
+export type MutationStartCallArgs = {
+  input: StartCallInput;
+};
+
+/** Relay's; chats answers it too. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * INCOMING, with the offer, for each call ringing for the caller: what `callEvents` owes a
+   * callee who subscribes while it rings (their app woken by the push). Called by the gateway.
+   */
+  _ringingCalls: Array<CallEvent>;
+  /** The caller's calls, made and received, newest first. */
+  calls: CallConnection;
+  /**
+   * STUN and TURN servers for the caller's next call. TURN credentials follow the TURN REST API
+   * convention (username "<expiry unix time>:<user id>") and expire at `expiresAt`.
+   */
+  iceServers: Array<IceServer>;
+};
+
+export type QueryCallsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type StartCallInput = {
+  chatId: Scalars['ID']['input'];
+  sdpOffer: Scalars['String']['input'];
+  video: Scalars['Boolean']['input'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The signalling of the caller's calls, from the other side only: INCOMING (with the offer),
+   * ANSWERED (with the answer), ICE_CANDIDATE, ENDED. Subscribing while a call rings for you
+   * starts with its INCOMING.
+   */
+  callEvents: CallEvent;
+};
+
+export type User = {
+  __typename?: 'User';
+  id: Scalars['ID']['output'];
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type Resolver<
+  TResult,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> = ResolverFn<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<
+  TResult,
+  TKey extends string,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<
+  TTypes,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+> = (parent: TParent, context: TContext, info: GraphQLResolveInfo) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  obj: T,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<
+  TResult = Record<PropertyKey, never>,
+  TParent = Record<PropertyKey, never>,
+  TContext = Record<PropertyKey, never>,
+  TArgs = Record<PropertyKey, never>,
+> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => TResult | Promise<TResult>;
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  Call: ResolverTypeWrapper<CallRecord>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CallConnection: ResolverTypeWrapper<
+    Omit<CallConnection, 'edges'> & { edges: Array<ResolversTypes['CallEdge']> }
+  >;
+  CallEdge: ResolverTypeWrapper<Omit<CallEdge, 'node'> & { node: ResolversTypes['Call'] }>;
+  CallEndReason: CallEndReason;
+  CallEvent: ResolverTypeWrapper<CallEventPayload>;
+  CallEventKind: CallEventKind;
+  CallState: CallState;
+  Chat: ResolverTypeWrapper<Chat>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  IceServer: ResolverTypeWrapper<IceServerModel>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  StartCallInput: StartCallInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  User: ResolverTypeWrapper<User>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  Call: CallRecord;
+  Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  CallConnection: Omit<CallConnection, 'edges'> & { edges: Array<ResolversParentTypes['CallEdge']> };
+  CallEdge: Omit<CallEdge, 'node'> & { node: ResolversParentTypes['Call'] };
+  CallEvent: CallEventPayload;
+  Chat: Chat;
+  DateTime: Scalars['DateTime']['output'];
+  IceServer: IceServerModel;
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  Query: Record<PropertyKey, never>;
+  StartCallInput: StartCallInput;
+  Subscription: Record<PropertyKey, never>;
+  User: User;
+  String: Scalars['String']['output'];
+}>;
+
+export type LiveDirectiveArgs = {
+  access?: Maybe<Scalars['String']['input']>;
+  channel: Scalars['String']['input'];
+  events?: Maybe<Array<Scalars['String']['input']>>;
+  initial?: Maybe<Scalars['String']['input']>;
+  revokedOn?: Maybe<Scalars['String']['input']>;
+};
+
+export type LiveDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = CallsContext,
+  Args = LiveDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type LiveReplayDirectiveArgs = {
+  cursor: Scalars['String']['input'];
+  orderBy: Scalars['String']['input'];
+  query: Scalars['String']['input'];
+};
+
+export type LiveReplayDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = CallsContext,
+  Args = LiveReplayDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ViewerDirectiveArgs = {};
+
+export type ViewerDirectiveResolver<
+  Result,
+  Parent,
+  ContextType = CallsContext,
+  Args = ViewerDirectiveArgs,
+> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CallResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['Call'] = ResolversParentTypes['Call'],
+> = ResolversObject<{
+  answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  callee?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  caller?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  chat?: Resolver<ResolversTypes['Chat'], ParentType, ContextType>;
+  durationSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  endReason?: Resolver<Maybe<ResolversTypes['CallEndReason']>, ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['CallState'], ParentType, ContextType>;
+  video?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type CallConnectionResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['CallConnection'] = ResolversParentTypes['CallConnection'],
+> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CallEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type CallEdgeResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['CallEdge'] = ResolversParentTypes['CallEdge'],
+> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Call'], ParentType, ContextType>;
+}>;
+
+export type CallEventResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['CallEvent'] = ResolversParentTypes['CallEvent'],
+> = ResolversObject<{
+  call?: Resolver<ResolversTypes['Call'], ParentType, ContextType>;
+  candidate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['CallEventKind'], ParentType, ContextType>;
+  sdp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type ChatResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['Chat'] = ResolversParentTypes['Chat'],
+> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type IceServerResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['IceServer'] = ResolversParentTypes['IceServer'],
+> = ResolversObject<{
+  credential?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  urls?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
+> = ResolversObject<{
+  answerCall?: Resolver<
+    ResolversTypes['Call'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAnswerCallArgs, 'callId' | 'sdpAnswer'>
+  >;
+  endCall?: Resolver<
+    ResolversTypes['Call'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationEndCallArgs, 'callId'>
+  >;
+  sendIceCandidate?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationSendIceCandidateArgs, 'callId' | 'candidate'>
+  >;
+  startCall?: Resolver<
+    ResolversTypes['Call'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationStartCallArgs, 'input'>
+  >;
+}>;
+
+export type PageInfoResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo'],
+> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
+> = ResolversObject<{
+  _ringingCalls?: Resolver<Array<ResolversTypes['CallEvent']>, ParentType, ContextType>;
+  calls?: Resolver<ResolversTypes['CallConnection'], ParentType, ContextType, Partial<QueryCallsArgs>>;
+  iceServers?: Resolver<Array<ResolversTypes['IceServer']>, ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription'],
+> = ResolversObject<{
+  callEvents?: SubscriptionResolver<ResolversTypes['CallEvent'], 'callEvents', ParentType, ContextType>;
+}>;
+
+export type UserResolvers<
+  ContextType = CallsContext,
+  ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'],
+> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = CallsContext> = ResolversObject<{
+  Call?: CallResolvers<ContextType>;
+  CallConnection?: CallConnectionResolvers<ContextType>;
+  CallEdge?: CallEdgeResolvers<ContextType>;
+  CallEvent?: CallEventResolvers<ContextType>;
+  Chat?: ChatResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  IceServer?: IceServerResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+}>;
+
+export type DirectiveResolvers<ContextType = CallsContext> = ResolversObject<{
+  live?: LiveDirectiveResolver<any, any, ContextType>;
+  liveReplay?: LiveReplayDirectiveResolver<any, any, ContextType>;
+  viewer?: ViewerDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import type { TrustedKeys } from '@switchboard/core';
+import { createSubgraphServer } from '@switchboard/subgraph';
+import { pgAdapter } from '@switchboard/db';
+import { createLivePublisher, createLiveQueue } from '@switchboard/messaging';
+import { defaultLog } from '@switchboard/observability';
+import { parse } from 'graphql';
+import type { CallsSettings } from './config.ts';
+import type { CallsContext } from './context.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { resolvers } from './resolvers.ts';
+
+export type { TurnSettings } from './config.ts';
+export { DEV_TURN_SECRET } from './turn/turnCredentials.ts';
+
+export interface CallsConfig extends CallsSettings {
+  databaseUrl: string;
+  /** Where live events (the signalling) are published. */
+  redisUrl: string;
+  /** Public keys of the issuers of internal identities (the gateway). */
+  trustedKeys: TrustedKeys;
+  development: boolean;
+  /** Where /metrics is served (a port of its own, never the public one). */
+  metricsPort?: number;
+}
+
+const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+/** Builds the calls subgraph without listening (style.md: no side effects). */
+export async function createServer(config: CallsConfig) {
+  const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl, { subgraph: 'calls' }) });
+  const publisher = createLivePublisher(config.redisUrl, defaultLog({ service: 'calls' }));
+  const settings: CallsSettings = { ringTimeoutSeconds: config.ringTimeoutSeconds, turn: config.turn };
+  return createSubgraphServer<CallsContext>({
+    name: 'calls',
+    typeDefs,
+    resolvers,
+    trustedKeys: config.trustedKeys,
+    development: config.development,
+    context: (identity, liveEvent) => ({
+      identity,
+      db,
+      settings,
+      live: createLiveQueue(publisher),
+      liveEvent,
+    }),
+    // Redis is left out on purpose: without it signalling is lost, but no call record is.
+    migrations: { databaseUrl: config.databaseUrl },
+    healthCheck: async () => {
+      await db.$queryRaw`SELECT 1`;
+    },
+    dispose: async () => {
+      await Promise.all([db.$disconnect(), publisher.close()]);
+    },
+    ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
+  });
+}

@@ -1,0 +1,31 @@
+import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
+import { redisAddress } from '@switchboard/messaging';
+import { serveSubgraph } from '@switchboard/subgraph';
+import { setupObservability } from '@switchboard/observability';
+import { createServer } from './createServer.ts';
+import { env } from './env.ts';
+import { DEV_TURN_SECRET } from './turn/turnCredentials.ts';
+
+refuseDevSecretsInProduction(env);
+// Sets the logger and (with OTEL_EXPORTER_OTLP_ENDPOINT) the tracer provider this process's server uses.
+setupObservability('calls', env);
+// Anyone who knows the secret can mint TURN credentials, and so relay through our servers.
+if (env.NODE_ENV === 'production' && env.TURN_SECRET === DEV_TURN_SECRET)
+  throw new Error(
+    "TURN_SECRET is the development default; set coturn's real static-auth-secret in production",
+  );
+const server = await createServer({
+  databaseUrl: databaseUrlOf('calls', env),
+  redisUrl: redisAddress(env),
+  trustedKeys: env.INTERNAL_TRUSTED_KEYS,
+  development: env.NODE_ENV !== 'production',
+  ringTimeoutSeconds: env.CALL_RING_TIMEOUT_SECONDS,
+  turn: {
+    secret: env.TURN_SECRET,
+    urls: env.TURN_URLS,
+    stunUrls: env.STUN_URLS,
+    credentialTtlSeconds: env.TURN_CREDENTIAL_TTL_SECONDS,
+  },
+  metricsPort: env.METRICS_PORT,
+});
+await serveSubgraph('calls', server, env);
