@@ -65,7 +65,7 @@ describe('deploy/compose.yaml', () => {
 
   it('runs every process of the system from the one image, each with a built entry', () => {
     expect(apps.map(([name]) => name).sort()).toEqual(
-      ['chats', 'gateway', 'media', 'migrate', 'presence', 'users', 'worker'].sort(),
+      ['calls', 'chats', 'gateway', 'media', 'migrate', 'presence', 'users', 'worker'].sort(),
     );
     for (const [, service] of apps) {
       expect(service['build'].dockerfile).toBe('Dockerfile');
@@ -114,9 +114,14 @@ describe('deploy/compose.yaml', () => {
       expect([node, existsSync(`${root}${probe}`)], name).toEqual(['node', true]);
       expect(url, name).toBe(`http://127.0.0.1:${service['environment'].PORT}/ready`);
     }
-    // Only the gateway signs internal identities.
-    for (const [name, service] of apps)
-      expect('INTERNAL_SIGNING_KEY' in service['environment'], name).toBe(name === 'gateway');
+    // Each process that signs internal identities has a key of its own; the others have none.
+    const signers = ['chats', 'gateway', 'users', 'worker'];
+    for (const [name, service] of apps) {
+      const key = service['environment'].INTERNAL_SIGNING_KEY as string | undefined;
+      if (signers.includes(name))
+        expect(key, name).toMatch(new RegExp(`^\\$\\{${name.toUpperCase()}_SIGNING_KEY:`));
+      else expect(key, name).toBeUndefined();
+    }
   });
 
   it('names every variable it requires in deploy/.env.example', () => {
@@ -147,7 +152,7 @@ describe('deploy/k8s', () => {
       files.filter((file) => !['kustomization.yaml', 'secrets.example.yaml'].includes(file)).sort(),
     );
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual(
-      ['chats', 'gateway', 'media', 'presence', 'users', 'worker'].sort(),
+      ['calls', 'chats', 'gateway', 'media', 'presence', 'users', 'worker'].sort(),
     );
   });
 
@@ -237,14 +242,21 @@ describe('deploy/k8s', () => {
             path.backend.service.port.name,
           );
         }
-    // Only the gateway holds its signing key.
+    // A signing key is its process's alone: switchboard-<name> reaches Deployment <name> only.
+    const signingSecrets = secrets
+      .filter((secret) => 'INTERNAL_SIGNING_KEY' in ((secret as { stringData?: object }).stringData ?? {}))
+      .map((secret) => secret.metadata.name);
+    expect(signingSecrets.sort()).toEqual(
+      ['chats', 'gateway', 'users', 'worker'].map((n) => `switchboard-${n}`),
+    );
     for (const deployment of deployments) {
-      const refs = deployment.spec.template.spec.containers.flatMap((c: { envFrom: any[] }) =>
+      const refs: string[] = deployment.spec.template.spec.containers.flatMap((c: { envFrom: any[] }) =>
         c.envFrom.map((source) => source.secretRef?.name),
       );
-      expect(refs.includes('switchboard-gateway'), deployment.metadata.name).toBe(
-        deployment.metadata.name === 'gateway',
-      );
+      for (const secret of signingSecrets)
+        expect(refs.includes(secret), `${deployment.metadata.name} and ${secret}`).toBe(
+          secret === `switchboard-${deployment.metadata.name}`,
+        );
     }
   });
 });
