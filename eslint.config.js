@@ -21,6 +21,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain scripts that run with node in the image (compose healthchecks).
+    files: ['deploy/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' } },
+  },
+  {
     files: ['tests/**', '**/*.test.ts', '**/*.e2e.ts', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

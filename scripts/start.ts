@@ -4,12 +4,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { databaseUrlOf } from '@switchboard/core';
 import { DEV_TURN_SECRET } from '@switchboard/calls';
 import { localTurnUrls, startLocalCoturn, TURNSERVER, type LocalCoturn } from '@switchboard/calls/turn';
 import { migrateAll, SUBGRAPH_SCHEMAS } from '@switchboard/db';
+import { redisAddress, redisConnection } from '@switchboard/messaging';
 import { DEFAULT_METRICS_PORTS } from '@switchboard/observability';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -18,6 +18,8 @@ const databaseUrls = Object.fromEntries(
   SUBGRAPH_SCHEMAS.map((name) => [name, databaseUrlOf(name, { ...process.env, DATABASE_URL: databaseUrl })]),
 );
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+// With REDIS_CLUSTER_NODES every process uses that Redis Cluster instead (README, "Scaling").
+const redis = redisAddress({ REDIS_URL: redisUrl, REDIS_CLUSTER_NODES: process.env['REDIS_CLUSTER_NODES'] });
 const gatewayPort = Number(process.env['PORT'] ?? 4000);
 
 async function checkPostgres(url: string): Promise<boolean> {
@@ -37,18 +39,18 @@ async function checkPostgres(url: string): Promise<boolean> {
 }
 
 async function checkRedis(): Promise<boolean> {
-  const redis = new Redis(redisUrl, {
+  const client = redisConnection(redis, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  redis.on('error', () => {}); // reported below
+  client.on('error', () => {}); // reported below
   try {
-    await redis.connect();
-    await redis.ping();
+    await client.connect();
+    await client.ping();
     return true;
   } catch (error) {
-    console.error(`Redis is not reachable at ${redisUrl}: ${(error as Error).message}`);
+    console.error(`Redis is not reachable at ${redis}: ${(error as Error).message}`);
     // AOF: queued jobs (pushes, projections) survive a Redis restart; noeviction: none is evicted.
     console.error(
       '  start it with:  mkdir -p ~/.switchboard-redis && redis-server --daemonize yes --bind 127.0.0.1 ' +
@@ -58,7 +60,7 @@ async function checkRedis(): Promise<boolean> {
     console.error('  or point REDIS_URL at a running server.');
     return false;
   } finally {
-    redis.disconnect();
+    client.disconnect();
   }
 }
 

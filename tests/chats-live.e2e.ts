@@ -3,15 +3,14 @@ import { chatsProjections } from '@switchboard/chats/events';
 import { INTERNAL_IDENTITY_HEADER, type Identity } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import {
-  LIVE_CHANNEL_PREFIX,
   createLivePublisher,
+  createLiveSubscriber,
   liveChannel,
-  redisConnection,
   type LiveEvent,
   type LivePublisher,
+  type LiveSubscriber,
   type ReceivedEvent,
 } from '@switchboard/messaging';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { Client, errorCode, signUp, type GraphQLResponse } from './support/client.ts';
@@ -27,7 +26,7 @@ import { waitFor } from './support/wait.ts';
 let stack: Stack;
 let anonymous: Client;
 let db: PrismaClient;
-const listeners: Redis[] = [];
+const listeners: LiveSubscriber[] = [];
 
 beforeAll(async () => {
   stack = await startStack();
@@ -35,7 +34,7 @@ beforeAll(async () => {
   db = new PrismaClient({ adapter: pgAdapter(stack.config.databaseUrls.chats, 2) });
 });
 afterAll(async () => {
-  for (const redis of listeners) redis.disconnect();
+  for (const subscriber of listeners) await subscriber.close();
   await db?.$disconnect();
   await stack?.stop();
 });
@@ -62,15 +61,12 @@ const send = async (user: User, chatId: string, body = 'hi') =>
     seq: number;
   };
 
-/** Everything published on one Redis channel from now on, in order. */
+/** Everything published on one live channel from now on, in order (as a gateway hears it). */
 async function listen(channel: string) {
-  const redis = redisConnection(stack.config.redisUrl);
-  listeners.push(redis);
+  const subscriber = createLiveSubscriber(stack.config.redisUrl);
+  listeners.push(subscriber);
   const events: LiveEvent[] = [];
-  redis.on('message', (from: string, message: string) => {
-    if (from === LIVE_CHANNEL_PREFIX + channel) events.push(JSON.parse(message) as LiveEvent);
-  });
-  await redis.subscribe(LIVE_CHANNEL_PREFIX + channel);
+  await subscriber.listen(channel, (event) => events.push(event as LiveEvent));
   return {
     events,
     /** Waits until `count` events arrived, and returns them. */

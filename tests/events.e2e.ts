@@ -215,7 +215,12 @@ describe('Redis durability', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       cwd: new URL('..', import.meta.url).pathname,
       // Nothing listens on port 1: start refuses to go on and says how to start Redis.
-      env: { ...process.env, DATABASE_URL: config.databaseUrl, REDIS_URL: 'redis://127.0.0.1:1' },
+      env: {
+        ...process.env,
+        DATABASE_URL: config.databaseUrl,
+        REDIS_URL: 'redis://127.0.0.1:1',
+        REDIS_CLUSTER_NODES: '',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';

@@ -1,9 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
-import { LIVE_CHANNEL_PREFIX, liveChannel, redisConnection } from '@switchboard/messaging';
+import {
+  createLivePublisher,
+  createLiveSubscriber,
+  liveChannel,
+  redisConnection,
+  type LiveEvent,
+} from '@switchboard/messaging';
 import type { RunningPresence } from '@switchboard/presence';
 import type { Client as WsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, signUp } from './support/client.ts';
+import { keysMatching } from './support/redis.ts';
 import { spawnGateway as spawnGatewayProcess } from './support/gatewayProcess.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { subscribe, wsClient, type Subscription } from './support/subscriptions.ts';
@@ -59,24 +66,34 @@ const statusOf = async (user: User) =>
     .presence.status as string;
 
 /**
- * Counts the presenceChanged live events published for `users`, straight from Redis. `settle()`
- * returns once every event published so far has arrived: Redis answers a PING on this connection
- * only after the messages it had already sent to it.
+ * Counts the presenceChanged live events published for `users`, as a gateway hears them.
+ * `settle()` returns once every event published so far has arrived: it publishes a marker on each
+ * user's channel and waits for them all, and a channel delivers in the order Redis took them.
  */
 async function liveEvents(users: User[]) {
-  const subscriber = redisConnection(stack.config.redisUrl);
+  const subscriber = createLiveSubscriber(stack.config.redisUrl);
+  const publisher = createLivePublisher(stack.config.redisUrl);
   const counts = new Map(users.map((user) => [user.id, 0]));
-  subscriber.on('message', (_channel: string, message: string) => {
-    const { userId } = JSON.parse(message) as { userId: string };
-    counts.set(userId, (counts.get(userId) ?? 0) + 1);
-  });
-  await subscriber.subscribe(...users.map((user) => LIVE_CHANNEL_PREFIX + liveChannel.presence(user.id)));
+  const markers = new Map(users.map((user) => [user.id, 0]));
+  await Promise.all(
+    users.map((user) =>
+      subscriber.listen(liveChannel.presence(user.id), (event) => {
+        const { type } = event as { type: string };
+        const map = type === 'settleMarker' ? markers : counts;
+        map.set(user.id, (map.get(user.id) ?? 0) + 1);
+      }),
+    ),
+  );
+  let settles = 0;
   return {
     count: (user: User) => counts.get(user.id) ?? 0,
     async settle() {
-      await subscriber.ping();
+      settles++;
+      const marker = { type: 'settleMarker' } as unknown as LiveEvent;
+      await Promise.all(users.map((user) => publisher.publish(liveChannel.presence(user.id), marker)));
+      await waitFor(() => users.every((user) => markers.get(user.id) === settles), 10_000, 'the markers');
     },
-    close: () => subscriber.disconnect(),
+    close: () => Promise.all([subscriber.close(), publisher.close()]),
   };
 }
 
@@ -163,7 +180,7 @@ describe('presence over one gRPC stream per gateway', () => {
     await gateway.presence!.settled();
     await live.settle();
     expect(live.count(alice)).toBe(1);
-    live.close();
+    await live.close();
   });
 
   it('announces each change once with two gateways and two presence processes, and one close of two keeps the user online', async () => {
@@ -198,7 +215,7 @@ describe('presence over one gRPC stream per gateway', () => {
     expect(await statusOf(dana)).toBe('OFFLINE');
     await waitFor(() => events.statuses(dana).length === 2);
     expect(events.statuses(dana)).toEqual(['ONLINE', 'OFFLINE']);
-    live.close();
+    await live.close();
   });
 
   it('registers again when presence lost its state (Redis wiped), within one lease', async () => {
@@ -211,7 +228,7 @@ describe('presence over one gRPC stream per gateway', () => {
     expect(await statusOf(erin)).toBe('ONLINE');
 
     const redis = redisConnection(stack.config.redisUrl);
-    const keys = await redis.keys(`presence:{${stack.config.presenceTag}}:*`);
+    const keys = await keysMatching(redis, `presence:{${stack.config.presenceTag}}:*`);
     await redis.del(...keys);
     redis.disconnect();
     expect(await statusOf(erin)).toBe('OFFLINE');

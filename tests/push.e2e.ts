@@ -10,6 +10,7 @@ import webPush from 'web-push';
 import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma/client.ts';
 import { Client, signUp } from './support/client.ts';
 import { startPushService } from './support/pushService.ts';
+import { redisEnv } from './support/redis.ts';
 import { SUBGRAPHS, startStack, vapid, type Stack } from './support/stack.ts';
 import { wsClient } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
@@ -47,7 +48,7 @@ async function startWorkerProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<Chi
       ),
       // The push handler asks this stack's presence who is online.
       PRESENCE_RPC_URL: stack.subgraphs.presence.rpcUrl,
-      REDIS_URL: stack.config.redisUrl,
+      ...redisEnv(stack.config.redisUrl),
       QUEUE_PREFIX: stack.config.queuePrefix,
       VAPID_SUBJECT: vapid.subject,
       // The fake push service is on loopback: allowed by name, as in development.
@@ -233,7 +234,7 @@ describe('PUSH_ALLOW_HOSTS', () => {
       ...process.env,
       NODE_ENV: 'production',
       DATABASE_URL: stack.config.databaseUrl,
-      REDIS_URL: stack.config.redisUrl,
+      ...redisEnv(stack.config.redisUrl),
       QUEUE_PREFIX: stack.config.queuePrefix,
       // Real keys: production refuses the development ones before it looks at PUSH_ALLOW_HOSTS.
       INTERNAL_TRUSTED_KEYS: JSON.stringify({

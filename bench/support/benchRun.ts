@@ -6,6 +6,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, databaseName, pgAdapter } from '@switchboard/db';
 import { redisConnection } from '@switchboard/messaging';
+import type { Redis } from 'ioredis';
 import { PrismaClient as UsersDb } from '../../subgraphs/users/src/generated/prisma/client.ts';
 import { createProcessStack, type ProcessStack, type ProcessStackOptions } from './processStack.ts';
 
@@ -79,7 +80,8 @@ export async function runBench(name: string, body: (run: BenchRun) => Promise<vo
     if (failed || process.env['BENCH_KEEP'] === '1') console.error(`logs kept in ${runDir}`);
     else await rm(runDir, { recursive: true, force: true });
   });
-  const redis = redisConnection(redisUrl);
+  // Benchmarks run on one Redis (SCAN reads a single server).
+  const redis = redisConnection(redisUrl) as Redis;
   cleanups.push(async () => {
     const keys: string[] = [];
     for await (const batch of redis.scanStream({ match: `${queuePrefix}:*`, count: 1000 }))

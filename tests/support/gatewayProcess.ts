@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { redisEnv } from './redis.ts';
 import type { Stack } from './stack.ts';
 
 /**
@@ -22,7 +23,7 @@ export async function spawnGateway(
       PORT: '0',
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
-      REDIS_URL: stack.config.redisUrl,
+      ...redisEnv(stack.config.redisUrl),
       PRESENCE_RPC_URL: stack.subgraphs.presence.rpcUrl,
       USERS_RPC_URL: stack.subgraphs.users.rpcUrl!,
       // Any free port: several gateways (and other test runs) share the machine.

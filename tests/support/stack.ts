@@ -17,7 +17,7 @@ import { createServer as createCalls, DEV_TURN_SECRET, type TurnSettings } from 
 import { createServer as createChats } from '@switchboard/chats';
 import { createGateway, type GatewayConfig, type RunningGateway } from '@switchboard/gateway';
 import { createServer as createMedia, DEV_MEDIA_URL_SECRET } from '@switchboard/media';
-import { createOutboxRelay, redisConnection, type OutboxRelay } from '@switchboard/messaging';
+import { createOutboxRelay, redisAddress, redisConnection, type OutboxRelay } from '@switchboard/messaging';
 import type { RunningServer } from '@switchboard/subgraph';
 import { LOG_LEVELS, createLogger, setDefaultLogger, type Registry } from '@switchboard/observability';
 import { createServer as createPresence, type RunningPresence } from '@switchboard/presence';
@@ -34,8 +34,9 @@ export interface StackConfig {
   databaseUrl: string;
   /** Each subgraph's database (DATABASE_URL_<SUBGRAPH> split them; else all `databaseUrl`). */
   databaseUrls: Record<SubgraphName, string>;
+  /** A Redis Cluster when REDIS_CLUSTER_NODES is set (`redis-cluster://...`), else REDIS_URL. */
   redisUrl: string;
-  /** BullMQ prefix: random per stack, so test files never share queues. */
+  /** BullMQ prefix: random per stack, so test files never share queues; hash-tagged for a cluster. */
   queuePrefix: string;
   jwtSecret: string;
   /** The gateway's key for internal identities, and the public keys the subgraphs trust. */
@@ -106,8 +107,11 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
   return {
     databaseUrl: overrides.databaseUrl ?? databaseUrls.users,
     databaseUrls,
-    redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-    queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+    redisUrl: redisAddress({
+      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      REDIS_CLUSTER_NODES: process.env['REDIS_CLUSTER_NODES'],
+    }),
+    queuePrefix: `{test-${randomBytes(4).toString('hex')}}`,
     jwtSecret: DEV_JWT_SECRET,
     internalSigningKey: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.gateway),
     trustedKeys: parseTrustedKeys(DEV_INTERNAL_TRUSTED_KEYS),

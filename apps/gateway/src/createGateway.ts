@@ -118,10 +118,13 @@ export async function createGateway(config: GatewayConfig) {
     jwtSecret: config.jwtSecret,
     ...(config.users ? { knownUsers: createKnownUsers({ ...config.users, signer }) } : {}),
   };
-  const live = createLiveSubscriber(config.redisUrl);
-  const bus = liveBus(live.pubsub);
+  const live = createLiveSubscriber(config.redisUrl, log);
+  const bus = liveBus(live);
   // Entity values kept exact by their owners' events (federation/entityCache.ts).
-  const cacheRedis = config.entityCache === false ? undefined : redisConnection(config.redisUrl);
+  const cacheRedis =
+    config.entityCache === false
+      ? undefined
+      : redisConnection(config.redisUrl, { enableAutoPipelining: true });
   const entityCache = cacheRedis
     ? createEntityCache({ cachedFields: supergraph.live.cachedFields, redis: cacheRedis, log })
     : undefined;
@@ -218,6 +221,22 @@ export async function createGateway(config: GatewayConfig) {
     const report = await checkSubgraphs(subgraphUrls);
     res.status(report.ok ? 200 : 503).json(report);
   });
+  // Probes: live = the process answers; ready = it may take traffic: not draining, and its
+  // Redis (live events) reachable. Subgraphs are left out: a subgraph down would otherwise take
+  // every gateway out of the load balancer, including from the operations that do not need it.
+  let draining = false;
+  app.get('/live', (_req, res) => {
+    res.json({ status: 'live' });
+  });
+  app.get('/ready', (_req, res) => {
+    const redis = live.connected();
+    const ready = redis && !draining;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'unavailable',
+      ...(draining ? { draining } : {}),
+      redis: redis ? 'ok' : 'unavailable',
+    });
+  });
   app.use(
     '/graphql',
     // One trace per operation, continuing the client's `traceparent` if it sent one.
@@ -261,6 +280,7 @@ export async function createGateway(config: GatewayConfig) {
         presence,
         /** Stops as a crash would: sockets drop, presence hears nothing (tests). */
         async crash() {
+          draining = true;
           presence?.crash();
           httpServer.closeAllConnections();
           subscriptions.terminateAll();
@@ -269,6 +289,7 @@ export async function createGateway(config: GatewayConfig) {
           await metricsServer.close();
         },
         async stop() {
+          draining = true;
           await subscriptions.close();
           // Sockets closed above: their closes go out, then the stream ends.
           await presence?.stop();

@@ -1,4 +1,5 @@
 import { refuseDevSecretsInProduction } from '@switchboard/core';
+import { redisAddress } from '@switchboard/messaging';
 import { setupObservability } from '@switchboard/observability';
 import { createGateway } from './createGateway.ts';
 import { env, subgraphUrls } from './env.ts';
@@ -11,7 +12,7 @@ const gateway = await createGateway({
   jwtSecret: env.JWT_SECRET,
   internalSigningKey: env.INTERNAL_SIGNING_KEY,
   development: env.NODE_ENV !== 'production',
-  redisUrl: env.REDIS_URL,
+  redisUrl: redisAddress(env),
   presence: { url: env.PRESENCE_RPC_URL, leaseMs: env.PRESENCE_LEASE_MS },
   users: { url: env.USERS_RPC_URL, ttlMs: env.USER_CHECK_TTL_MS },
   metricsPort: env.METRICS_PORT,

@@ -1,5 +1,6 @@
 import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
 import { SUBGRAPH_SCHEMAS } from '@switchboard/db';
+import { redisAddress } from '@switchboard/messaging';
 import {
   createMetricsRegistry,
   logFunction,
@@ -24,7 +25,7 @@ const worker = createWorker({
   ),
   signingKey: env.INTERNAL_SIGNING_KEY,
   presenceRpcUrl: env.PRESENCE_RPC_URL,
-  redisUrl: env.REDIS_URL,
+  redisUrl: redisAddress(env),
   prefix: env.QUEUE_PREFIX,
   vapid: { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },
   pushTargets: { allowHosts: env.PUSH_ALLOW_HOSTS },

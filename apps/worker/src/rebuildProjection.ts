@@ -3,10 +3,9 @@ import { connectionAs } from '@switchboard/db';
 import { projectionTables as callsTables } from '@switchboard/calls/events';
 import { projectionTables as chatsTables } from '@switchboard/chats/events';
 import { projectionTables as mediaTables } from '@switchboard/media/events';
-import { consumers, replayOutbox, type ConsumerQueue } from '@switchboard/messaging';
+import { consumers, replayOutbox, type ConsumerQueue, type RedisClient } from '@switchboard/messaging';
 import { projectionTables as presenceTables } from '@switchboard/presence/events';
 import { projectionTables as usersTables } from '@switchboard/users/events';
-import type { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** Which tables each projection consumer owns (rebuild resets only their ProjectionVersion). */
@@ -35,7 +34,7 @@ export async function rebuildProjection(options: {
   databaseUrl: string;
   databaseUrls?: Partial<Record<string, string>>;
   queue: ConsumerQueue;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
 }): Promise<number> {
   const owned = projections[options.queue];

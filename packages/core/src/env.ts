@@ -22,8 +22,27 @@ export const sharedEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/test'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  /** BullMQ key prefix shared by the relays and the worker. */
-  QUEUE_PREFIX: z.string().default('switchboard'),
+  /**
+   * A Redis Cluster instead of REDIS_URL: some of its nodes as `host:port,host:port`, the rest
+   * are discovered. Processes pass `redisAddress(env)` (@switchboard/messaging) on.
+   */
+  REDIS_CLUSTER_NODES: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^\s*[^,\s]+:\d+\s*(,\s*[^,\s]+:\d+\s*)*$/, 'expected host:port,host:port,...')
+      .optional(),
+  ),
+  /**
+   * BullMQ key prefix shared by the relays and the worker. Its `{hash tag}` keeps each queue's
+   * keys in one Redis Cluster slot, as BullMQ's multi-key scripts need.
+   */
+  QUEUE_PREFIX: z.string().default('{switchboard}'),
+  /**
+   * The address a subgraph listens on: loopback by default, since only the gateway should reach
+   * it; containers set 0.0.0.0. (The gateway and the worker's metrics listen on every interface.)
+   */
+  LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
   /** Hours a subgraph's relay keeps published outbox events (replays read them); 0 keeps all. */
   OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(72),
 };

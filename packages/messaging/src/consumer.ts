@@ -1,7 +1,7 @@
 import { InvalidEventError, parseEvent, type DomainEvent, type EventType } from '@switchboard/core';
 import { defaultLog } from '@switchboard/observability';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { checkQueuePrefix, isCluster, type RedisClient } from './redis.ts';
 import type { EventJobData } from './jobOptions.ts';
 import { RetryLaterError } from './retryLaterError.ts';
 import type { ConsumerQueue } from './routes.ts';
@@ -19,7 +19,7 @@ export type EventHandler = (event: ReceivedEvent) => Promise<void>;
 export interface ConsumerOptions {
   queue: ConsumerQueue;
   handle: EventHandler;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   concurrency?: number;
   log?: (message: string, error?: unknown) => void;
@@ -33,6 +33,7 @@ export interface ConsumerOptions {
  */
 export function createConsumer(options: ConsumerOptions): Worker<EventJobData> {
   const log = options.log ?? defaultLog({ component: 'consumer', queue: options.queue });
+  if (isCluster(options.redis)) checkQueuePrefix(options.prefix);
   const worker = new Worker<EventJobData>(
     options.queue,
     async (job: Job<EventJobData>, token?: string) => {

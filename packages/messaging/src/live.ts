@@ -1,7 +1,5 @@
 import { defaultLog } from '@switchboard/observability';
-import { RedisPubSub } from 'graphql-redis-subscriptions';
-import type { Redis } from 'ioredis';
-import { redisConnection } from './redis.ts';
+import { isCluster, redisConnection } from './redis.ts';
 
 /**
  * Live events (design.md, principle 2): Redis pub/sub, at most once, fast. Losing one never loses
@@ -66,43 +64,168 @@ export interface LivePublisher {
 
 /**
  * Publishing never fails the caller's request: the state is committed already, and a lost live
- * event is caught up by `seq`.
+ * event is caught up by `seq`. On a Redis Cluster it is SPUBLISH (sharded pub/sub, Redis 7): the
+ * channel lives on the master of its slot, so an event crosses the cluster bus once, to that
+ * shard's nodes, instead of being broadcast to every node as PUBLISH is.
  */
 export function createLivePublisher(
   redisUrl: string,
   log: (message: string, error?: unknown) => void = defaultLog({ component: 'live-publisher' }),
 ): LivePublisher {
-  const publisher = redisConnection(redisUrl, { maxRetriesPerRequest: 1 });
-  const pubsub = new RedisPubSub({ publisher, subscriber: publisher });
+  const redis = redisConnection(redisUrl, { maxRetriesPerRequest: 1 });
+  const sharded = isCluster(redis);
   return {
     async publish(channel, event) {
+      const name = LIVE_CHANNEL_PREFIX + channel;
+      const text = JSON.stringify(event);
       try {
-        await pubsub.publish(LIVE_CHANNEL_PREFIX + channel, event);
+        await (sharded ? redis.spublish(name, text) : redis.publish(name, text));
       } catch (error) {
         log(`live event ${event.type} not published`, error);
       }
     },
     async close() {
-      publisher.disconnect();
+      redis.disconnect();
     },
   };
 }
 
-/** The gateway side: one Redis SUBSCRIBE per channel, shared by every local listener. */
-export function createLiveSubscriber(redisUrl: string): {
-  pubsub: RedisPubSub;
-  subscriber: Redis;
+/**
+ * The gateway's side of live events: `listen` holds one Redis subscription per channel for this
+ * process however many listeners it has, resolves once Redis confirmed it, and hands every
+ * listener of a channel the same parsed event object (the gateway shares one resolution of an
+ * event between them by that identity). `onReconnect` listeners run when the subscriptions came
+ * back after a loss (Redis restarted, a master failed over): events may have been lost meanwhile.
+ */
+export interface LiveSubscriber {
+  listen(channel: string, listener: (event: unknown) => void): Promise<() => void>;
+  onReconnect(listener: () => void): void;
+  /** Whether its connection to Redis is up now (the gateway's `/ready`). */
+  connected(): boolean;
   close(): Promise<void>;
-} {
-  const subscriber = redisConnection(redisUrl);
-  const publisher = redisConnection(redisUrl);
-  const pubsub = new RedisPubSub({ publisher, subscriber });
+}
+
+/** After a cluster's subscribers were reset, how long things must stay quiet before "reconnected". */
+const SETTLE_MS = 500;
+
+/**
+ * SUBSCRIBE on a single Redis; SSUBSCRIBE on a Redis Cluster, through ioredis' sharded
+ * subscribers (one connection per master, each channel on the master of its slot, moved to the
+ * promoted replica when a master fails over). graphql-redis-subscriptions, used before, only
+ * speaks SUBSCRIBE/PSUBSCRIBE.
+ */
+export function createLiveSubscriber(
+  redisUrl: string,
+  log: (message: string, error?: unknown) => void = defaultLog({ component: 'live-subscriber' }),
+): LiveSubscriber {
+  const redis = redisConnection(redisUrl, {}, { shardedSubscribers: true });
+  const sharded = isCluster(redis);
+  const channels = new Map<string, { listeners: Set<(event: unknown) => void>; subscribed: Promise<void> }>();
+  let closed = false;
+
+  redis.on(sharded ? 'smessage' : 'message', (name: string, text: string) => {
+    const entry = channels.get(name);
+    if (!entry) return;
+    let event: unknown;
+    try {
+      event = JSON.parse(text);
+    } catch (error) {
+      log(`live event on ${name} is not JSON; dropped`, error);
+      return;
+    }
+    for (const listener of entry.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        log(`live listener of ${name} failed`, error);
+      }
+    }
+  });
+
+  async function subscribe(name: string, entry: object): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await (sharded ? redis.ssubscribe(name) : redis.subscribe(name));
+        return;
+      } catch (error) {
+        // A single Redis queues the command until it is back. A cluster refuses an SSUBSCRIBE
+        // while the channel's master is down: try again until it is promoted or nobody listens.
+        if (!sharded || closed || channels.get(name) !== entry) throw error;
+        if (attempt === 1) log(`SSUBSCRIBE ${name} refused; retrying`, error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(attempt * 100, 1000)));
+      }
+    }
+  }
+
+  const reconnectListeners: (() => void)[] = [];
+  const reconnected = () => {
+    for (const listener of reconnectListeners) listener();
+  };
+  if (sharded) {
+    // ioredis resets its sharded subscribers (and subscribes them again) after a master was lost,
+    // sometimes many times in a row while a failover runs: report once things stay settled.
+    let lost = false;
+    let settle: NodeJS.Timeout | undefined;
+    const markLost = () => {
+      lost = true;
+    };
+    redis.on('-subscriber', markLost);
+    redis.on('reconnecting', markLost);
+    redis.on('subscribersReady', () => {
+      if (!lost) return;
+      clearTimeout(settle);
+      settle = setTimeout(() => {
+        lost = false;
+        if (!closed) reconnected();
+      }, SETTLE_MS);
+      settle.unref();
+    });
+  } else {
+    let connectedBefore = redis.status === 'ready';
+    redis.on('ready', () => {
+      if (connectedBefore) reconnected();
+      connectedBefore = true;
+    });
+  }
+
   return {
-    pubsub,
-    subscriber,
+    async listen(channel, listener) {
+      const name = LIVE_CHANNEL_PREFIX + channel;
+      let entry = channels.get(name);
+      if (!entry) {
+        const created = { listeners: new Set<(event: unknown) => void>(), subscribed: Promise.resolve() };
+        channels.set(name, created);
+        created.subscribed = subscribe(name, created).catch((error: unknown) => {
+          if (channels.get(name) === created) channels.delete(name);
+          throw error;
+        });
+        entry = created;
+      }
+      entry.listeners.add(listener);
+      const current = entry;
+      try {
+        await current.subscribed;
+      } catch (error) {
+        current.listeners.delete(listener);
+        throw error;
+      }
+      return () => {
+        if (!current.listeners.delete(listener) || current.listeners.size > 0) return;
+        if (channels.get(name) !== current) return;
+        channels.delete(name);
+        if (closed) return;
+        (sharded ? redis.sunsubscribe(name) : redis.unsubscribe(name)).catch((error: unknown) =>
+          log(`unsubscribing ${name} failed`, error),
+        );
+      };
+    },
+    onReconnect(listener) {
+      reconnectListeners.push(listener);
+    },
+    connected: () => redis.status === 'ready',
     async close() {
-      subscriber.disconnect();
-      publisher.disconnect();
+      closed = true;
+      redis.disconnect();
     },
   };
 }

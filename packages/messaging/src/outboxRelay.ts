@@ -1,7 +1,7 @@
 import { connectionAs } from '@switchboard/db';
 import { defaultLog } from '@switchboard/observability';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { checkQueuePrefix, isCluster, waitForReplicas, type RedisClient } from './redis.ts';
 import pg from 'pg';
 import { eventJobOptions, type EventJobData } from './jobOptions.ts';
 import { consumerQueues, queuesFor, type ConsumerQueue } from './routes.ts';
@@ -11,7 +11,7 @@ export interface OutboxRelayOptions {
   databaseUrl: string;
   /** The producer's Postgres schema: a relay only ever reads its own subgraph's outbox. */
   schema: string;
-  redis: Redis;
+  redis: RedisClient;
   /** BullMQ key prefix (tests use a random one). */
   prefix: string;
   batchSize?: number;
@@ -57,6 +57,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const log = options.log ?? defaultLog({ component: 'outbox-relay', schema: options.schema });
   const table = `"${options.schema}"."OutboxEvent"`;
   const channel = `outbox_${options.schema}`;
+  if (isCluster(options.redis)) checkQueuePrefix(options.prefix);
   const pool = new pg.Pool({ ...connectionAs(options.databaseUrl, options.schema), max: 2 });
   const queues = new Map<ConsumerQueue, Queue>(
     consumerQueues.map((name) => [
@@ -65,6 +66,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     ]),
   );
   let listener: pg.PoolClient | undefined;
+  let degradedSaidAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let loop: Promise<void> | undefined;
@@ -113,6 +115,15 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         }
       }
       await Promise.all([...jobsByQueue].map(([queue, jobs]) => queues.get(queue)!.addBulk(jobs)));
+      // On a Redis Cluster a master confirms a write before its replica has it; rows are marked
+      // published only once a replica holds the jobs too, so a failover cannot lose them.
+      await waitForReplicas(options.redis, options.prefix, {
+        onDegraded: (master) => {
+          if (Date.now() - degradedSaidAt < 60_000) return;
+          degradedSaidAt = Date.now();
+          log(`Redis master ${master} has no replica: relayed jobs rely on its AOF alone`);
+        },
+      });
       await options.afterPublish?.();
       await client.query('COMMIT');
       return rows.length;

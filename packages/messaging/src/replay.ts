@@ -1,6 +1,6 @@
 import { connectionAs } from '@switchboard/db';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.ts';
 import pg from 'pg';
 import { eventJobOptions, type EventJobData } from './jobOptions.ts';
 import { consumers, type ConsumerQueue } from './routes.ts';
@@ -17,7 +17,7 @@ export async function replayOutbox(options: {
   /** The producer's schema, e.g. 'users'. */
   source: string;
   queue: ConsumerQueue;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   batchSize?: number;
 }): Promise<number> {
@@ -64,7 +64,7 @@ export async function replayOutbox(options: {
 /** Puts a consumer's failed jobs back in line (after the cause was fixed). Returns how many. */
 export async function retryFailed(options: {
   queue: ConsumerQueue;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
 }): Promise<number> {
   const queue = new Queue(options.queue, { connection: options.redis, prefix: options.prefix });

@@ -1,9 +1,11 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { pendingMigrations } from '@switchboard/db';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { ConnectRouter } from '@connectrpc/connect';
 import {
@@ -41,6 +43,11 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   context: (identity: Identity, liveEvent: unknown) => TContext | Promise<TContext>;
   /** Answers whether the subgraph's own dependencies (database, Redis) are reachable. */
   healthCheck?: () => Promise<void>;
+  /**
+   * The database its migrations must have reached before `/ready` says so (default directory:
+   * `prisma/<name>/migrations`).
+   */
+  migrations?: { databaseUrl: string; dir?: string };
   /** Non-GraphQL routes (the media service's upload and download endpoints). */
   routes?: (app: Express) => void;
   development: boolean;
@@ -90,7 +97,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Builds (without listening) one subgraph: `/graphql` for the gateway and `/health`. */
+/**
+ * Builds (without listening) one subgraph: `/graphql` for the gateway, `/health` (dependencies
+ * reachable), `/ready` (that, and its migrations applied: a load balancer may send it traffic)
+ * and `/live` (the process answers: an orchestrator restarts it when this fails).
+ */
 export async function createSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<{ app: Express; listen(port: number, host?: string): Promise<RunningServer> }> {
@@ -107,6 +118,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     formatError: (formatted, original) => maskError(formatted, original, options.development, log),
     // Inline traces feed Apollo Studio, which we do not use; they cost time on every request.
     plugins: [ApolloServerPluginInlineTraceDisabled(), observabilityPlugin({ registry: metrics, logger })],
+    // serveSubgraph stops it on SIGTERM, relay and all; Apollo's own handler would re-raise the
+    // signal once Apollo alone stopped, killing the process mid-way (exit 143).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   // Tokens name their callee: one minted for another subgraph is refused here.
@@ -124,6 +138,34 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       res.json({ status: 'ok', subgraph: options.name });
     } catch (error) {
       log('health check failed', error);
+      res.status(503).json({ status: 'unavailable', subgraph: options.name });
+    }
+  });
+  app.get('/live', (_req, res) => {
+    res.json({ status: 'live', subgraph: options.name });
+  });
+  const migrationsDir =
+    options.migrations?.dir ??
+    fileURLToPath(new URL(`../../../prisma/${options.name}/migrations`, import.meta.url));
+  let migrated = !options.migrations;
+  app.get('/ready', async (_req, res) => {
+    try {
+      if (!migrated) {
+        const pending = await pendingMigrations({
+          databaseUrl: options.migrations!.databaseUrl,
+          schema: options.name,
+          migrationsDir,
+        });
+        if (pending.length > 0) {
+          res.status(503).json({ status: 'unavailable', subgraph: options.name, pendingMigrations: pending });
+          return;
+        }
+        migrated = true; // applied migrations stay applied: no need to look again
+      }
+      await options.healthCheck?.();
+      res.json({ status: 'ready', subgraph: options.name });
+    } catch (error) {
+      log('readiness check failed', error);
       res.status(503).json({ status: 'unavailable', subgraph: options.name });
     }
   });
@@ -188,9 +230,14 @@ export async function createSubgraphServer<TContext extends BaseContext>(
           // Streams end with `unavailable` first: callers reconnect (here or to another process).
           await rpcServer?.close();
           await options.background?.stop();
+          // Takes no new connection and closes idle ones; requests in flight get up to 5 s to
+          // finish (the process is being replaced, e.g. on SIGTERM), then what is left is closed.
+          const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+          httpServer.closeIdleConnections();
+          const deadline = setTimeout(() => httpServer.closeAllConnections(), 5_000);
+          await closed;
+          clearTimeout(deadline);
           await apollo.stop();
-          httpServer.closeAllConnections();
-          await new Promise<void>((resolve) => httpServer.close(() => resolve()));
           await metricsServer.close();
           await options.dispose?.();
         },

@@ -1,12 +1,14 @@
 import { databaseUrlOf } from '@switchboard/core';
-import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
+import { createOutboxRelay, redisAddress, redisConnection } from '@switchboard/messaging';
 import type { RunningServer } from './createSubgraphServer.ts';
 
 export interface SubgraphProcessEnv {
   PORT: number;
+  LISTEN_HOST: string;
   /** The shared database; the subgraph's own `DATABASE_URL_<SUBGRAPH>` wins when its env has one. */
   DATABASE_URL: string;
   REDIS_URL: string;
+  REDIS_CLUSTER_NODES?: string | undefined;
   QUEUE_PREFIX: string;
   OUTBOX_RETENTION_HOURS: number;
 }
@@ -17,11 +19,11 @@ export interface SubgraphProcessEnv {
  */
 export async function serveSubgraph(
   schema: string,
-  server: { listen(port: number): Promise<RunningServer> },
+  server: { listen(port: number, host?: string): Promise<RunningServer> },
   env: SubgraphProcessEnv,
 ): Promise<void> {
-  const running = await server.listen(env.PORT);
-  const redis = redisConnection(env.REDIS_URL);
+  const running = await server.listen(env.PORT, env.LISTEN_HOST);
+  const redis = redisConnection(redisAddress(env));
   const relay = createOutboxRelay({
     databaseUrl: databaseUrlOf(schema, env),
     schema,

@@ -45,6 +45,7 @@ export async function createServer(config: CallsConfig) {
       liveEvent,
     }),
     // Redis is left out on purpose: without it signalling is lost, but no call record is.
+    migrations: { databaseUrl: config.databaseUrl },
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },

@@ -1,4 +1,5 @@
 import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
+import { redisAddress } from '@switchboard/messaging';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
@@ -15,7 +16,7 @@ if (env.NODE_ENV === 'production' && env.TURN_SECRET === DEV_TURN_SECRET)
   );
 const server = await createServer({
   databaseUrl: databaseUrlOf('calls', env),
-  redisUrl: env.REDIS_URL,
+  redisUrl: redisAddress(env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   development: env.NODE_ENV !== 'production',
   ringTimeoutSeconds: env.CALL_RING_TIMEOUT_SECONDS,

@@ -74,6 +74,7 @@ export async function createServer(config: ChatsConfig) {
     rpc: { port: config.rpcPort, routes: (router) => router.service(rpc.service, rpc.impl) },
     ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
     // Redis is left out on purpose: without it live events are lost, but nothing stored is.
+    migrations: { databaseUrl: config.databaseUrl },
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },

@@ -1,4 +1,5 @@
 import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
+import { redisAddress } from '@switchboard/messaging';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
@@ -9,7 +10,7 @@ refuseDevSecretsInProduction(env);
 setupObservability('chats', env);
 const server = await createServer({
   databaseUrl: databaseUrlOf('chats', env),
-  redisUrl: env.REDIS_URL,
+  redisUrl: redisAddress(env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   signingKey: env.INTERNAL_SIGNING_KEY,
   usersRpcUrl: env.USERS_RPC_URL,

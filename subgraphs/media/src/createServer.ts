@@ -76,6 +76,7 @@ export async function createServer(config: MediaConfig) {
       app.get('/media/:id', catchErrors(downloadRoute(dependencies, 'original'), log));
       app.get('/media/:id/thumbnail', catchErrors(downloadRoute(dependencies, 'thumbnail'), log));
     },
+    migrations: { databaseUrl: config.databaseUrl },
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },

@@ -58,6 +58,7 @@ export async function createServer(config: PresenceConfig) {
     rpc: { port: config.rpcPort, routes: (router) => router.service(rpc.service, rpc.impl) },
     ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
     background: sweeper(connections, config.sweepIntervalMs ?? 1000, defaultLog({ service: 'presence' })),
+    migrations: { databaseUrl: config.databaseUrl },
     healthCheck: async () => {
       await Promise.all([db.$queryRaw`SELECT 1`, redis.ping()]);
     },

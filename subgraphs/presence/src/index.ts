@@ -1,4 +1,5 @@
 import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
+import { redisAddress } from '@switchboard/messaging';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
@@ -11,7 +12,7 @@ const server = await createServer({
   databaseUrl: databaseUrlOf('presence', env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,
   development: env.NODE_ENV !== 'production',
-  redisUrl: env.REDIS_URL,
+  redisUrl: redisAddress(env),
   awayAfterMs: env.AWAY_AFTER_MS,
   typingTtlMs: env.TYPING_TTL_MS,
   rpcPort: env.RPC_PORT,

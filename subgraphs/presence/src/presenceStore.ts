@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@switchboard/messaging';
 
 /**
  * Live presence in Redis, owned by the presence subgraph. Gateways report the connections they
@@ -202,7 +202,7 @@ function statusChanges(reply: unknown): StatusChange[] {
   return changes;
 }
 
-export function createPresenceStore(redis: Redis, options: { tag?: string } = {}): PresenceStore {
+export function createPresenceStore(redis: RedisClient, options: { tag?: string } = {}): PresenceStore {
   const prefix = presenceKeyPrefix(options.tag);
   // EVALSHA with the script loaded once per connection (ioredis falls back to EVAL when missing).
   const script = (name: string, body: string): ScriptFn => {

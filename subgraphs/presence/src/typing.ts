@@ -1,5 +1,4 @@
-import { liveChannel, type LivePublisher } from '@switchboard/messaging';
-import type { Redis } from 'ioredis';
+import { liveChannel, type LivePublisher, type RedisClient } from '@switchboard/messaging';
 import { presenceKeyPrefix } from './presenceStore.ts';
 
 /** Someone started or stopped typing in a chat; it carries the `typing` payload as presence answers it. */
@@ -27,7 +26,7 @@ export interface TypingTimers {
  * if this process dies, nobody announces the end.
  */
 export function createTypingTimers(
-  redis: Redis,
+  redis: RedisClient,
   live: LivePublisher,
   ttlMs: number,
   prefix: string = presenceKeyPrefix(),

@@ -52,6 +52,7 @@ export async function createServer(config: UsersConfig) {
     }),
     rpc: { port: config.rpcPort, routes: (router) => router.service(rpc.service, rpc.impl) },
     ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),
+    migrations: { databaseUrl: config.databaseUrl },
     healthCheck: async () => {
       await db.$queryRaw`SELECT 1`;
     },

@@ -1,4 +1,5 @@
 import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
+import { redisAddress } from '@switchboard/messaging';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
@@ -20,6 +21,6 @@ const server = await createServer({
   jwtSecret: env.JWT_SECRET,
   tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
   push: { allowHosts: env.PUSH_ALLOW_HOSTS },
-  redisUrl: env.REDIS_URL,
+  redisUrl: redisAddress(env),
 });
 await serveSubgraph('users', server, env);

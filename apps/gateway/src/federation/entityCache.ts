@@ -9,7 +9,7 @@ import {
   type GraphQLFormattedError,
   type SelectionSetNode,
 } from 'graphql';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@switchboard/messaging';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../context.ts';
 import type { CachedField } from '../live/liveSchema.ts';
@@ -46,7 +46,8 @@ function callerOf(identity: Identity): string | null {
  */
 export function createEntityCache(options: {
   cachedFields: ReadonlyMap<string, CachedField>;
-  redis?: Redis;
+  /** Shared by every gateway; give it `enableAutoPipelining` (one round trip per batch and node). */
+  redis?: RedisClient;
   maxEntries?: number;
   log?: (message: string, error?: unknown) => void;
 }) {
@@ -124,11 +125,13 @@ export function createEntityCache(options: {
       if (redis && missing.length > 0) {
         const startedAt = Date.now();
         try {
-          const pipeline = redis.pipeline();
-          for (const index of missing) pipeline.hget(`${REDIS_PREFIX}${entities[index]}`, variant);
-          const replies = (await pipeline.exec()) ?? [];
+          // One command per entity, not a pipeline: on a Redis Cluster the entities' keys live in
+          // different slots, which one pipeline may not span (auto-pipelining batches per node).
+          const replies = await Promise.all(
+            missing.map((index) => redis.hget(`${REDIS_PREFIX}${entities[index]}`, variant)),
+          );
           missing.forEach((index, j) => {
-            const text = replies[j]?.[1];
+            const text = replies[j];
             if (typeof text !== 'string') return;
             results[index] = JSON.parse(text);
             found[index] = true;
@@ -168,18 +171,18 @@ export function createEntityCache(options: {
         failed.add(path[1]);
         return { ...error, path: ['_entities', missing[path[1]]!, ...path.slice(2)] };
       });
-      const writes = redis?.pipeline();
+      const writes: Promise<unknown>[] = [];
       missing.forEach((index, j) => {
         results[index] = fetched[j] ?? null;
         const entity = entities[index];
         if (!entity || failed.has(j) || fetched[j] == null) return;
         const key = `${entity}|${variant}`;
-        if (remember(entity, key, fetched[j], policy.maxAge, startedAt) && writes) {
-          writes.hset(`${REDIS_PREFIX}${entity}`, variant, JSON.stringify(fetched[j]));
-          writes.expire(`${REDIS_PREFIX}${entity}`, policy.maxAge);
+        if (remember(entity, key, fetched[j], policy.maxAge, startedAt) && redis) {
+          writes.push(redis.hset(`${REDIS_PREFIX}${entity}`, variant, JSON.stringify(fetched[j])));
+          writes.push(redis.expire(`${REDIS_PREFIX}${entity}`, policy.maxAge));
         }
       });
-      if (writes?.length) writes.exec().catch((error) => log('entity cache: Redis write failed', error));
+      if (writes.length) Promise.all(writes).catch((error) => log('entity cache: Redis write failed', error));
       return {
         ...response,
         data: response.data ? { ...response.data, _entities: results } : (response.data ?? null),
