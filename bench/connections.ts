@@ -104,6 +104,7 @@ async function main(run: BenchRun) {
     closing = true;
     await Promise.all(sockets.map((socket) => socket.client.dispose()));
   });
+  const connectCpuBefore = stack.cpu(run.databaseName);
   const connectStarted = performance.now();
   await mapLimit(
     Array.from({ length: SOCKETS }, (_, i) => i),
@@ -137,11 +138,16 @@ async function main(run: BenchRun) {
     `${listening} subscriptions at the gateway`,
   );
   const connectSeconds = (performance.now() - connectStarted) / 1000;
+  const connectCpu = cpuDelta(connectCpuBefore, stack.cpu(run.databaseName));
   stack.assertAlive();
   console.log(
     `\n  connect + subscribe: ${listening} sockets listening in ${connectSeconds.toFixed(1)} s = ` +
       `${Math.round(listening / connectSeconds)} sockets/s (${refused} refused)`,
   );
+
+  console.log(`  CPU per socket connected and subscribed:`);
+  for (const line of formatCpu(connectCpu, listening, 'socket', connectSeconds * 1000))
+    console.log(`  ${line}`);
 
   await sleep(SETTLE_SECONDS * 1000);
   const memoryAfter = await gatewayMemory(gateway);
@@ -196,6 +202,7 @@ async function main(run: BenchRun) {
       closedByServer: closed,
       connectSeconds: round(connectSeconds, 2),
       socketsPerSecond: Math.round(listening / connectSeconds),
+      connectCpuMsPerSocket: cpuPerUnit(connectCpu, listening),
       gcBeforeMemory: FORCE_GC,
       memoryBefore,
       memoryAfter,

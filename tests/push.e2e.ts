@@ -213,6 +213,12 @@ describe('push targets that are not public', () => {
 });
 
 describe('PUSH_ALLOW_HOSTS', () => {
+  /** Processes started here: one that did start (the test fails) must not outlive the test run. */
+  const children = new Set<ReturnType<typeof spawn>>();
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+
   /** Runs a process's entry point until it exits (or kills it after 30 s); returns code and stderr. */
   async function exitOf(entry: string, env: NodeJS.ProcessEnv) {
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -220,6 +226,8 @@ describe('PUSH_ALLOW_HOSTS', () => {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { SignJWT, decodeProtectedHeader, jwtVerify, errors as joseErrors } from 'jose';
+import { TokenError, createDecoder, createSigner, createVerifier } from 'fast-jwt';
 import type { TrustedKeys } from './internalKeys.ts';
 
 /**
@@ -37,17 +37,38 @@ export function deliveryKey(identity: Identity, kind: string): string | null {
 export const isSignedIn = (identity: Identity): boolean =>
   identity.userId !== null || identity.delivery !== undefined;
 
-const key = (secret: string) => new TextEncoder().encode(secret);
+/**
+ * Signers and verifiers are built once per key and kept: fast-jwt signs and verifies synchronously
+ * with node:crypto, where jose's WebCrypto path cost ~100 us of async job per token, a fifth of a
+ * subgraph's CPU per new socket (bench:connections).
+ */
+function memo<K extends object | string, V>(make: (key: K) => V): (key: K) => V {
+  const made = new Map<K, V>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      if (made.size >= 64) made.clear(); // a handful of secrets and keys live at once
+      made.set(key, (value = make(key)));
+    }
+    return value;
+  };
+}
+
+const userSigner = memo((secret: string) =>
+  createSigner({ key: secret, algorithm: 'HS256', iss: ISSUER, aud: USER_AUDIENCE }),
+);
+const userVerifier = memo((secret: string) =>
+  createVerifier({
+    key: secret,
+    algorithms: ['HS256'],
+    allowedIss: ISSUER,
+    allowedAud: USER_AUDIENCE,
+    requiredClaims: ['sub', 'exp'],
+  }),
+);
 
 export async function signUserToken(userId: string, secret: string, ttlSeconds: number): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(userId)
-    .setIssuer(ISSUER)
-    .setAudience(USER_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-    .sign(key(secret));
+  return userSigner(secret)({ sub: userId, exp: Math.floor(Date.now() / 1000) + ttlSeconds });
 }
 
 export type TokenProblem = 'expired' | 'invalid';
@@ -58,16 +79,14 @@ export async function verifyUserToken(
   secret: string,
 ): Promise<{ userId: string; expiresAt: number } | { problem: TokenProblem }> {
   try {
-    const { payload } = await jwtVerify(token, key(secret), {
-      issuer: ISSUER,
-      audience: USER_AUDIENCE,
-      algorithms: ['HS256'],
-    });
-    if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number')
+    const payload = userVerifier(secret)(token) as Record<string, unknown>;
+    if (typeof payload['sub'] !== 'string' || payload['sub'] === '' || typeof payload['exp'] !== 'number')
       return { problem: 'invalid' };
-    return { userId: payload.sub, expiresAt: payload.exp * 1000 };
+    return { userId: payload['sub'], expiresAt: payload['exp'] * 1000 };
   } catch (error) {
-    return { problem: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+    return {
+      problem: error instanceof TokenError && error.code === TokenError.codes.expired ? 'expired' : 'invalid',
+    };
   }
 }
 
@@ -86,21 +105,41 @@ export interface InternalSigningOptions {
   ttlSeconds?: number;
 }
 
+const pemOf = (key: KeyObject) =>
+  key.export({ format: 'pem', type: key.type === 'private' ? 'pkcs8' : 'spki' }).toString();
+
+/** One fast-jwt signer per private key, issuer, audience and lifetime. */
+const internalSigners = new WeakMap<KeyObject, Map<string, (payload: Record<string, unknown>) => string>>();
+function internalSigner(options: InternalSigningOptions) {
+  let byAudience = internalSigners.get(options.key);
+  if (!byAudience) internalSigners.set(options.key, (byAudience = new Map()));
+  const ttlSeconds = options.ttlSeconds ?? INTERNAL_TOKEN_TTL_SECONDS;
+  const name = `${options.issuer} ${options.audience} ${ttlSeconds}`;
+  let sign = byAudience.get(name);
+  if (!sign)
+    byAudience.set(
+      name,
+      (sign = createSigner({
+        key: pemOf(options.key),
+        algorithm: INTERNAL_ALGORITHM,
+        kid: options.issuer,
+        iss: options.issuer,
+        aud: options.audience,
+        expiresIn: ttlSeconds * 1000,
+      })),
+    );
+  return sign;
+}
+
 /** Signs one internal identity token; `createIdentitySigner` caches them. */
 export async function signInternalIdentity(
   identity: Identity,
   options: InternalSigningOptions,
 ): Promise<string> {
-  return new SignJWT({
+  return internalSigner(options)({
     uid: identity.userId,
     ...(identity.delivery ? { dlv: identity.delivery.channel } : {}),
-  })
-    .setProtectedHeader({ alg: INTERNAL_ALGORITHM, kid: options.issuer })
-    .setIssuer(options.issuer)
-    .setAudience(options.audience)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + (options.ttlSeconds ?? INTERNAL_TOKEN_TTL_SECONDS))
-    .sign(options.key);
+  });
 }
 
 export interface IdentitySigner {
@@ -168,20 +207,30 @@ export function createIdentityVerifier(options: IdentityVerifierOptions) {
       ? (options.trustedKeys.get(issuer) ?? [])
       : [];
 
+  /** One fast-jwt verifier per trusted key, for this audience. */
+  const verifierOf = memo((key: KeyObject) =>
+    createVerifier({
+      key: pemOf(key),
+      algorithms: [INTERNAL_ALGORITHM],
+      allowedAud: options.audience,
+      requiredClaims: ['exp', 'iss'],
+      complete: true,
+    }),
+  );
+
   async function check(token: string): Promise<{ caller: InternalCaller; expiresAt: number } | null> {
     for (const key of keysOf(decodeKid(token))) {
       try {
-        const { payload, protectedHeader } = await jwtVerify(token, key, {
-          audience: options.audience,
-          algorithms: [INTERNAL_ALGORITHM],
-          requiredClaims: ['exp', 'iss'],
-        });
-        if (payload.iss !== protectedHeader.kid) return null;
+        const { header, payload } = verifierOf(key)(token) as {
+          header: { kid?: unknown };
+          payload: Record<string, unknown> & { iss: string; exp: number };
+        };
+        if (payload.iss !== header.kid) return null;
         const identity = identityOf(payload);
-        return identity && { caller: { issuer: payload.iss!, identity }, expiresAt: payload.exp! * 1000 };
+        return identity && { caller: { issuer: payload.iss, identity }, expiresAt: payload.exp * 1000 };
       } catch (error) {
         // Another key of the same issuer may have signed it (rotation); anything else is final.
-        if (!(error instanceof joseErrors.JWSSignatureVerificationFailed)) return null;
+        if (!(error instanceof TokenError && error.code === TokenError.codes.invalidSignature)) return null;
       }
     }
     return null;
@@ -205,9 +254,11 @@ export function createIdentityVerifier(options: IdentityVerifierOptions) {
 
 export type IdentityVerifier = ReturnType<typeof createIdentityVerifier>;
 
+const decodeHeader = createDecoder({ complete: true });
+
 function decodeKid(token: string): string | undefined {
   try {
-    const kid = decodeProtectedHeader(token).kid;
+    const kid = (decodeHeader(token) as { header: { kid?: unknown } }).header.kid;
     return typeof kid === 'string' ? kid : undefined;
   } catch {
     return undefined;

@@ -65,6 +65,10 @@ export function createConsumer(options: ConsumerOptions): Worker<EventJobData> {
       prefix: options.prefix,
       concurrency: options.concurrency ?? 8,
       autorun: false,
+      // An idle worker's blocking wait for a job: a new job wakes it at once, so this only says how
+      // often an idle worker asks again (BullMQ's default, 5 s, made a dozen queues wake the worker
+      // twice a second doing nothing). 10 s is BullMQ's own ceiling for a wait on delayed jobs.
+      drainDelay: 10,
     },
   );
   worker.on('failed', (job, error) => {

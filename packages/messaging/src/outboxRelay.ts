@@ -15,8 +15,13 @@ export interface OutboxRelayOptions {
   /** BullMQ key prefix (tests use a random one). */
   prefix: string;
   batchSize?: number;
-  /** Fallback poll; new rows also wake the relay at once through LISTEN/NOTIFY. */
+  /**
+   * Fallback poll (default 1 s); new rows wake the relay at once through LISTEN/NOTIFY, and while
+   * it listens it polls only every `listeningPollIntervalMs` (default 10 s), for a NOTIFY lost
+   * with a dropped connection.
+   */
   pollIntervalMs?: number;
+  listeningPollIntervalMs?: number;
   log?: (message: string, error?: unknown) => void;
   /** Test hook: runs after the jobs were added and before the rows are marked published. */
   afterPublish?: () => Promise<void>;
@@ -66,6 +71,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     ]),
   );
   let listener: pg.PoolClient | undefined;
+  /** LISTEN is in place: new rows wake the relay, and the poll is only a backstop. */
+  let listening = false;
   let degradedSaidAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -187,7 +194,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (wakeRequested) continue;
       await new Promise<void>((resolve) => {
         wake = resolve;
-        timer = setTimeout(resolve, options.pollIntervalMs ?? 1000);
+        timer = setTimeout(
+          resolve,
+          listening ? (options.listeningPollIntervalMs ?? 10_000) : (options.pollIntervalMs ?? 1000),
+        );
       });
       clearTimeout(timer);
     }
@@ -202,7 +212,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         listener = await pool.connect();
         listener.on('notification', poke);
+        // A listener that breaks hears nothing more: polling takes over at the short interval.
+        listener.on('error', (error) => {
+          listening = false;
+          log('LISTEN connection lost; polling instead', error);
+          poke();
+        });
         await listener.query(`LISTEN ${channel}`);
+        listening = true;
       } catch (error) {
         log('LISTEN failed; falling back to polling', error);
       }
@@ -214,7 +231,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       await loop;
       if (listener) {
         await listener.query(`UNLISTEN ${channel}`).catch(() => {});
-        listener.release();
+        // A connection that failed is dropped, not handed back to the pool.
+        listener.release(!listening);
       }
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       await pool.end();
