@@ -11,7 +11,7 @@ import { mapLimit, sleep, waitUntil } from './support/async.ts';
 import { loadAverage, runBench, setting, type BenchRun } from './support/benchRun.ts';
 import { cpuDelta, cpuPerUnit, formatCpu } from './support/cpu.ts';
 import { failure, graphqlHttp, type GraphQLHttp } from './support/http.ts';
-import type { ProcessStack } from './support/processStack.ts';
+import { SUBGRAPHS, type ProcessStack } from './support/processStack.ts';
 import { scrape } from './support/prometheus.ts';
 import { seedUsers, type SeededUser } from './support/seed.ts';
 import { openSocket, type BenchSocket } from './support/sockets.ts';
@@ -41,6 +41,9 @@ interface Sent {
   state: 'in flight' | 'ok' | 'failed';
   seenBySender: boolean;
   seenByRecipient: boolean;
+  /** The message's chat and number, once answered (to name a lost delivery). */
+  chatId?: string;
+  seq?: number;
 }
 
 interface BacklogSample {
@@ -282,7 +285,7 @@ async function runStep(rate: number, deps: StepDeps): Promise<{ result: StepResu
     step.outstanding += 2;
     step.inFlight += 1;
     http
-      .op<{ sendMessage: { id: string } | null }>(
+      .op<{ sendMessage: { id: string; seq: number } | null }>(
         'SendMessage',
         { input: { chatId: chats[sender >> 1], clientId, body: `Message ${clientId.slice(0, 8)}` } },
         users[sender]!.token,
@@ -294,6 +297,8 @@ async function runStep(rate: number, deps: StepDeps): Promise<{ result: StepResu
           const problem = failure(result) ?? (result.body.data?.sendMessage ? undefined : 'no data');
           if (problem) return fail(sent, problem);
           sent.state = 'ok';
+          sent.chatId = chats[sender >> 1];
+          sent.seq = result.body.data!.sendMessage!.seq;
           if (sent.measured) step.sendLatency.push(at - sentAt);
           if (at >= windowStart && at < windowEnd) step.okInWindow += 1;
         },
@@ -345,10 +350,20 @@ async function runStep(rate: number, deps: StepDeps): Promise<{ result: StepResu
   while ((step.inFlight > 0 || step.outstanding > 0) && performance.now() < drainDeadline) await sleep(50);
 
   let lost = 0;
+  const lostOnes: string[] = [];
   for (const sent of step.messages) {
-    if (sent.state === 'ok') lost += 2 - Number(sent.seenBySender) - Number(sent.seenByRecipient);
+    if (sent.state === 'ok') {
+      const missing = 2 - Number(sent.seenBySender) - Number(sent.seenByRecipient);
+      lost += missing;
+      if (missing > 0 && lostOnes.length < 10)
+        lostOnes.push(
+          `chat ${sent.chatId} seq ${sent.seq} sent at +${round((sent.sentAt - started) / 1000, 2)} s, ` +
+            `not seen by ${[sent.seenBySender ? [] : ['its sender'], sent.seenByRecipient ? [] : ['its recipient']].flat().join(' and ')}`,
+        );
+    }
     if (sent.state === 'in flight') fail(sent, `no answer within the ${DRAIN_SECONDS} s drain`);
   }
+  for (const line of lostOnes) console.log(`    lost: ${line}`);
   const windowMs = cpuEnd && cpuStart ? cpuEnd.at - cpuStart.at : SECONDS * 1000;
   const cpu = cpuEnd && cpuStart ? cpuDelta(cpuStart.sample, cpuEnd.sample) : {};
   const messages = Math.max(1, step.okInWindow);
@@ -440,16 +455,21 @@ function createBacklogProbe(run: BenchRun) {
   const redis = redisConnection(run.redisUrl);
   const db = new pg.Client({ connectionString: run.databaseUrl });
   const connected = db.connect();
-  const outboxSql = `SELECT ${['users', 'chats', 'media', 'presence']
-    .map((schema) => `(SELECT count(*) FROM "${schema}"."OutboxEvent" WHERE "publishedAt" IS NULL)`)
-    .join(' + ')} AS pending`;
+  const outboxSql = `SELECT ${SUBGRAPHS.map(
+    (schema) => `(SELECT count(*) FROM "${schema}"."OutboxEvent" WHERE "publishedAt" IS NULL)`,
+  ).join(' + ')} AS pending`;
   return {
     async read(): Promise<{ queued: number; outbox: number }> {
       await connected;
       const pipeline = redis.pipeline();
       for (const queue of consumerQueues) {
         const key = `${run.queuePrefix}:${queue}`;
-        pipeline.llen(`${key}:wait`).zcard(`${key}:prioritized`).llen(`${key}:active`);
+        // Delayed too: a handler that keeps failing shows as jobs waiting for their retry.
+        pipeline
+          .llen(`${key}:wait`)
+          .zcard(`${key}:prioritized`)
+          .llen(`${key}:active`)
+          .zcard(`${key}:delayed`);
       }
       const [replies, outbox] = await Promise.all([
         pipeline.exec(),

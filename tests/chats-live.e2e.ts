@@ -538,17 +538,29 @@ describe('internal queries for the gateway', () => {
       );
   });
 
-  it('answers which chats a subscriber may follow: the one asked for if a member, or all of theirs', async () => {
+  it('answers which chats a subscriber may follow, and where each stands: the one asked for if a member, or all of theirs', async () => {
     const [alice, bob, carol, loner] = await users(4);
     const direct = await directChat(alice!, bob!);
     const groupId = await group(alice!, [carol!]);
+    await send(alice!, direct);
+    await send(bob!, direct);
     const access = async (identity: Identity, chatId: string | null = null) =>
-      chats(identity, 'query($chatId: ID) { _chatAccess(chatId: $chatId) }', { chatId });
-    const ids = async (userId: string) => (await access({ userId })).data!['_chatAccess'];
-    expect((await ids(alice!.id)).sort()).toEqual([direct, groupId].sort());
-    expect(await ids(carol!.id)).toEqual([groupId]);
-    expect(await ids(loner!.id)).toEqual([]);
-    expect((await access({ userId: carol!.id }, groupId)).data).toEqual({ _chatAccess: [groupId] });
+      chats(identity, 'query($chatId: ID) { _chatAccess(chatId: $chatId) { key after } }', { chatId });
+    const channels = async (userId: string) =>
+      ((await access({ userId })).data!['_chatAccess'] as { key: string; after: number }[]).sort((a, b) =>
+        a.key.localeCompare(b.key),
+      );
+    expect(await channels(alice!.id)).toEqual(
+      [
+        { key: direct, after: 2 },
+        { key: groupId, after: 0 },
+      ].sort((a, b) => a.key.localeCompare(b.key)),
+    );
+    expect(await channels(carol!.id)).toEqual([{ key: groupId, after: 0 }]);
+    expect(await channels(loner!.id)).toEqual([]);
+    expect((await access({ userId: bob!.id }, direct)).data).toEqual({
+      _chatAccess: [{ key: direct, after: 2 }],
+    });
     expect(errorCode(await access({ userId: carol!.id }, direct))).toBe('NOT_FOUND');
     expect(errorCode(await access(delivery(groupId)))).toBe('UNAUTHENTICATED');
   });

@@ -10,7 +10,7 @@ import { sampleCpu, type CpuSample } from './cpu.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-export const SUBGRAPHS = ['users', 'chats', 'media', 'presence'] as const;
+export const SUBGRAPHS = ['users', 'chats', 'media', 'presence', 'calls'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 export interface ServiceProcess {
@@ -156,14 +156,21 @@ export function createProcessStack(options: ProcessStackOptions): ProcessStack {
     workerMetricsUrl: '',
     services,
     async start() {
-      // presence's gRPC port (the gateways' connection stream) is picked here, so runs never clash.
-      const presenceRpcPort = await freePort();
+      // The gRPC ports are picked here, so runs never clash, and every process is told where they
+      // are (chats asks users which users exist, users tells chats of blocks, the gateway and the
+      // worker ask presence): defaults would reach whatever else listens on 5001/5002/5004.
+      const rpc = { users: await freePort(), chats: await freePort(), presence: await freePort() };
+      Object.assign(common, {
+        USERS_RPC_URL: `http://127.0.0.1:${rpc.users}`,
+        CHATS_RPC_URL: `http://127.0.0.1:${rpc.chats}`,
+        PRESENCE_RPC_URL: `http://127.0.0.1:${rpc.presence}`,
+      });
       const subgraphs = await Promise.all(
         SUBGRAPHS.map((name) =>
           spawnService({
             name,
             entry: `subgraphs/${name}/src/index.ts`,
-            env: name === 'presence' ? { RPC_PORT: String(presenceRpcPort) } : {},
+            env: name in rpc ? { RPC_PORT: String(rpc[name as keyof typeof rpc]) } : {},
           }),
         ),
       );
@@ -175,7 +182,6 @@ export function createProcessStack(options: ProcessStackOptions): ProcessStack {
           entry: 'apps/gateway/src/index.ts',
           env: {
             ...subgraphUrlEnv(stack.subgraphUrls),
-            PRESENCE_RPC_URL: `http://127.0.0.1:${presenceRpcPort}`,
             // The per-user budget (60 per 10 s) would refuse a bench's load; the limiter still runs.
             RATE_LIMIT_MUTATIONS_PER_USER: '1000000/1',
             // Likewise the new-sockets-per-address limit: the bench connects hundreds at once.

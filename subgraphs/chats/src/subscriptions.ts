@@ -118,11 +118,21 @@ async function messagesAfter(
  * Which chats a subscriber may follow (`@live(access:)`): the one asked for, if a member
  * (NOT_FOUND otherwise, as for any read of it), or, with no chatId, every chat they are in.
  */
-async function chatAccessKeys(_: unknown, args: Query_ChatAccessArgs, ctx: ChatsContext): Promise<string[]> {
+async function chatAccessKeys(
+  _: unknown,
+  args: Query_ChatAccessArgs,
+  ctx: ChatsContext,
+): Promise<{ key: string; after: number }[]> {
   const userId = requireUser(ctx);
-  if (args.chatId != null) return [(await chatAccess(ctx, args.chatId)).chat.id];
-  const rows = await ctx.db.chatMember.findMany({ where: { userId }, select: { chatId: true } });
-  return rows.map((row) => row.chatId);
+  if (args.chatId != null) {
+    const { chat } = await chatAccess(ctx, args.chatId);
+    return [{ key: chat.id, after: chat.lastSeq }];
+  }
+  const rows = await ctx.db.chatMember.findMany({
+    where: { userId },
+    select: { chatId: true, chat: { select: { lastSeq: true } } },
+  });
+  return rows.map((row) => ({ key: row.chatId, after: row.chat.lastSeq }));
 }
 
 /** Queries only the gateway sends (`@inaccessible`: not part of the client API). */

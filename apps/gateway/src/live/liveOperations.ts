@@ -11,7 +11,10 @@ export const KEYS_ALIAS = '_liveKeys';
  */
 export function liveOperations(federation: Federation, live: LiveField) {
   return {
-    /** `query { _liveKeys: <access>(<the field's arguments>) }`: the keys a subscriber may follow. */
+    /**
+     * `query { _liveKeys: <access>(<the field's arguments>) }`: the keys a subscriber may follow
+     * (with `{ key after }` when the access field answers where each channel stands).
+     */
     access(): OperationPlan | undefined {
       const access = live.access;
       if (!access) return undefined;
@@ -21,7 +24,7 @@ export function liveOperations(federation: Federation, live: LiveField) {
     access.arguments.length
       ? `(${access.arguments.map((argument) => `${argument.name}: $${argument.name}`).join(', ')})`
       : ''
-  }
+  }${access.withOrder ? ' { key after }' : ''}
 }`;
       return federation.plan(`access\n${live.field}`, () => parse(text), 'LiveAccess', true);
     },

@@ -1,4 +1,4 @@
-import type { FieldDefinition, ObjectType, Schema } from '@apollo/federation-internals';
+import { baseType, type FieldDefinition, type ObjectType, type Schema } from '@apollo/federation-internals';
 
 /**
  * The live directives (https://switchboard.dev/live), declared by each subgraph in its own SDL and
@@ -48,6 +48,11 @@ export interface LiveField {
 export interface QueryCall {
   field: string;
   arguments: { name: string; type: string }[];
+  /**
+   * An access field answering objects `{ key, after }` rather than keys: `after` is where the
+   * key's channel stands in its order now, so a follower knows what is owed from the start.
+   */
+  withOrder?: boolean;
 }
 
 /** A field the gateway may cache per entity until its owner says the entity changed (`@cached`). */
@@ -163,7 +168,19 @@ export function readLiveSchema(schema: Schema): LiveSchema {
       };
     };
     const access = queryCall('access');
-    if (access) spec.access = access;
+    if (access) {
+      const type = query?.field(access.field)?.type;
+      const named = type && baseType(type);
+      if (named && named.kind === 'ObjectType') {
+        if (!named.field('key') || !named.field('after'))
+          throw problem(
+            field.name,
+            `@live access Query.${access.field} answers ${named.name}, which needs key and after`,
+          );
+        access.withOrder = true;
+      }
+      spec.access = access;
+    }
     const initial = queryCall('initial');
     if (initial) spec.initial = initial;
     if (live['revokedOn']) {

@@ -325,12 +325,13 @@ export class LiveSubscription
     this.stream.event(key, order, event);
   }
 
-  private async follow(key: string, after: number | null): Promise<void> {
+  /** Follows a key's channel; what is stored after `after` is owed (replayed now with `replay`). */
+  private async follow(key: string, after: number | null, replay = true): Promise<void> {
     const channel = this.channelFor(key);
     if (this.followed.has(channel)) return;
     this.followed.set(channel, null);
     const { stream } = this;
-    stream?.follow(key, after);
+    stream?.follow(key, after, replay);
     const unwatch = stream
       ? this.deps.reconciler.watch(
           channel,
@@ -400,6 +401,8 @@ export class LiveSubscription
         );
 
       let keys: string[];
+      /** Where each key's channel stood when access was granted (access answering `{ key after }`). */
+      const standing = new Map<string, number>();
       if (request.access) {
         const variables = Object.fromEntries(
           live.access!.arguments.map(({ name }) => [name, args[name] ?? null]),
@@ -407,7 +410,12 @@ export class LiveSubscription
         const result = await this.execute(request.access, variables);
         const granted = result.data?.[KEYS_ALIAS];
         if (!Array.isArray(granted)) throw rootError(result.errors?.[0] as GraphQLFormattedError | undefined);
-        keys = granted.map(String);
+        keys = granted.map((item: unknown) => {
+          if (typeof item !== 'object' || item === null) return String(item);
+          const { key, after } = item as { key: unknown; after: unknown };
+          if (typeof after === 'number') standing.set(String(key), after);
+          return String(key);
+        });
       } else {
         keys = argument ? toList(args[argument]).map(String) : [''];
       }
@@ -415,9 +423,15 @@ export class LiveSubscription
       const changes = heard;
       heard = undefined;
       const revoked = new Set(changes.filter((change) => !change.granted).map((change) => change.channel));
+      // A client's cursor is replayed from at once; otherwise what is owed starts where access
+      // said the channel stood (an event published late is still delivered), if it said.
       const startAt = typeof cursor === 'number' ? cursor : null;
       await Promise.all(
-        keys.filter((key) => !revoked.has(this.channelFor(key))).map((key) => this.follow(key, startAt)),
+        keys
+          .filter((key) => !revoked.has(this.channelFor(key)))
+          .map((key) =>
+            startAt !== null ? this.follow(key, startAt) : this.follow(key, standing.get(key) ?? null, false),
+          ),
       );
       for (const change of changes) if (change.granted) this.onAccess(change);
       // Asked once the channels are followed, so nothing falls between it and the live events.

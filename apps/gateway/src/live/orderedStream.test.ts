@@ -106,6 +106,29 @@ describe('ordered delivery per key', () => {
     expect(orders('a')).toEqual([1, 2, 3]);
   });
 
+  it('from where access said the key stood, delivers an event published late, without replaying first', async () => {
+    const subgraph = fakeSubgraph();
+    subgraph.commit('a', 1, 2, 3); // history before the subscriber came
+    const { stream, orders, until } = streamOver(subgraph);
+    stream.follow('a', 3, false);
+    expect(subgraph.replays).toBe(0);
+    subgraph.commit('a', 4, 5);
+    stream.event('a', 5, 5); // 5 published before 4
+    stream.event('a', 4, 4);
+    await until(() => orders('a').length === 2);
+    expect(orders('a')).toEqual([4, 5]);
+
+    // Without a starting point the first event sets it: a late one before it is not owed.
+    const other = streamOver(subgraph);
+    other.stream.follow('a', null);
+    subgraph.commit('a', 6, 7);
+    other.stream.event('a', 7, 7);
+    other.stream.event('a', 6, 6);
+    await other.until(() => other.orders('a').length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(other.orders('a')).toEqual([7]);
+  });
+
   it('fills a lost event from the store when the next one shows the gap', async () => {
     const subgraph = fakeSubgraph();
     const { stream, delivered, until } = streamOver(subgraph);

@@ -38,11 +38,16 @@ export class OrderedStream<E, P> {
 
   constructor(private readonly options: OrderedStreamOptions<E, P>) {}
 
-  /** Starts following a key: from `after` (replaying what is stored after it), or from now. */
-  follow(key: string, after: number | null): void {
+  /**
+   * Starts following a key from `after`: what is stored after it is owed. With `replay` (a client's
+   * cursor) it is replayed at once; without (where the key stood when access was granted) it is
+   * fetched only when an event shows a gap, so an event published late is still delivered. Null:
+   * from the first event that arrives (an earlier one arriving after it is then not owed).
+   */
+  follow(key: string, after: number | null, replay = true): void {
     if (this.keys.has(key)) return;
     this.keys.set(key, { last: after, tail: Promise.resolve(), gone: false });
-    if (after !== null) this.enqueue(key, (state) => this.catchUp(key, state));
+    if (after !== null && replay) this.enqueue(key, (state) => this.catchUp(key, state));
   }
 
   forget(key: string): void {

@@ -43,6 +43,13 @@ export type ChatMessagesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A chat a subscriber may follow, and where its seq stands (@live access). */
+export type ChatChannel = {
+  __typename?: 'ChatChannel';
+  after: Scalars['Int']['output'];
+  key: Scalars['ID']['output'];
+};
+
 export type ChatConnection = {
   __typename?: 'ChatConnection';
   edges: Array<ChatEdge>;
@@ -203,8 +210,11 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** For the gateway's subscriptions (@live access): the chat if a member, or with no chatId all of theirs. */
-  _chatAccess: Array<Scalars['ID']['output']>;
+  /**
+   * For the gateway's subscriptions (@live access): the chat if a member, or with no chatId all of
+   * theirs, each with its last seq now (what a subscriber is owed starts after it).
+   */
+  _chatAccess: Array<ChatChannel>;
   /**
    * For the gateway's subscriptions (@liveReplay): a chat's messages with seq > afterSeq, oldest
    * first, at most `first` (1-500).
@@ -403,6 +413,7 @@ export type ResolversTypes = ResolversObject<{
   Chat: ResolverTypeWrapper<ChatModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ChatChannel: ResolverTypeWrapper<ChatChannel>;
   ChatConnection: ResolverTypeWrapper<
     Omit<ChatConnection, 'edges'> & { edges: Array<ResolversTypes['ChatEdge']> }
   >;
@@ -436,6 +447,7 @@ export type ResolversParentTypes = ResolversObject<{
   Chat: ChatModel;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  ChatChannel: ChatChannel;
   ChatConnection: Omit<ChatConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChatEdge']> };
   ChatEdge: Omit<ChatEdge, 'node'> & { node: ResolversParentTypes['Chat'] };
   ChatMember: ChatMemberModel;
@@ -517,6 +529,14 @@ export type ChatResolvers<
   >;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   unreadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ChatChannelResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['ChatChannel'] = ResolversParentTypes['ChatChannel'],
+> = ResolversObject<{
+  after?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type ChatConnectionResolvers<
@@ -685,7 +705,12 @@ export type QueryResolvers<
   ContextType = ChatsContext,
   ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query'],
 > = ResolversObject<{
-  _chatAccess?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType, Partial<Query_ChatAccessArgs>>;
+  _chatAccess?: Resolver<
+    Array<ResolversTypes['ChatChannel']>,
+    ParentType,
+    ContextType,
+    Partial<Query_ChatAccessArgs>
+  >;
   _messagesAfter?: Resolver<
     Array<ResolversTypes['Message']>,
     ParentType,
@@ -751,6 +776,7 @@ export type UserResolvers<
 
 export type Resolvers<ContextType = ChatsContext> = ResolversObject<{
   Chat?: ChatResolvers<ContextType>;
+  ChatChannel?: ChatChannelResolvers<ContextType>;
   ChatConnection?: ChatConnectionResolvers<ContextType>;
   ChatEdge?: ChatEdgeResolvers<ContextType>;
   ChatMember?: ChatMemberResolvers<ContextType>;
