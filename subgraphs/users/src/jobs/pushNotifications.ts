@@ -151,20 +151,21 @@ export function pushNotifications(options: PushNotificationsOptions, pushSender:
   return async (event) => {
     const notification = notificationOf(event, options.ttlSeconds ?? 24 * 3600);
     if (!notification) return;
-    const online = await options.onlineAmong(notification.recipientIds);
-    const offline = notification.recipientIds.filter((id) => !online.has(id));
-    if (offline.length === 0) return;
+    // users' own table first: presence is asked only about recipients a push could reach (a
+    // recipient with no push subscription, a web user, costs no call).
+    const reachable = await options.db.pushSubscription.findMany({
+      where: { userId: { in: [...notification.recipientIds] } },
+      orderBy: { createdAt: 'asc' },
+    });
+    if (reachable.length === 0) return;
+    const online = await options.onlineAmong([...new Set(reachable.map((s) => s.userId))]);
+    const subscriptions = reachable.filter((subscription) => !online.has(subscription.userId));
+    if (subscriptions.length === 0) return;
 
-    const [from, subscriptions] = await Promise.all([
-      options.db.user.findUnique({
-        where: { id: notification.fromId },
-        select: { displayName: true },
-      }),
-      options.db.pushSubscription.findMany({
-        where: { userId: { in: offline } },
-        orderBy: { createdAt: 'asc' },
-      }),
-    ]);
+    const from = await options.db.user.findUnique({
+      where: { id: notification.fromId },
+      select: { displayName: true },
+    });
     // users' own table: the sender's or caller's name is all a notification tells.
     const body = JSON.stringify(notification.payload(from?.displayName ?? 'Someone'));
 
