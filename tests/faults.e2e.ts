@@ -7,7 +7,7 @@ import { Client, contract, errorCode, signUp, type GraphQLResponse } from './sup
 import { spawnGateway } from './support/gatewayProcess.ts';
 import { countingProxy } from './support/proxy.ts';
 import { SUBGRAPHS, startStack, type Stack } from './support/stack.ts';
-import { wsUrl } from './support/subscriptions.ts';
+import { subscribe, wsClient, wsUrl } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
@@ -20,12 +20,14 @@ import { waitFor } from './support/wait.ts';
 let stack: Stack;
 let user: Awaited<ReturnType<typeof signUp>>;
 const proxies: { close(): Promise<void> }[] = [];
+const sockets: { dispose(): void | Promise<void> }[] = [];
 
 beforeAll(async () => {
   stack = await startStack();
   user = await signUp(new Client(stack.gateway.url), 'Faulty');
 });
 afterAll(async () => {
+  await Promise.all(sockets.map((socket) => socket.dispose()));
   await stack?.stop();
   await Promise.all(proxies.map((proxy) => proxy.close()));
 });
@@ -94,6 +96,38 @@ describe('a subgraph in trouble', () => {
     users.resume();
     // Within the breaker's reset the gateway tries again, and the subgraph answers.
     await waitFor(async () => (await me(gateway)).status === 200, 10_000, 'the gateway to use users again');
+  });
+});
+
+describe('a subscriber catching up', () => {
+  it('while the owner of its replay is unavailable keeps its subscription, and gets everything once it is back', async () => {
+    const chats = await countingProxy(stack.subgraphs.chats.url);
+    proxies.push(chats);
+    const gateway = await stack.startGateway({ subgraphUrls: urls({ chats: chats.url }) });
+    const friend = await signUp(new Client(stack.gateway.url), 'Friend');
+    const chatId = (await user.client.data('CreateDirectChat', { userId: friend.id })).createDirectChat
+      .id as string;
+    for (const body of ['one', 'two', 'three'])
+      await user.client.data('SendMessage', { input: { chatId, clientId: body, body } });
+
+    // Its first two replays are answered 503: the subscription stays, and tries again.
+    chats.failNext(2, /LiveReplay/);
+    const socket = wsClient(gateway.url, friend.client.token);
+    sockets.push(socket);
+    const messages = subscribe<{ messageAdded: { body: string; seq: number } }>(socket, 'MessageAdded', {
+      chatId,
+      afterSeq: 0,
+    });
+    // The next message shows the gap again (and the reconcile would, without one).
+    await waitFor(async () => chats.requests() >= 3, 10_000, 'the replays to be refused');
+    await user.client.data('SendMessage', { input: { chatId, clientId: 'four', body: 'four' } });
+    const bodies = [];
+    for (let n = 1; n <= 4; n += 1) {
+      const result = await messages.nth(n, 15_000);
+      expect(result.errors).toBeUndefined();
+      bodies.push(result.data!.messageAdded.body);
+    }
+    expect(bodies).toEqual(['one', 'two', 'three', 'four']);
   });
 });
 

@@ -3,28 +3,30 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * Forwards to a real subgraph and counts what passes: a guard that refuses "before any subgraph is
- * called" must leave the count as it was. `failNext(n)` answers the next n requests with 503, as a
- * subgraph in trouble would; `stall()` holds them until `resume()`.
+ * called" must leave the count as it was. `failNext(n)` answers the next n requests (of a kind) with
+ * 503, as a subgraph in trouble would; `stall()` holds them until `resume()`.
  */
 export async function countingProxy(target: string) {
   let requests = 0;
   let failing = 0;
+  /** Only requests whose body matches count towards `failing` (all of them when unset). */
+  let failingWhen: RegExp | undefined;
   /** While stalled, requests wait here (a subgraph that stopped answering, e.g. SIGSTOP). */
   let stalled: Promise<void> | undefined;
   let unstall = () => {};
   const server: Server = createServer(async (req, res) => {
     requests += 1;
     await stalled;
-    if (failing > 0) {
-      failing -= 1;
-      res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
-      return;
-    }
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of req) chunks.push(chunk as Buffer);
     } catch {
       return; // the caller gave up on it (its deadline) while it was stalled
+    }
+    if (failing > 0 && (!failingWhen || failingWhen.test(Buffer.concat(chunks).toString()))) {
+      failing -= 1;
+      res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable');
+      return;
     }
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers))
@@ -50,8 +52,10 @@ export async function countingProxy(target: string) {
   return {
     url: `http://127.0.0.1:${port}${new URL(target).pathname}`,
     requests: () => requests,
-    failNext(count: number) {
+    /** Answers the next `count` requests (those whose body matches `when`, if given) with 503. */
+    failNext(count: number, when?: RegExp) {
       failing = count;
+      failingWhen = when;
     },
     /** Holds every request until `resume()`. */
     stall() {

@@ -7,7 +7,7 @@ import { KEYS_ALIAS, liveOperations } from './liveOperations.ts';
 import { channelOf, keyOf } from './liveSchema.ts';
 import { OrderedStream, type Ordered, type OrderedStreamOptions } from './orderedStream.ts';
 import type { LiveAccessEvent, LiveEvent } from './liveEvent.ts';
-import { LiveRefusal, rootError, type PayloadResolver } from './payloadResolver.ts';
+import { LiveRefusal, REFUSALS, rootError, type PayloadResolver } from './payloadResolver.ts';
 import type { Reconciler } from './reconciler.ts';
 import {
   INITIAL_ALIAS,
@@ -68,8 +68,13 @@ function payloadsOf(
   const items = result.data?.[alias] as Record<string, unknown>[] | null | undefined;
   const errors = (result.errors ?? []) as unknown as GraphQLFormattedError[];
   if (!items) {
+    // A refusal ends the subscription; anything else (a subgraph unavailable or slow for a
+    // moment) is tried again: on the next event or reconcile for a replay.
     const refusal = rootError(errors[0]);
-    if (refusal.extensions['code'] !== ErrorCode.INTERNAL_SERVER_ERROR) throw new LiveRefusal(refusal);
+    const code = refusal.extensions['code'] as string;
+    if (REFUSALS.has(code)) throw new LiveRefusal(refusal);
+    // SERVICE_UNAVAILABLE and the like keep their code (a client subscribing is told to retry).
+    if (code !== ErrorCode.INTERNAL_SERVER_ERROR) throw refusal;
     throw new Error(`${what} failed: ${errors[0]?.message ?? 'no data'}`);
   }
   return items.map((item, index) => ({

@@ -18,7 +18,7 @@ export interface PayloadRequest {
 export type PayloadOutcome = { result: ExecutionResult } | { dropped: true };
 
 /** Codes that say the subscriber may not have this payload: they end the subscription. */
-const REFUSALS = new Set<string>([
+export const REFUSALS: ReadonlySet<string> = new Set<string>([
   ErrorCode.UNAUTHENTICATED,
   ErrorCode.FORBIDDEN,
   ErrorCode.NOT_FOUND,
