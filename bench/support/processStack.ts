@@ -1,10 +1,11 @@
-// The stack as `npm start` runs it (scripts/start.ts): each subgraph, the worker and the gateway as
-// its own `node --import tsx <entry>` process, here on free ports against a bench database and
-// queue prefix. Optionally each runs under `--cpu-prof` (BENCH_CPU_PROF=dir); SIGTERM stops them so
+// The stack as production runs it: each subgraph, the worker and the gateway as its own process,
+// compiled (`npm run build`, then `node --conditions=dist <workspace>/dist/index.js`; BENCH_RUNTIME=tsx
+// runs the TypeScript sources through tsx as `npm start` does), here on free ports against a bench
+// database and queue prefix. Optionally each runs under `--cpu-prof` (BENCH_CPU_PROF=dir); SIGTERM stops them so
 // the profiles get written.
 import { createServer, type AddressInfo } from 'node:net';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampleCpu, type CpuSample } from './cpu.ts';
 
@@ -97,6 +98,26 @@ async function waitForReady(
   }
 }
 
+/** `dist` (default): compiled JavaScript, as deployed; `tsx`: the sources, as `npm start`. */
+export const RUNTIME = process.env['BENCH_RUNTIME'] === 'tsx' ? 'tsx' : 'dist';
+let built = false;
+
+/**
+ * The node arguments that run an entry: a workspace's `src/index.ts` runs as its `dist/index.js`
+ * (built once per bench; turbo skips what is up to date), anything else (the bench's own stock
+ * gateway) through tsx.
+ */
+function entryArgs(entry: string): string[] {
+  const compiled = entry.replace(/\/src\/index\.ts$/, '/dist/index.js');
+  if (RUNTIME === 'tsx' || compiled === entry) return ['--import', 'tsx', entry];
+  if (!built) {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    built = true;
+  }
+  if (!existsSync(join(ROOT, compiled))) throw new Error(`${compiled} is missing after npm run build`);
+  return ['--conditions=dist', compiled];
+}
+
 const tail = (log: string) => log.split('\n').slice(-20).join('\n');
 
 /**
@@ -128,7 +149,7 @@ export function createProcessStack(options: ProcessStackOptions): ProcessStack {
     // A directory per process: node names each thread's profile (tsx's loader runs in a thread of
     // its own, whose profile would otherwise overwrite the main thread's).
     const profile = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, name)}`] : [];
-    const child = spawn(process.execPath, [...profile, ...nodeArgs, '--import', 'tsx', entry], {
+    const child = spawn(process.execPath, [...profile, ...nodeArgs, ...entryArgs(entry)], {
       cwd: ROOT,
       env: { ...process.env, ...common, ...env },
       stdio: ['ignore', fd, fd],
