@@ -14,6 +14,8 @@ import { startStack } from '../tests/support/stack.ts';
 
 const SIZES = (process.env['FANOUT_SIZES'] ?? '100,1000').split(',').map(Number);
 const MESSAGES = Number(process.env['FANOUT_MESSAGES'] ?? 10);
+/** `on,off` (default): shared resolution, then one resolution per socket; `on` alone for profiles. */
+const SHARING = (process.env['FANOUT_SHARING'] ?? 'on,off').split(',').map((mode) => mode.trim() === 'on');
 const admin = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 const percentile = (sorted: number[], p: number) =>
@@ -121,7 +123,7 @@ try {
   console.log(`bench:fanout  ${MESSAGES} messages per run, MessageAdded with sender { displayName avatar }`);
   console.log('  members  sharing  deliveries/s  p50 ms  p99 ms  resolutions/message');
   for (const members of SIZES) {
-    for (const share of [true, false]) {
+    for (const share of SHARING) {
       const r = await run(database.url, usersDb, members, share);
       console.log(
         `  ${String(r.members).padStart(7)}  ${(r.share ? 'on' : 'off').padStart(7)}  ${String(r.deliveriesPerSecond).padStart(12)}  ${r.p50.toFixed(1).padStart(6)}  ${r.p99.toFixed(1).padStart(6)}  ${String(r.resolutionsPerMessage).padStart(19)}`,

@@ -124,6 +124,8 @@ export class LiveSubscription
   private stopAccess: (() => void) | undefined;
   /** Unordered fields: one event after another, in the order they arrived. */
   private tail: Promise<void> = Promise.resolve();
+  private lastKey: string | undefined;
+  private lastChannel = '';
   /** Payloads the socket has not taken yet (at most `deps.maxQueued`). */
   private queue: ExecutionResult[] | undefined;
   /** A `next()` waiting for a payload. */
@@ -259,11 +261,17 @@ export class LiveSubscription
   // Following channels.
 
   private channelFor(key: string): string {
+    // Every event resolved asks this again; the last answer is kept (one key, for a large group's
+    // thousand subscribers and for most inboxes' bursts).
+    if (key === this.lastKey) return this.lastChannel;
     const { channel } = this.plan.live;
-    return channelOf(channel, {
+    const name = channelOf(channel, {
       ...(channel.argument ? { [channel.argument]: key } : {}),
       viewer: this.request.viewer,
     });
+    this.lastKey = key;
+    this.lastChannel = name;
+    return name;
   }
 
   private execute(planned: OperationPlan, variables: Record<string, unknown>) {

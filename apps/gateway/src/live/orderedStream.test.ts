@@ -232,4 +232,31 @@ describe('reconcile', () => {
     for (const stop of leave) stop();
     reconciler.stop();
   });
+
+  it('waits until the channel has been quiet since its newest event, however often one is reported', async () => {
+    const reconciler = createReconciler({ quietMs: 40 });
+    const asked: { after: number; at: number }[] = [];
+    const started = performance.now();
+    const leave = reconciler.watch(
+      'chat:a',
+      async (after) => {
+        asked.push({ after, at: performance.now() - started });
+        return null;
+      },
+      () => {},
+    );
+    // Each event reported by several subscribers, a new one every 15 ms: never quiet for 40 ms
+    // until the last (at ~30 ms), so one check, at ~70 ms, from the newest.
+    for (const order of [1, 2, 3]) {
+      for (let subscriber = 0; subscriber < 3; subscriber += 1) reconciler.seen('chat:a', order);
+      if (order < 3) await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+    // An older order reported late changes nothing.
+    reconciler.seen('chat:a', 2);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(asked.map(({ after }) => after)).toEqual([3]);
+    expect(asked[0]!.at).toBeGreaterThanOrEqual(65);
+    leave();
+    reconciler.stop();
+  });
 });

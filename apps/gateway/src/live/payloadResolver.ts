@@ -54,7 +54,10 @@ export function createPayloadResolver(options: {
   signer: IdentitySigner;
   retries?: number[];
 }) {
-  const shared = new WeakMap<object, Map<string, Promise<PayloadOutcome>>>();
+  // Event -> plan (one per document, shared by its subscriptions) -> selection variables and
+  // channel. Keyed by the plan object, not its document's text: the key is built per subscriber and
+  // event, and hashing the whole document each time cost more than the rest of the lookup.
+  const shared = new WeakMap<object, Map<SubscriptionPlan, Map<string, Promise<PayloadOutcome>>>>();
   const retries = options.retries ?? [50, 250];
   let executions = 0;
 
@@ -87,10 +90,15 @@ export function createPayloadResolver(options: {
   }
 
   function resolveShared(request: PayloadRequest, shareKey: string): Promise<PayloadOutcome> {
-    let byKey = shared.get(request.event);
+    let byPlan = shared.get(request.event);
+    if (!byPlan) {
+      byPlan = new Map();
+      shared.set(request.event, byPlan);
+    }
+    let byKey = byPlan.get(request.plan);
     if (!byKey) {
       byKey = new Map();
-      shared.set(request.event, byKey);
+      byPlan.set(request.plan, byKey);
     }
     let outcome = byKey.get(shareKey);
     if (!outcome) {
@@ -108,9 +116,10 @@ export function createPayloadResolver(options: {
     async resolve(request: PayloadRequest, share: boolean): Promise<PayloadOutcome> {
       if (!share) return resolveAs(request, { userId: request.viewer });
       const { plan, variables, channel } = request;
-      const shareKey = `${plan.documentKey}\n${JSON.stringify(
-        plan.selectionVariables.map((name) => variables[name] ?? null),
-      )}\n${channel}`;
+      const shareKey =
+        plan.selectionVariables.length === 0
+          ? channel
+          : `${channel}\n${JSON.stringify(plan.selectionVariables.map((name) => variables[name] ?? null))}`;
       const outcome = await resolveShared(request, shareKey);
       if ('dropped' in outcome || !hasViewerValue(outcome.result.data?.[plan.responseKey], plan.viewerPaths))
         return outcome;

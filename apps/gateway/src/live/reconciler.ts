@@ -23,6 +23,8 @@ type Head = (after: number) => Promise<number | null>;
 interface Watched {
   head: Head;
   newest: number | null;
+  /** When the newest order was first seen (ms, monotonic). */
+  newestAt: number;
   timer?: NodeJS.Timeout;
   listeners: Set<(order: number) => void>;
 }
@@ -34,7 +36,21 @@ export function createReconciler(options: {
 }): Reconciler {
   const channels = new Map<string, Watched>();
 
+  // One timer per channel, armed when it has none: an event does not clear and set it again (every
+  // subscriber of a channel reports each event, a thousand timers per event in a large group); when
+  // it fires before the channel has been quiet long enough, it waits out the rest.
+  const arm = (channel: string, watched: Watched, ms: number) => {
+    watched.timer = setTimeout(() => fire(channel, watched), ms);
+    watched.timer.unref();
+  };
+  const fire = (channel: string, watched: Watched) => {
+    const quietFor = performance.now() - watched.newestAt;
+    if (quietFor < options.quietMs) return arm(channel, watched, options.quietMs - quietFor);
+    check(channel, watched);
+  };
+
   const check = (channel: string, watched: Watched) => {
+    clearTimeout(watched.timer);
     watched.timer = undefined;
     if (watched.newest === null || watched.listeners.size === 0) return;
     const after = watched.newest;
@@ -52,7 +68,7 @@ export function createReconciler(options: {
     watch(channel, head, onBehind) {
       let watched = channels.get(channel);
       if (!watched) {
-        watched = { head, newest: null, listeners: new Set() };
+        watched = { head, newest: null, newestAt: 0, listeners: new Set() };
         channels.set(channel, watched);
       }
       watched.listeners.add(onBehind);
@@ -66,17 +82,14 @@ export function createReconciler(options: {
     },
     seen(channel, order) {
       const watched = channels.get(channel);
-      if (!watched) return;
-      if (watched.newest === null || order > watched.newest) watched.newest = order;
-      clearTimeout(watched.timer);
-      watched.timer = setTimeout(() => check(channel, watched), options.quietMs);
-      watched.timer.unref();
+      // The same event again (another subscriber of the channel): nothing new.
+      if (!watched || (watched.newest !== null && order <= watched.newest)) return;
+      watched.newest = order;
+      watched.newestAt = performance.now();
+      if (!watched.timer) arm(channel, watched, options.quietMs);
     },
     checkAll() {
-      for (const [channel, watched] of channels) {
-        clearTimeout(watched.timer);
-        check(channel, watched);
-      }
+      for (const [channel, watched] of channels) check(channel, watched);
     },
     stop() {
       for (const watched of channels.values()) clearTimeout(watched.timer);
