@@ -92,6 +92,11 @@ async function main(run: BenchRun) {
   const memoryBefore = await gatewayMemory(gateway);
   await heapSnapshot(gateway, 'before');
   const chatListBefore = await chatListLatency(http, probe);
+  // The same idle window with no socket: what the processes spend anyway (timers, pools,
+  // PostgreSQL's and Redis's own), so the sockets' share is the difference.
+  const idleBefore = await idleCpu(stack, run);
+  console.log(`\n  CPU with no socket, idle for ${IDLE_SECONDS} s:`);
+  for (const line of idleBefore.table) console.log(`  ${line}`);
   const activeBefore = (await scrape(stack.gatewayMetricsUrl)).get('gateway_subscriptions_active');
 
   // Connect and subscribe as fast as the gateway lets us, CONNECT_CONCURRENCY handshakes at a time.
@@ -209,6 +214,7 @@ async function main(run: BenchRun) {
       perConnection,
       idleSeconds: IDLE_SECONDS,
       idleCpuMsPerSecond: idle.perSecond,
+      idleCpuNoSocketsMsPerSecond: idleBefore.perSecond,
       chatList: { before: chatListBefore, connected: chatListConnected },
       catchUp,
     }),

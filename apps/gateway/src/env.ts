@@ -55,6 +55,8 @@ export const env = parseEnv(
     SUBGRAPH_TIMEOUT_MS: limit(DEFAULT_SUBGRAPH_CALL_POLICY.timeoutMs),
     /** How long a subgraph's open circuit breaker fails calls at once before trying one again. */
     SUBGRAPH_BREAKER_RESET_MS: limit(DEFAULT_SUBGRAPH_CALL_POLICY.resetTimeoutMs),
+    /** Keep-alive connections from this gateway to each subgraph at most; more calls wait for one. */
+    SUBGRAPH_MAX_CONNECTIONS: limit(DEFAULT_SUBGRAPH_CALL_POLICY.maxConnections),
     /** WebSocket limits (README, "Limits"): message size, subscriptions per socket, init wait, new sockets per address. */
     WS_MAX_PAYLOAD_BYTES: limit(DEFAULT_SOCKET_SERVER_LIMITS.maxPayloadBytes),
     WS_MAX_SUBSCRIPTIONS_PER_SOCKET: limit(DEFAULT_SOCKET_SERVER_LIMITS.maxSubscriptionsPerSocket),

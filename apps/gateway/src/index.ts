@@ -28,7 +28,11 @@ const gateway = await createGateway({
     maxTokens: env.QUERY_MAX_TOKENS,
     maxBodyBytes: env.REQUEST_MAX_BYTES,
   },
-  subgraphCalls: { timeoutMs: env.SUBGRAPH_TIMEOUT_MS, resetTimeoutMs: env.SUBGRAPH_BREAKER_RESET_MS },
+  subgraphCalls: {
+    timeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    resetTimeoutMs: env.SUBGRAPH_BREAKER_RESET_MS,
+    maxConnections: env.SUBGRAPH_MAX_CONNECTIONS,
+  },
   socketLimits: {
     maxPayloadBytes: env.WS_MAX_PAYLOAD_BYTES,
     maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
