@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningGateway } from '@switchboard/gateway';
+import { createLiveSubscriber, liveChannel } from '@switchboard/messaging';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, signUp } from './support/client.ts';
@@ -102,12 +103,21 @@ describe('the entity cache', () => {
       'CreateUpload',
       { input: { fileName: 'a.png', mimeType: 'image/png', byteSize: png.length } },
     );
+    const mediaId = created.createUpload.media.id;
+    // A Media's change reaches the entity caches three times: the upload (from its domain event),
+    // processing (live after commit) and processing again (from its domain event, through the
+    // outbox and the worker, healing a lost live one). Counted so the reads below come after all.
+    const live = createLiveSubscriber(stack.config.redisUrl);
+    let announced = 0;
+    const stopListening = await live.listen(liveChannel.entities, (event) => {
+      const { typename, id } = event as { typename?: string; id?: string };
+      if (typename === 'Media' && id === mediaId) announced += 1;
+    });
     await fetch(created.createUpload.uploadUrl, {
       method: 'PUT',
       headers: { 'content-type': 'image/png' },
       body: png,
     });
-    const mediaId = created.createUpload.media.id;
     // chats accepts it once it heard of the upload (MediaCreated).
     await waitFor(
       async () =>
@@ -127,6 +137,10 @@ describe('the entity cache', () => {
       15_000,
       'the image to be READY',
     );
+    await waitFor(() => announced >= 3, 15_000, "media's changes announced live and from its events");
+    stopListening();
+    await live.close();
+    await history(bob.client, gateway, groupId);
     const media = counts['media']!;
     const before = media.requests();
     await history(bob.client, gateway, groupId);
