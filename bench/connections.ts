@@ -22,6 +22,10 @@ const ADDRESSES = Math.min(254, Math.max(1, setting('BENCH_ADDRESSES', 8)));
 const CONNECT_CONCURRENCY = setting('BENCH_CONNECT_CONCURRENCY', 200);
 const CONNECT_TIMEOUT_SECONDS = setting('BENCH_CONNECT_TIMEOUT_SECONDS', 300);
 const SETTLE_SECONDS = setting('BENCH_SETTLE_SECONDS', 5);
+// Before each idle window: right after start-up or a burst of connections the processes are still
+// busy on their own (V8 compiling and shrinking heaps, GC of the burst's garbage), which is not
+// what an idle socket costs. The stack alone settles to ~1.6% of a core within a minute.
+const IDLE_SETTLE_SECONDS = setting('BENCH_IDLE_SETTLE_SECONDS', 30);
 const IDLE_SECONDS = setting('BENCH_IDLE_SECONDS', 30);
 const QUERIES = setting('BENCH_QUERIES', 200);
 const CHATS = setting('BENCH_CHATS', 20);
@@ -94,8 +98,11 @@ async function main(run: BenchRun) {
   const chatListBefore = await chatListLatency(http, probe);
   // The same idle window with no socket: what the processes spend anyway (timers, pools,
   // PostgreSQL's and Redis's own), so the sockets' share is the difference.
+  await sleep(IDLE_SETTLE_SECONDS * 1000);
   const idleBefore = await idleCpu(stack, run);
-  console.log(`\n  CPU with no socket, idle for ${IDLE_SECONDS} s:`);
+  console.log(
+    `\n  CPU with no socket, idle for ${IDLE_SECONDS} s (after ${IDLE_SETTLE_SECONDS} s to settle):`,
+  );
   for (const line of idleBefore.table) console.log(`  ${line}`);
   const activeBefore = (await scrape(stack.gatewayMetricsUrl)).get('gateway_subscriptions_active');
 
@@ -167,8 +174,11 @@ async function main(run: BenchRun) {
       `per connection: heap ${perConnection.heapKiB} KiB, RSS ${perConnection.rssKiB} KiB`,
   );
 
+  await sleep(IDLE_SETTLE_SECONDS * 1000);
   const idle = await idleCpu(stack, run);
-  console.log(`\n  CPU while ${listening} sockets sit idle for ${IDLE_SECONDS} s:`);
+  console.log(
+    `\n  CPU while ${listening} sockets sit idle for ${IDLE_SECONDS} s (after ${IDLE_SETTLE_SECONDS} s to settle):`,
+  );
   for (const line of idle.table) console.log(`  ${line}`);
 
   const chatListConnected = await chatListLatency(http, probe);
