@@ -12,6 +12,9 @@ export interface Membership {
   chat: Chat;
 }
 
+/** A membership and its chat, as one row. */
+type MembershipRow = ChatMember & Omit<Chat, 'id'> & { id: string };
+
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
@@ -45,11 +48,40 @@ export function createLoaders(db: PrismaClient, identity: Identity) {
             : null;
         return chatIds.map((id) => (chat && id === chat.id ? { member: null, chat } : null));
       }
-      const rows = await db.chatMember.findMany({
-        where: { userId, chatId: { in: [...chatIds] } },
-        include: { chat: true },
-      });
-      const byChat = new Map(rows.map(({ chat, ...member }) => [member.chatId, { member, chat }]));
+      // One statement: Prisma's `include` runs a second query for the chat, and every chat-scoped
+      // read (a history page, an access check) starts here.
+      const rows = await db.$queryRaw<MembershipRow[]>`
+        SELECT cm."chatId"::text AS "chatId", cm."userId"::text AS "userId", cm."role"::text AS "role",
+               cm."deliveredSeq", cm."readSeq", cm."joinedAt",
+               c."id"::text AS "id", c."kind"::text AS "kind", c."title", c."directKey", c."lastSeq",
+               c."lastMessageAt", c."createdAt"
+        FROM "chats"."ChatMember" cm
+        JOIN "chats"."Chat" c ON c."id" = cm."chatId"
+        WHERE cm."userId" = ${userId}::uuid AND cm."chatId" = ANY(${[...chatIds]}::uuid[])`;
+      const byChat = new Map(
+        rows.map((row) => [
+          row.chatId,
+          {
+            member: {
+              chatId: row.chatId,
+              userId: row.userId,
+              role: row.role,
+              deliveredSeq: row.deliveredSeq,
+              readSeq: row.readSeq,
+              joinedAt: row.joinedAt,
+            },
+            chat: {
+              id: row.id,
+              kind: row.kind,
+              title: row.title,
+              directKey: row.directKey,
+              lastSeq: row.lastSeq,
+              lastMessageAt: row.lastMessageAt,
+              createdAt: row.createdAt,
+            },
+          },
+        ]),
+      );
       return chatIds.map((id) => byChat.get(id) ?? null);
     }),
 
