@@ -25,6 +25,9 @@ async function messages(chat: Chat, args: ChatMessagesArgs, ctx: ChatsContext) {
   });
   const more = rows.length > size;
   const page = rows.slice(0, size);
+  // Replies mostly quote recent messages, which this page holds: `replyTo` then reads them from
+  // the request's loader instead of fetching them again.
+  for (const message of page) ctx.loaders.message.prime(message.id, message);
   if (backward) page.reverse();
 
   // Seqs run 1..lastSeq with no gap and a deleted message keeps its row, so whether anything lies
