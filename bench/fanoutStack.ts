@@ -15,7 +15,7 @@ import { mapLimit, sleep, waitUntil } from './support/async.ts';
 
 const SIZES = (process.env['FANOUT_SIZES'] ?? '100,1000').split(',').map(Number);
 const MESSAGES = setting('FANOUT_MESSAGES', 10);
-const WARMUP_MESSAGES = setting('FANOUT_WARMUP_MESSAGES', 5);
+const WARMUP_MESSAGES = setting('FANOUT_WARMUP_MESSAGES', 20);
 
 await runBench('fanout (processes)', async (run) => {
   console.log(
