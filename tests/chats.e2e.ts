@@ -476,6 +476,26 @@ describe('editing, deleting and reacting', () => {
       { emoji: '❤️', count: 1, reactedByMe: false },
     ]);
     expect(await db.reaction.count({ where: { messageId: message.id } })).toBe(2);
+    // A history page reads the same, per viewer, with a message without reactions beside it.
+    const quiet = await send(alice!, chatId);
+    const seen = async (user: User) =>
+      (await user.client.data('ChatHistory', { chatId, last: 10 })).chat.messages.edges.map(
+        (edge: { node: { id: string; reactions: unknown[] } }) => [edge.node.id, edge.node.reactions],
+      );
+    expect(await seen(carol!)).toEqual([
+      [
+        message.id,
+        [
+          { emoji: '👍', count: 1, reactedByMe: true },
+          { emoji: '❤️', count: 1, reactedByMe: false },
+        ],
+      ],
+      [quiet.id, []],
+    ]);
+    expect((await seen(alice!))[0]![1]).toEqual([
+      { emoji: '👍', count: 1, reactedByMe: false },
+      { emoji: '❤️', count: 1, reactedByMe: true },
+    ]);
 
     for (const emoji of ['a b', 'x'.repeat(17), ' ', '\n'])
       expect(errorCode(await bob!.client.op('React', { messageId: message.id, emoji }))).toBe(
