@@ -635,6 +635,24 @@ describe('history and the chat list', () => {
 });
 
 describe('receipts', () => {
+  it("shows the status of a direct chat's messages in its history as the marks move", async () => {
+    const [alice, bob] = await users(2);
+    const chatId = await directChat(alice!, bob!);
+    await send(alice!, chatId);
+    await send(bob!, chatId);
+    const statuses = async (user: User) =>
+      (await user.client.data('ChatHistory', { chatId, last: 10 })).chat.messages.edges.map(
+        (e: { node: { status: string } }) => e.node.status,
+      );
+    expect(await statuses(alice!)).toEqual(['SENT', 'SENT']);
+    await bob!.client.data('MarkDelivered', { chatId, seq: 2 });
+    expect(await statuses(alice!)).toEqual(['DELIVERED', 'SENT']);
+    await bob!.client.data('MarkRead', { chatId, seq: 1 });
+    expect(await statuses(bob!)).toEqual(['READ', 'SENT']);
+    await alice!.client.data('MarkRead', { chatId, seq: 2 });
+    expect(await statuses(alice!)).toEqual(['READ', 'READ']);
+  });
+
   it('moves status SENT → DELIVERED → READ and unreadCount with the marks, never back', async () => {
     const [alice, bob, carol] = await users(3);
     const chatId = await group(alice!, [bob!, carol!]);

@@ -12,8 +12,9 @@ export interface Membership {
   chat: Chat;
 }
 
-/** A membership and its chat, as one row. */
-type MembershipRow = ChatMember & Omit<Chat, 'id'> & { id: string };
+/** A membership and its chat, as one row; a direct chat's members as JSON. */
+type MembershipRow = ChatMember &
+  Omit<Chat, 'id'> & { id: string; members: (Omit<ChatMember, 'joinedAt'> & { joinedAt: string })[] | null };
 
 function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -49,15 +50,27 @@ export function createLoaders(db: PrismaClient, identity: Identity) {
         return chatIds.map((id) => (chat && id === chat.id ? { member: null, chat } : null));
       }
       // One statement: Prisma's `include` runs a second query for the chat, and every chat-scoped
-      // read (a history page, an access check) starts here.
+      // read (a history page, an access check) starts here. A direct chat's two members come
+      // along for `members` (messages' status), which would otherwise be a query of its own.
       const rows = await db.$queryRaw<MembershipRow[]>`
         SELECT cm."chatId"::text AS "chatId", cm."userId"::text AS "userId", cm."role"::text AS "role",
                cm."deliveredSeq", cm."readSeq", cm."joinedAt",
                c."id"::text AS "id", c."kind"::text AS "kind", c."title", c."directKey", c."lastSeq",
-               c."lastMessageAt", c."createdAt"
+               c."lastMessageAt", c."createdAt",
+               CASE WHEN c."kind" = 'DIRECT' THEN (
+                 SELECT json_agg(json_build_object('chatId', o."chatId", 'userId', o."userId",
+                   'role', o."role", 'deliveredSeq', o."deliveredSeq", 'readSeq', o."readSeq",
+                   'joinedAt', o."joinedAt") ORDER BY o."joinedAt", o."userId")
+                 FROM "chats"."ChatMember" o WHERE o."chatId" = c."id") END AS "members"
         FROM "chats"."ChatMember" cm
         JOIN "chats"."Chat" c ON c."id" = cm."chatId"
         WHERE cm."userId" = ${userId}::uuid AND cm."chatId" = ANY(${[...chatIds]}::uuid[])`;
+      for (const row of rows)
+        if (row.members)
+          loaders.members.prime(
+            row.chatId,
+            row.members.map((member) => ({ ...member, joinedAt: new Date(member.joinedAt) })),
+          );
       const byChat = new Map(
         rows.map((row) => [
           row.chatId,
