@@ -75,4 +75,19 @@ describe('the live bus', () => {
     expect(logged).toContain(`live listener of ${LIVE_CHANNEL_PREFIX}${channel} failed`);
     for (const stop of stops) stop();
   });
+
+  it('follows many channels asked for at once (one SUBSCRIBE on a single Redis), each with its own events', async () => {
+    const channels = Array.from({ length: 200 }, () => `chat:${randomUUID()}`);
+    const heard = new Map<string, unknown[]>(channels.map((channel) => [channel, []]));
+    const stops = await Promise.all(
+      channels.map((channel) => subscriber.listen(channel, (e) => heard.get(channel)!.push(e))),
+    );
+    for (const channel of [channels[0]!, channels[199]!]) expect(await subscriptions(channel)).toBe(1);
+    await Promise.all(channels.map((channel, i) => publisher.publish(channel, event(i))));
+    await expect.poll(() => [...heard.values()].every((events) => events.length === 1)).toBe(true);
+    for (const [i, channel] of channels.entries())
+      expect(heard.get(channel)).toEqual([expect.objectContaining({ n: i })]);
+    for (const stop of stops) stop();
+    await expect.poll(() => subscriptions(channels[100]!)).toBe(0);
+  });
 });
