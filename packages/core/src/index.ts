@@ -5,3 +5,4 @@ export * from './env.ts';
 export * from './maskError.ts';
 export * from './events.ts';
 export * from './scalars.ts';
+export * from './uuid.ts';

@@ -1,7 +1,6 @@
-import { notFound, unauthenticated } from '@switchboard/core';
+import { notFound, unauthenticated, asUuid } from '@switchboard/core';
 import type { CallsContext } from './context.ts';
 import type { Call } from './generated/prisma/client.ts';
-import { asUuid } from './uuid.ts';
 
 /** The caller's user id: everything here is a user's (a live-event delivery only resolves payloads). */
 export function requireUser(ctx: CallsContext): string {

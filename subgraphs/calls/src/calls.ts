@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badInput, forbidden, notFound, recordEvent } from '@switchboard/core';
+import { badInput, forbidden, notFound, recordEvent, asUuid } from '@switchboard/core';
 import type {
   MutationAnswerCallArgs,
   MutationEndCallArgs,
@@ -14,7 +14,6 @@ import type { CallsContext } from './context.ts';
 import type { Call, CallEndReason } from './generated/prisma/client.ts';
 import { callEvent, type CallEventPayload } from './liveEvents.ts';
 import { candidateInput, sdpInput } from './signalling.ts';
-import { asUuid } from './uuid.ts';
 
 /**
  * Calls the other member of a direct chat. The offer goes to the callee as INCOMING, on their

@@ -1,10 +1,9 @@
-import { badInput } from '@switchboard/core';
+import { badInput, asUuid } from '@switchboard/core';
 import type { QueryCallsArgs, Resolvers } from './__generated__/resolvers-types.ts';
 import { requireUser } from './access.ts';
 import type { CallsContext } from './context.ts';
 import type { Call, Prisma } from './generated/prisma/client.ts';
 import { durationSeconds, type CallRecord } from './liveEvents.ts';
-import { asUuid } from './uuid.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

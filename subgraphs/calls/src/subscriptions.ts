@@ -1,9 +1,8 @@
-import { badInput, deliveryKey, forbidden, notFound, unauthenticated } from '@switchboard/core';
+import { badInput, deliveryKey, forbidden, notFound, unauthenticated, asUuid } from '@switchboard/core';
 import { z } from 'zod';
 import type { SubscriptionResolvers } from './__generated__/resolvers-types.ts';
 import type { CallsContext } from './context.ts';
 import type { CallEventPayload } from './liveEvents.ts';
-import { asUuid } from './uuid.ts';
 
 /**
  * The calls side of `callEvents` (docs/live-subscriptions.md). schema.graphql declares it with

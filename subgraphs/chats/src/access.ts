@@ -1,8 +1,7 @@
-import { forbidden, isSignedIn, notFound, unauthenticated } from '@switchboard/core';
+import { forbidden, isSignedIn, notFound, unauthenticated, asUuid } from '@switchboard/core';
 import type { ChatsContext } from './context.ts';
 import type { ChatMember, Message } from './generated/prisma/client.ts';
 import type { Membership } from './loaders.ts';
-import { asUuid } from './uuid.ts';
 
 /**
  * The caller's user id, for what only a user does (every mutation, their own chat list). Anonymous

@@ -1,4 +1,4 @@
-import { badInput, forbidden, recordEvent } from '@switchboard/core';
+import { badInput, forbidden, recordEvent, uuidInput } from '@switchboard/core';
 import type {
   MutationCreateDirectChatArgs,
   MutationCreateGroupArgs,
@@ -12,7 +12,6 @@ import { chatCursor, pageSize, parseChatCursor } from './cursors.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Chat, ChatMember, Prisma } from './generated/prisma/client.ts';
 import { announceJoined, MAX_MEMBERS } from './membership.ts';
-import { uuidInput } from './uuid.ts';
 
 const MAX_TITLE = 100;
 

@@ -1,9 +1,9 @@
+import { asUuid } from '@switchboard/core';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { requireIssuer } from '@switchboard/rpc';
 import { ChatsService } from '@switchboard/rpc/chats/v1';
 import { applyBlockChange } from './blocks.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import { asUuid } from './uuid.ts';
 
 /**
  * chats' side of the internal gRPC plane (proto/switchboard/chats/v1): users tells it of a block

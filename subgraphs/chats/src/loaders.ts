@@ -1,6 +1,5 @@
-import { deliveryKey, type Identity } from '@switchboard/core';
+import { deliveryKey, type Identity, asUuid } from '@switchboard/core';
 import DataLoader from 'dataloader';
-import { asUuid } from './uuid.ts';
 import type { Chat, ChatMember, Message, PrismaClient, Reaction } from './generated/prisma/client.ts';
 
 /**

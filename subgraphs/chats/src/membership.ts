@@ -1,4 +1,4 @@
-import { badInput, forbidden, notFound, recordEvent } from '@switchboard/core';
+import { badInput, forbidden, notFound, recordEvent, uuidInput } from '@switchboard/core';
 import type {
   MutationAddMembersArgs,
   MutationLeaveChatArgs,
@@ -10,7 +10,6 @@ import type { ChatsContext } from './context.ts';
 import { lockChat, transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember } from './generated/prisma/client.ts';
 import { chatAccessChanged } from './liveEvents.ts';
-import { uuidInput } from './uuid.ts';
 
 // WhatsApp allows groups of up to 1,024.
 export const MAX_MEMBERS = 1024;

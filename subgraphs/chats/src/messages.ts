@@ -1,4 +1,4 @@
-import { badInput, forbidden, notFound } from '@switchboard/core';
+import { badInput, forbidden, notFound, asUuid, uuidInput } from '@switchboard/core';
 import type {
   MutationDeleteMessageArgs,
   MutationEditMessageArgs,
@@ -11,7 +11,6 @@ import { isUniqueViolation, transaction } from './db.ts';
 import type { Message } from './generated/prisma/client.ts';
 import { freshMessages } from './freshMessages.ts';
 import { messageAdded, messageUpdated } from './liveEvents.ts';
-import { asUuid, uuidInput } from './uuid.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_CLIENT_ID = 64;

@@ -1,4 +1,4 @@
-import { badInput, forbidden } from '@switchboard/core';
+import { badInput, forbidden, asUuid } from '@switchboard/core';
 import type { LiveEvent } from '@switchboard/messaging';
 import type {
   Query_ChatAccessArgs,
@@ -12,7 +12,6 @@ import type {
 import { chatAccess, messageAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
 import type { Message } from './generated/prisma/client.ts';
-import { asUuid } from './uuid.ts';
 
 /**
  * The chats side of federated subscriptions (design.md, principles 4 and 7). schema.graphql

@@ -1,8 +1,6 @@
-import { deliveryKey, type Identity } from '@switchboard/core';
+import { deliveryKey, type Identity, isUuid } from '@switchboard/core';
 import DataLoader from 'dataloader';
 import type { Media, PrismaClient } from './generated/prisma/client.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type MediaLoader = DataLoader<string, Media | null>;
 
@@ -24,10 +22,10 @@ export type MediaLoader = DataLoader<string, Media | null>;
 export function createMediaLoader(db: PrismaClient, identity: Identity): MediaLoader {
   const userId = identity.userId;
   const deliveryChat = deliveryKey(identity, 'chat');
-  const deliveryChatId = deliveryChat && UUID.test(deliveryChat) ? deliveryChat.toLowerCase() : null;
+  const deliveryChatId = deliveryChat && isUuid(deliveryChat) ? deliveryChat.toLowerCase() : null;
   const signedIn = userId !== null || identity.delivery !== undefined;
   return new DataLoader(async (keys: readonly string[]) => {
-    const ids = keys.filter((id) => UUID.test(id)).map((id) => id.toLowerCase());
+    const ids = keys.filter((id) => isUuid(id)).map((id) => id.toLowerCase());
     if (!signedIn || ids.length === 0) return keys.map(() => null);
     const rows = await db.$queryRaw<Media[]>`
       SELECT m.* FROM "media"."Media" m

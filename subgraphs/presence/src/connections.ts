@@ -1,8 +1,7 @@
+import { isUuid } from '@switchboard/core';
 import { liveChannel, type LivePublisher } from '@switchboard/messaging';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { ConnectionChange, GatewaySession, PresenceStore, StatusChange } from './presenceStore.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Live connections as gateways report them over their streams (presenceService.ts): a user is
@@ -17,7 +16,7 @@ export function createConnections(
   awayAfterMs: number,
 ) {
   async function announce(changes: readonly StatusChange[]) {
-    const offline = changes.filter((change) => change.status === 'OFFLINE' && UUID.test(change.userId));
+    const offline = changes.filter((change) => change.status === 'OFFLINE' && isUuid(change.userId));
     if (offline.length > 0) {
       // One statement per batch; a later last-seen time is never replaced by an earlier one.
       await db.$executeRaw`

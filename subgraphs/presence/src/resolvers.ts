@@ -6,6 +6,7 @@ import {
   isSignedIn,
   notFound,
   unauthenticated,
+  isUuid,
 } from '@switchboard/core';
 import type { LiveEvent } from '@switchboard/messaging';
 import type {
@@ -18,12 +19,11 @@ import type { PresenceContext } from './context.ts';
 import { presenceOf } from './status.ts';
 import type { UserRepresentation } from './userRepresentation.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PRESENCE_USERS = 100;
 
 /** The caller's membership of a chat, from presence's projection of chats' membership events. */
 async function memberOf(context: PresenceContext, chatId: string, userId: string) {
-  if (!UUID.test(chatId)) throw notFound('Chat');
+  if (!isUuid(chatId)) throw notFound('Chat');
   const member = await context.db.chatMembership.findUnique({
     where: { chatId_userId: { chatId: chatId.toLowerCase(), userId } },
   });
@@ -58,7 +58,7 @@ export const resolvers: Resolvers = {
     },
     // lastSeenVisibility comes from users through @requires.
     presence: (user: UserRepresentation, _args: unknown, context: PresenceContext) =>
-      UUID.test(user.id)
+      isUuid(user.id)
         ? presenceOf(context, user.id, user.lastSeenVisibility === 'NOBODY')
         : { status: 'OFFLINE', lastSeenAt: null },
   },

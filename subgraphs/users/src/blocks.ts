@@ -1,4 +1,4 @@
-import { badInput, notFound, recordEvent } from '@switchboard/core';
+import { badInput, notFound, recordEvent, isUuid } from '@switchboard/core';
 import { defaultLogger } from '@switchboard/observability';
 import { rpcFailure } from '@switchboard/rpc';
 import type {
@@ -8,7 +8,6 @@ import type {
 } from './__generated__/resolvers-types.ts';
 import type { UsersContext } from './context.ts';
 import type { Prisma } from './generated/prisma/client.ts';
-import { isUuid } from './input.ts';
 import { requireUser } from './requireUser.ts';
 
 /** Validates the pair; the target must exist (looked up inside the caller's transaction). */

@@ -30,13 +30,6 @@ export function parseDisplayName(displayName: string, field = 'displayName'): st
   return trimmed;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether an ID can name a row at all (our ids are UUIDs; Postgres rejects anything else). */
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
-
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 

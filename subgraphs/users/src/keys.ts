@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { badInput, notFound } from '@switchboard/core';
+import { badInput, notFound, isUuid } from '@switchboard/core';
 import type {
   MutationClaimPreKeyBundleArgs,
   MutationPublishKeysArgs,
@@ -7,7 +7,7 @@ import type {
   Resolvers,
 } from './__generated__/resolvers-types.ts';
 import type { UsersContext } from './context.ts';
-import { decodeBase64, isUuid } from './input.ts';
+import { decodeBase64 } from './input.ts';
 import { requireUser } from './requireUser.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { badInput, isSignedIn, recordEvent, unauthenticated } from '@switchboard/core';
+import { badInput, isSignedIn, recordEvent, unauthenticated, isUuid } from '@switchboard/core';
 import { announceEntityChanged } from '@switchboard/messaging';
 import type {
   MutationUpdateProfileArgs,
@@ -8,7 +8,7 @@ import type {
 } from './__generated__/resolvers-types.ts';
 import type { UsersContext } from './context.ts';
 import type { Prisma } from './generated/prisma/client.ts';
-import { charLength, isUuid, isValidUsername, normalizeUsername, parseDisplayName } from './input.ts';
+import { charLength, isValidUsername, normalizeUsername, parseDisplayName } from './input.ts';
 import { requireUser } from './requireUser.ts';
 import { publicUserSelect, type PublicUser } from './userLoader.ts';
 

@@ -1,6 +1,6 @@
+import { isUuid } from '@switchboard/core';
 import DataLoader from 'dataloader';
 import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
-import { isUuid } from './input.ts';
 
 /** The columns any signed-in user may see of another; never the password hash. */
 export const publicUserSelect = {

@@ -1,9 +1,8 @@
 import type { ServiceImpl } from '@connectrpc/connect';
-import { GATEWAY_ISSUER } from '@switchboard/core';
+import { GATEWAY_ISSUER, isUuid } from '@switchboard/core';
 import { checkIdCount, requireIssuer } from '@switchboard/rpc';
 import { UsersService } from '@switchboard/rpc/users/v1';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import { isUuid } from './input.ts';
 
 /**
  * users' side of the internal gRPC plane (proto/switchboard/users/v1): which ids name a user, for
