@@ -1,3 +1,4 @@
 export * from './createSubgraphServer.ts';
 export * from './mergeResolvers.ts';
 export * from './serveSubgraph.ts';
+export * from './liveMutations.ts';
