@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import type { Federation, OperationPlan } from '../federation/federation.ts';
 import type { LiveField } from './liveSchema.ts';
-import { ORDER_ALIAS, REPLAY_ALIAS } from './subscriptionPlanner.ts';
+import { ORDER_ALIAS, REPLAY_ALIAS, argumentList, gatewayQuery } from './subscriptionPlanner.ts';
 
 export const KEYS_ALIAS = '_liveKeys';
 
@@ -18,25 +18,26 @@ export function liveOperations(federation: Federation, live: LiveField) {
     access(): OperationPlan | undefined {
       const access = live.access;
       if (!access) return undefined;
-      const definitions = access.arguments.map((argument) => `$${argument.name}: ${argument.type}`);
-      const text = `query LiveAccess${definitions.length ? `(${definitions.join(', ')})` : ''} {
-  ${KEYS_ALIAS}: ${access.field}${
-    access.arguments.length
-      ? `(${access.arguments.map((argument) => `${argument.name}: $${argument.name}`).join(', ')})`
-      : ''
-  }${access.withOrder ? ' { key after }' : ''}
-}`;
+      const text = gatewayQuery(
+        'LiveAccess',
+        access.arguments.map((argument) => `$${argument.name}: ${argument.type}`),
+        `${KEYS_ALIAS}: ${access.field}${argumentList(
+          access.arguments.map((argument) => `${argument.name}: $${argument.name}`),
+        )}`,
+        access.withOrder ? ['key after'] : [],
+      );
       return federation.plan(`access\n${live.field}`, () => parse(text), 'LiveAccess', true);
     },
     /** The newest order after a cursor on one channel: whether a subscriber missed the last event. */
     head(): OperationPlan | undefined {
       const replay = live.replay;
       if (!replay) return undefined;
-      const text = `query LiveHead($_liveKey: ${replay.keyType}, $_liveCursor: ${replay.cursorType}) {
-  ${REPLAY_ALIAS}: ${replay.field}(${live.channel.argument}: $_liveKey, ${replay.cursor}: $_liveCursor, first: 1) {
-    ${ORDER_ALIAS}: ${replay.orderBy}
-  }
-}`;
+      const text = gatewayQuery(
+        'LiveHead',
+        [`$_liveKey: ${replay.keyType}`, `$_liveCursor: ${replay.cursorType}`],
+        `${REPLAY_ALIAS}: ${replay.field}(${live.channel.argument}: $_liveKey, ${replay.cursor}: $_liveCursor, first: 1)`,
+        [`${ORDER_ALIAS}: ${replay.orderBy}`],
+      );
       return federation.plan(`head\n${live.field}`, () => parse(text), 'LiveHead', true);
     },
   };

@@ -237,6 +237,34 @@ function viewerPaths(
 }
 
 /**
+ * The text of one of the gateway's own queries: `query <name>(<variables>) { <root> { <body> } }`
+ * (no braces when there is no body), followed by the fragments the body uses.
+ */
+export function gatewayQuery(
+  name: string,
+  variables: string[],
+  root: string,
+  body: string[] = [],
+  fragments: FragmentDefinitionNode[] = [],
+): string {
+  return `query ${name}${argumentList(variables)} {
+  ${root}${body.length ? ` {\n    ${body.join('\n    ')}\n  }` : ''}
+}
+${fragments.map((fragment) => print(fragment)).join('\n')}`;
+}
+
+/** `(a, b)`, or nothing for no items. */
+export const argumentList = (items: string[]) => (items.length ? `(${items.join(', ')})` : '');
+
+/** A subscriber's root selection, as the body of a gateway query, and the fragments it uses. */
+function selectionBody(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>) {
+  return {
+    body: selectionSet.selections.map((selection) => print(selection)),
+    fragments: fragmentsUsed(selectionSet, fragments),
+  };
+}
+
+/**
  * The replay of a subscription document: its root selection over the field's replay query, e.g.
  * `query { _liveReplay: _messagesAfter(chatId: $_liveKey, afterSeq: $_liveCursor, first: $_liveFirst)
  * { _liveOrder: seq ...the subscriber's selection } }`, planned once (internal: the replay query is
@@ -252,19 +280,19 @@ function planReplay(
   selectionVariables: string[],
 ): OperationPlan {
   const replay = live.replay!;
-  const key = live.channel.argument!;
-  const variables = selectionDefinitions(operation, selectionVariables);
-  const text = `query LiveReplay($_liveKey: ${replay.keyType}, $_liveCursor: ${replay.cursorType}, $_liveFirst: Int!${variables
-    .map((definition) => `, ${definition}`)
-    .join('')}) {
-  ${REPLAY_ALIAS}: ${replay.field}(${key}: $_liveKey, ${replay.cursor}: $_liveCursor, first: $_liveFirst) {
-    ${ORDER_ALIAS}: ${replay.orderBy}
-    ${selectionSet.selections.map((selection) => print(selection)).join('\n')}
-  }
-}
-${fragmentsUsed(selectionSet, fragments)
-  .map((fragment) => print(fragment))
-  .join('\n')}`;
+  const { body, fragments: used } = selectionBody(selectionSet, fragments);
+  const text = gatewayQuery(
+    'LiveReplay',
+    [
+      `$_liveKey: ${replay.keyType}`,
+      `$_liveCursor: ${replay.cursorType}`,
+      '$_liveFirst: Int!',
+      ...selectionDefinitions(operation, selectionVariables),
+    ],
+    `${REPLAY_ALIAS}: ${replay.field}(${live.channel.argument!}: $_liveKey, ${replay.cursor}: $_liveCursor, first: $_liveFirst)`,
+    [`${ORDER_ALIAS}: ${replay.orderBy}`, ...body],
+    used,
+  );
   return federation.plan(`replay\n${documentKey}`, () => parse(text), 'LiveReplay', true);
 }
 
@@ -282,20 +310,20 @@ function planInitial(
   selectionVariables: string[],
 ): OperationPlan {
   const initial = live.initial!;
+  const { body, fragments: used } = selectionBody(selectionSet, fragments);
   // The field's arguments travel as $_liveArg_<name>, apart from the subscriber's own variables.
-  const definitions = [
-    ...initial.arguments.map((argument) => `$${INITIAL_ARGUMENT}${argument.name}: ${argument.type}`),
-    ...selectionDefinitions(operation, selectionVariables),
-  ];
-  const args = initial.arguments.map((argument) => `${argument.name}: $${INITIAL_ARGUMENT}${argument.name}`);
-  const text = `query LiveInitial${definitions.length ? `(${definitions.join(', ')})` : ''} {
-  ${INITIAL_ALIAS}: ${initial.field}${args.length ? `(${args.join(', ')})` : ''} {
-    ${selectionSet.selections.map((selection) => print(selection)).join('\n')}
-  }
-}
-${fragmentsUsed(selectionSet, fragments)
-  .map((fragment) => print(fragment))
-  .join('\n')}`;
+  const text = gatewayQuery(
+    'LiveInitial',
+    [
+      ...initial.arguments.map((argument) => `$${INITIAL_ARGUMENT}${argument.name}: ${argument.type}`),
+      ...selectionDefinitions(operation, selectionVariables),
+    ],
+    `${INITIAL_ALIAS}: ${initial.field}${argumentList(
+      initial.arguments.map((argument) => `${argument.name}: $${INITIAL_ARGUMENT}${argument.name}`),
+    )}`,
+    body,
+    used,
+  );
   return federation.plan(`initial\n${documentKey}`, () => parse(text), 'LiveInitial', true);
 }
 
