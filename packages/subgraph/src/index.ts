@@ -2,3 +2,4 @@ export * from './createSubgraphServer.ts';
 export * from './mergeResolvers.ts';
 export * from './serveSubgraph.ts';
 export * from './liveMutations.ts';
+export * from './pages.ts';

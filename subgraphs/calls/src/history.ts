@@ -1,4 +1,5 @@
 import { badInput, asUuid } from '@switchboard/core';
+import { forwardPage } from '@switchboard/subgraph';
 import type { QueryCallsArgs, Resolvers } from './__generated__/resolvers-types.ts';
 import { requireUser } from './access.ts';
 import type { CallsContext } from './context.ts';
@@ -36,16 +37,7 @@ async function calls(_: unknown, args: QueryCallsArgs, ctx: CallsContext) {
     orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
     take: first + 1,
   });
-  const edges = rows.slice(0, first).map((call) => ({ cursor: callCursor(call), node: call }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  return forwardPage(rows, first, callCursor, after !== null);
 }
 
 export const historyResolvers = {

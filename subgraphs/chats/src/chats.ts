@@ -1,4 +1,5 @@
 import { badInput, forbidden, recordEvent, uuidInput } from '@switchboard/core';
+import { forwardPage } from '@switchboard/subgraph';
 import type {
   MutationCreateDirectChatArgs,
   MutationCreateGroupArgs,
@@ -38,17 +39,8 @@ async function chats(_: unknown, args: QueryChatsArgs, ctx: ChatsContext) {
     orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
     take: first + 1,
   });
-  const edges = rows.slice(0, first).map((chat) => ({ cursor: chatCursor(chat), node: chat }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      // The list reorders as messages arrive, so "before the cursor" is only "a cursor was given".
-      hasPreviousPage: after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  // The list reorders as messages arrive, so "before the cursor" is only "a cursor was given".
+  return forwardPage(rows, first, chatCursor, after !== null);
 }
 
 /**
