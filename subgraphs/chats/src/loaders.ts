@@ -64,36 +64,28 @@ export function createLoaders(db: PrismaClient, identity: Identity) {
         FROM "chats"."ChatMember" cm
         JOIN "chats"."Chat" c ON c."id" = cm."chatId"
         WHERE cm."userId" = ${userId}::uuid AND cm."chatId" = ANY(${[...chatIds]}::uuid[])`;
-      for (const row of rows)
-        if (row.members)
+      const byChat = new Map<string, Membership>();
+      for (const {
+        id,
+        kind,
+        title,
+        directKey,
+        lastSeq,
+        lastMessageAt,
+        createdAt,
+        members,
+        ...member
+      } of rows) {
+        byChat.set(member.chatId, {
+          member,
+          chat: { id, kind, title, directKey, lastSeq, lastMessageAt, createdAt },
+        });
+        if (members)
           loaders.members.prime(
-            row.chatId,
-            row.members.map((member) => ({ ...member, joinedAt: new Date(member.joinedAt) })),
+            member.chatId,
+            members.map((other) => ({ ...other, joinedAt: new Date(other.joinedAt) })),
           );
-      const byChat = new Map(
-        rows.map((row) => [
-          row.chatId,
-          {
-            member: {
-              chatId: row.chatId,
-              userId: row.userId,
-              role: row.role,
-              deliveredSeq: row.deliveredSeq,
-              readSeq: row.readSeq,
-              joinedAt: row.joinedAt,
-            },
-            chat: {
-              id: row.id,
-              kind: row.kind,
-              title: row.title,
-              directKey: row.directKey,
-              lastSeq: row.lastSeq,
-              lastMessageAt: row.lastMessageAt,
-              createdAt: row.createdAt,
-            },
-          },
-        ]),
-      );
+      }
       return chatIds.map((id) => byChat.get(id) ?? null);
     }),
 
