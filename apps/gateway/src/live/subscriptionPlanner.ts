@@ -110,26 +110,11 @@ export function createSubscriptionPlanner(options: {
       documentKey,
       viewerPaths: viewerPaths(options.schema, root, fragments, liveSchema.viewerFields),
     };
-    if (live.replay)
-      plan.replay = planReplay(
-        federation,
-        live,
-        documentKey,
-        operation,
-        selectionSet,
-        fragments,
-        selectionVariables,
-      );
-    if (live.initial)
-      plan.initial = planInitial(
-        federation,
-        live,
-        documentKey,
-        operation,
-        selectionSet,
-        fragments,
-        selectionVariables,
-      );
+    if (live.replay || live.initial) {
+      const selection = subscriberSelection(operation, selectionSet, fragments, selectionVariables);
+      if (live.replay) plan.replay = planReplay(federation, live, documentKey, selection);
+      if (live.initial) plan.initial = planInitial(federation, live, documentKey, selection);
+    }
     cache.set(documentKey, plan);
     return plan;
   }
@@ -256,11 +241,24 @@ ${fragments.map((fragment) => print(fragment)).join('\n')}`;
 /** `(a, b)`, or nothing for no items. */
 export const argumentList = (items: string[]) => (items.length ? `(${items.join(', ')})` : '');
 
-/** A subscriber's root selection, as the body of a gateway query, and the fragments it uses. */
-function selectionBody(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>) {
+/** A subscriber's root selection as the body of a gateway query: its fields, the fragments and
+ * the variable definitions they use. */
+interface SubscriberSelection {
+  body: string[];
+  fragments: FragmentDefinitionNode[];
+  variables: string[];
+}
+
+function subscriberSelection(
+  operation: OperationDefinitionNode,
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  selectionVariables: string[],
+): SubscriberSelection {
   return {
     body: selectionSet.selections.map((selection) => print(selection)),
     fragments: fragmentsUsed(selectionSet, fragments),
+    variables: selectionDefinitions(operation, selectionVariables),
   };
 }
 
@@ -274,24 +272,20 @@ function planReplay(
   federation: Federation,
   live: LiveField,
   documentKey: string,
-  operation: OperationDefinitionNode,
-  selectionSet: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  selectionVariables: string[],
+  selection: SubscriberSelection,
 ): OperationPlan {
   const replay = live.replay!;
-  const { body, fragments: used } = selectionBody(selectionSet, fragments);
   const text = gatewayQuery(
     'LiveReplay',
     [
       `$_liveKey: ${replay.keyType}`,
       `$_liveCursor: ${replay.cursorType}`,
       '$_liveFirst: Int!',
-      ...selectionDefinitions(operation, selectionVariables),
+      ...selection.variables,
     ],
     `${REPLAY_ALIAS}: ${replay.field}(${live.channel.argument!}: $_liveKey, ${replay.cursor}: $_liveCursor, first: $_liveFirst)`,
-    [`${ORDER_ALIAS}: ${replay.orderBy}`, ...body],
-    used,
+    [`${ORDER_ALIAS}: ${replay.orderBy}`, ...selection.body],
+    selection.fragments,
   );
   return federation.plan(`replay\n${documentKey}`, () => parse(text), 'LiveReplay', true);
 }
@@ -304,25 +298,21 @@ function planInitial(
   federation: Federation,
   live: LiveField,
   documentKey: string,
-  operation: OperationDefinitionNode,
-  selectionSet: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  selectionVariables: string[],
+  selection: SubscriberSelection,
 ): OperationPlan {
   const initial = live.initial!;
-  const { body, fragments: used } = selectionBody(selectionSet, fragments);
   // The field's arguments travel as $_liveArg_<name>, apart from the subscriber's own variables.
   const text = gatewayQuery(
     'LiveInitial',
     [
       ...initial.arguments.map((argument) => `$${INITIAL_ARGUMENT}${argument.name}: ${argument.type}`),
-      ...selectionDefinitions(operation, selectionVariables),
+      ...selection.variables,
     ],
     `${INITIAL_ALIAS}: ${initial.field}${argumentList(
       initial.arguments.map((argument) => `${argument.name}: $${INITIAL_ARGUMENT}${argument.name}`),
     )}`,
-    body,
-    used,
+    selection.body,
+    selection.fragments,
   );
   return federation.plan(`initial\n${documentKey}`, () => parse(text), 'LiveInitial', true);
 }
