@@ -12,7 +12,7 @@ import {
   type User,
 } from './support/calls.ts';
 import { Client, signUp } from './support/client.ts';
-import { startStack, vapid, type Stack } from './support/stack.ts';
+import { startStack, workerConfig, type Stack } from './support/stack.ts';
 import { waitFor } from './support/wait.ts';
 
 /** Short, but long enough for the answer in the last test to land in time on a busy machine. */
@@ -28,16 +28,7 @@ const sockets: { dispose(): void | Promise<void> }[] = [];
 
 /** The worker as the stack would run it; here the tests stop and start it. */
 async function startWorker() {
-  worker = createWorker({
-    databaseUrl: stack.config.databaseUrl,
-    databaseUrls: stack.config.databaseUrls,
-    signingKey: stack.config.serviceKeys.worker,
-    presenceRpcUrl: stack.subgraphs.presence.rpcUrl,
-    redisUrl: stack.config.redisUrl,
-    prefix: stack.config.queuePrefix,
-    vapid,
-    mediaStorageDir: stack.config.mediaStorageDir,
-  });
+  worker = createWorker(workerConfig(stack.config, stack.subgraphs.presence.rpcUrl));
   await worker.start();
 }
 

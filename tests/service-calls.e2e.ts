@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient as ChatsDb } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma/client.ts';
 import { Client, errorCode, signUp, type GraphQLResponse } from './support/client.ts';
-import { startStack, vapid, type Stack } from './support/stack.ts';
+import { startStack, workerConfig, type Stack } from './support/stack.ts';
 import { wsUrl } from './support/subscriptions.ts';
 
 // No worker: chats' block projection learns nothing through events here, only through users' call.
@@ -155,13 +155,7 @@ describe('a block is in force when blockUser returns (issue 12, item 4)', () => 
     const redis = redisConnection(stack.config.redisUrl);
     const queue = new Queue('chats-projections', { connection: redis, prefix: stack.config.queuePrefix });
     const worker = createWorker({
-      databaseUrl: stack.config.databaseUrl,
-      databaseUrls: stack.config.databaseUrls,
-      signingKey: stack.config.serviceKeys.worker,
-      presenceRpcUrl: stack.subgraphs.presence.rpcUrl,
-      redisUrl: stack.config.redisUrl,
-      prefix: stack.config.queuePrefix,
-      vapid,
+      ...workerConfig(stack.config, stack.subgraphs.presence.rpcUrl),
       log: () => {},
     });
     try {

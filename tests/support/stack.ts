@@ -23,7 +23,7 @@ import { LOG_LEVELS, createLogger, setDefaultLogger, type Registry } from '@swit
 import { createServer as createPresence, type RunningPresence } from '@switchboard/presence';
 import { createServer as createUsers } from '@switchboard/users';
 import type { PushTargetOptions } from '@switchboard/users/pushTargets';
-import { createWorker } from '@switchboard/worker';
+import { createWorker, type WorkerConfig } from '@switchboard/worker';
 import { DEV_VAPID_PRIVATE_KEY, DEV_VAPID_PUBLIC_KEY } from '../../apps/worker/src/env.ts';
 
 export const SUBGRAPHS = ['users', 'chats', 'media', 'presence', 'calls'] as const;
@@ -135,6 +135,21 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
 export const standaloneWorkerIdentity = (config: StackConfig) => ({
   signingKey: config.serviceKeys.worker,
   presenceRpcUrl: 'http://127.0.0.1:9',
+});
+
+/**
+ * The worker as a stack runs it, against that stack's databases, Redis, queues and presence (tests
+ * that stop and start a worker of their own add `log` or the like).
+ */
+export const workerConfig = (config: StackConfig, presenceRpcUrl: string): WorkerConfig => ({
+  databaseUrl: config.databaseUrl,
+  databaseUrls: config.databaseUrls,
+  signingKey: config.serviceKeys.worker,
+  presenceRpcUrl,
+  redisUrl: config.redisUrl,
+  prefix: config.queuePrefix,
+  vapid,
+  mediaStorageDir: config.mediaStorageDir,
 });
 
 /** An internal identity token as the gateway would mint it for `audience` (tests that call a subgraph directly). */
@@ -252,15 +267,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   );
   const worker = withWorker
     ? createWorker({
-        databaseUrl: config.databaseUrl,
-        databaseUrls: config.databaseUrls,
-        signingKey: config.serviceKeys.worker,
-        presenceRpcUrl: presence.rpcUrl,
-        redisUrl: config.redisUrl,
-        prefix: config.queuePrefix,
-        vapid,
+        ...workerConfig(config, presence.rpcUrl),
         ...(push ? { pushTargets: push } : {}),
-        mediaStorageDir: config.mediaStorageDir,
         ...(workerMetrics ? { metrics: workerMetrics } : {}),
       })
     : undefined;
