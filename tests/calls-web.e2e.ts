@@ -5,15 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localTurnUrls, startLocalCoturn, TURNSERVER, type LocalCoturn } from '@switchboard/calls/turn';
 import { createWebServer, type RunningWebServer } from '@switchboard/web';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from './support/browser.ts';
 import { openCallsDb } from './support/calls.ts';
 import { uniqueName } from './support/client.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { freeUdpPort } from './support/turnClient.ts';
 import { waitFor } from './support/wait.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const missing = [CHROMIUM, TURNSERVER].filter((path) => !existsSync(path));
 if (missing.length > 0)
   console.warn(
@@ -114,22 +114,12 @@ describe.skipIf(missing.length > 0)('a video call between two browsers, relayed 
       watch: false,
       cacheDir,
     }).listen(0);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        // A camera and a microphone that play a test pattern and a beep, granted without asking.
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    // A camera and a microphone that play a test pattern and a beep, granted without asking.
+    browser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+    ]);
   });
   afterAll(async () => {
     await Promise.all(browser?.contexts().map((context) => context.close()) ?? []);

@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWebServer, type RunningWebServer } from '@switchboard/web';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from './support/browser.ts';
 import { uniqueName } from './support/client.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const chromiumMissing = !existsSync(CHROMIUM);
 if (chromiumMissing)
   console.warn(
@@ -33,18 +33,7 @@ describe.skipIf(chromiumMissing)('the web client, in headless Chromium', () => {
       watch: false,
       cacheDir,
     }).listen(0);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     // Pages first: their sockets close as a tab's do, rather than reset with the browser process.
