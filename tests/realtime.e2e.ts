@@ -38,16 +38,28 @@ function socketFor(user: User, gateway: RunningGateway = other) {
 }
 
 /** Subscribes and waits until the gateway has it listening, so nothing sent after is missed. */
-async function listen(
+let listening: Promise<unknown> = Promise.resolve();
+
+/**
+ * Subscribes and waits until the gateway listens for it. One at a time: "one more active
+ * subscription" says that this one is listening only while no other subscribe is under way (five
+ * at once all saw the first one arrive, and a late one, whose access was checked after the send,
+ * was rightly not owed that message).
+ */
+function listen(
   user: User,
   operation: string,
   variables: Record<string, unknown>,
   gateway = other,
 ): Promise<Subscription> {
-  const before = gateway.activeSubscriptions();
-  const subscription = subscribe(socketFor(user, gateway), operation, variables);
-  await waitFor(() => gateway.activeSubscriptions() > before, 10_000, `${operation} to be listening`);
-  return subscription;
+  const turn = listening.then(async () => {
+    const before = gateway.activeSubscriptions();
+    const subscription = subscribe(socketFor(user, gateway), operation, variables);
+    await waitFor(() => gateway.activeSubscriptions() > before, 10_000, `${operation} to be listening`);
+    return subscription;
+  });
+  listening = turn.catch(() => {});
+  return turn;
 }
 
 async function group(owner: User, members: User[]): Promise<string> {
