@@ -1,6 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { createSigner } from 'fast-jwt';
 import { describe, expect, it } from 'vitest';
-import { createIdentitySigner, createIdentityVerifier, signInternalIdentity } from './identity.ts';
+import {
+  createIdentitySigner,
+  createIdentityVerifier,
+  signInternalIdentity,
+  signUserToken,
+  verifyUserToken,
+} from './identity.ts';
 import {
   DEV_INTERNAL_SIGNING_KEYS,
   DEV_INTERNAL_TRUSTED_KEYS,
@@ -21,6 +28,22 @@ describe('internal identity', () => {
     expect(await signer.tokenFor({ userId: 'alice', delivery: { channel: 'chat:x' } }, 'chats')).not.toBe(
       first,
     );
+    expect(await signer.tokenFor({ userId: 'alice', deviceId: 'phone' }, 'chats')).not.toBe(first);
+  });
+
+  it("carries the caller's device to the callee", async () => {
+    const { privateKey, publicKey } = pair();
+    const verify = createIdentityVerifier({
+      audience: 'chats',
+      trustedKeys: new Map([['gateway', [publicKey]]]),
+    });
+    const identity = { userId: 'alice', deviceId: 'phone' };
+    const token = await signInternalIdentity(identity, {
+      issuer: 'gateway',
+      key: privateKey,
+      audience: 'chats',
+    });
+    expect(await verify(token)).toEqual({ issuer: 'gateway', identity });
   });
 
   it('trusts each issuer by its own keys, including a key being rotated in', async () => {
@@ -79,5 +102,25 @@ describe('internal identity', () => {
     expect(() => parseSigningKey(rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)).toThrow(
       /Ed25519/,
     );
+  });
+});
+
+describe('user token', () => {
+  const secret = 'a-user-token-secret-of-32-characters!!';
+
+  it('speaks for one device of its user', async () => {
+    const token = await signUserToken({ userId: 'alice', deviceId: 'phone' }, secret, 60);
+    expect(await verifyUserToken(token, secret)).toMatchObject({ userId: 'alice', deviceId: 'phone' });
+  });
+
+  it('is refused without a device (a token issued before devices)', async () => {
+    const sign = createSigner({
+      key: secret,
+      algorithm: 'HS256',
+      iss: 'switchboard',
+      aud: 'switchboard:client',
+    });
+    const token = sign({ sub: 'alice', exp: Math.floor(Date.now() / 1000) + 60 });
+    expect(await verifyUserToken(token, secret)).toEqual({ problem: 'invalid' });
   });
 });

@@ -16,7 +16,9 @@ const USER_AUDIENCE = 'switchboard:client';
 const ISSUER = 'switchboard';
 
 /**
- * Who is calling. `userId` is null for an anonymous caller (signUp, signIn).
+ * Who is calling. `userId` is null for an anonymous caller (signUp, signIn); `deviceId` is the
+ * device of the user's token (every user token speaks for one device), absent for a service or a
+ * delivery.
  * `delivery` is set instead of a user when the gateway resolves one live event once for all the
  * subscribers who follow its channel (design.md, principle 4): it may read what any signed-in user
  * may read, plus what any follower of that channel may read (for `chat:<id>`, any member of that
@@ -24,6 +26,7 @@ const ISSUER = 'switchboard';
  */
 export interface Identity {
   userId: string | null;
+  deviceId?: string | null;
   delivery?: { channel: string };
 }
 
@@ -63,26 +66,40 @@ const userVerifier = memo((secret: string) =>
     algorithms: ['HS256'],
     allowedIss: ISSUER,
     allowedAud: USER_AUDIENCE,
-    requiredClaims: ['sub', 'exp'],
+    requiredClaims: ['sub', 'did', 'exp'],
   }),
 );
 
-export async function signUserToken(userId: string, secret: string, ttlSeconds: number): Promise<string> {
-  return userSigner(secret)({ sub: userId, exp: Math.floor(Date.now() / 1000) + ttlSeconds });
+/** The user token of one device of a user: `sub` the user, `did` the device. */
+export async function signUserToken(
+  subject: { userId: string; deviceId: string },
+  secret: string,
+  ttlSeconds: number,
+): Promise<string> {
+  return userSigner(secret)({
+    sub: subject.userId,
+    did: subject.deviceId,
+    exp: Math.floor(Date.now() / 1000) + ttlSeconds,
+  });
 }
 
 export type TokenProblem = 'expired' | 'invalid';
 
-/** Verifies a user token; returns the user id, or why it was refused. */
+const isId = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/**
+ * Verifies a user token; returns its user and device, or why it was refused. A token without a
+ * device (issued before devices existed) is invalid: every token speaks for one device.
+ */
 export async function verifyUserToken(
   token: string,
   secret: string,
-): Promise<{ userId: string; expiresAt: number } | { problem: TokenProblem }> {
+): Promise<{ userId: string; deviceId: string; expiresAt: number } | { problem: TokenProblem }> {
   try {
     const payload = userVerifier(secret)(token) as Record<string, unknown>;
-    if (typeof payload['sub'] !== 'string' || payload['sub'] === '' || typeof payload['exp'] !== 'number')
+    if (!isId(payload['sub']) || !isId(payload['did']) || typeof payload['exp'] !== 'number')
       return { problem: 'invalid' };
-    return { userId: payload['sub'], expiresAt: payload['exp'] * 1000 };
+    return { userId: payload['sub'], deviceId: payload['did'], expiresAt: payload['exp'] * 1000 };
   } catch (error) {
     return {
       problem: error instanceof TokenError && error.code === TokenError.codes.expired ? 'expired' : 'invalid',
@@ -138,6 +155,7 @@ export async function signInternalIdentity(
 ): Promise<string> {
   return internalSigner(options)({
     uid: identity.userId,
+    ...(identity.deviceId ? { did: identity.deviceId } : {}),
     ...(identity.delivery ? { dlv: identity.delivery.channel } : {}),
   });
 }
@@ -165,7 +183,7 @@ export function createIdentitySigner(options: {
   return {
     issuer: options.issuer,
     tokenFor(identity, audience) {
-      const key = `${audience} ${identity.userId} ${identity.delivery ? `d:${identity.delivery.channel}` : ''}`;
+      const key = `${audience} ${identity.userId} ${identity.deviceId ?? ''} ${identity.delivery ? `d:${identity.delivery.channel}` : ''}`;
       const now = Date.now();
       const cached = cache.get(key);
       if (cached && cached.reuseUntil > now) return cached.token;
@@ -267,11 +285,14 @@ function decodeKid(token: string): string | undefined {
 
 function identityOf(payload: Record<string, unknown>): Identity | null {
   const uid = payload['uid'];
+  const did = payload['did'];
   const delivery = payload['dlv'];
   if (uid !== null && typeof uid !== 'string') return null;
-  if (delivery === undefined) return { userId: uid };
+  if (did !== undefined && typeof did !== 'string') return null;
+  const identity: Identity = did === undefined ? { userId: uid } : { userId: uid, deviceId: did };
+  if (delivery === undefined) return identity;
   if (typeof delivery !== 'string') return null;
-  return { userId: uid, delivery: { channel: delivery } };
+  return { ...identity, delivery: { channel: delivery } };
 }
 
 /** Parses `Bearer <token>`; returns undefined when there is no such header. */

@@ -93,7 +93,11 @@ describe('the internal gRPC plane', () => {
     ['a token signed by another key', () => sign(generateKeyPairSync('ed25519').privateKey, 'presence')],
     ['an expired token', () => sign(gateway.privateKey, 'presence', -5)],
     ['a token for another service', () => sign(gateway.privateKey, 'chats')],
-    ['a user token', () => signUserToken('someone', 'a-user-token-secret-of-32-characters!!', 60)],
+    [
+      'a user token',
+      () =>
+        signUserToken({ userId: 'someone', deviceId: 'phone' }, 'a-user-token-secret-of-32-characters!!', 60),
+    ],
   ];
   it.each(refusals)('refuses %s with unauthenticated', async (_case, token) => {
     const error = await firstAnswer(withToken(await token())).then(
