@@ -3,12 +3,14 @@ import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { requireIssuer } from '@switchboard/rpc';
 import { ChatsService } from '@switchboard/rpc/chats/v1';
 import { applyBlockChange } from './blocks.ts';
+import { applyDevice } from './deviceProjection.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 
 /**
  * chats' side of the internal gRPC plane (proto/switchboard/chats/v1): users tells it of a block
- * before blockUser answers. Applied to the same projection as the UserBlocked event, versioned by
- * that event's sequence, so whichever arrives second changes nothing.
+ * before blockUser answers (applied to the same projection as the UserBlocked event, versioned by
+ * that event's sequence, so whichever arrives second changes nothing), and of a device signed in
+ * or revoked before signUp, signIn or revokeDevice answers.
  */
 export function chatsService(db: PrismaClient) {
   const impl: ServiceImpl<typeof ChatsService> = {
@@ -20,6 +22,15 @@ export function chatsService(db: PrismaClient) {
         throw new ConnectError('blocker_id and blocked_id must be ids', Code.InvalidArgument);
       const applied = await applyBlockChange(db, { blockerId, blockedId }, request.blocked, request.version);
       return { applied };
+    },
+    async applyDevice(request, context) {
+      requireIssuer(context, ['users']);
+      const userId = asUuid(request.userId);
+      const deviceId = asUuid(request.deviceId);
+      if (!userId || !deviceId)
+        throw new ConnectError('user_id and device_id must be ids', Code.InvalidArgument);
+      await applyDevice(db, { userId, deviceId }, request.active);
+      return {};
     },
   };
   return { service: ChatsService, impl };

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/chats/v1/chats.proto.
  */
 export const file_switchboard_chats_v1_chats: GenFile = /*@__PURE__*/
-  fileDesc("CiBzd2l0Y2hib2FyZC9jaGF0cy92MS9jaGF0cy5wcm90bxIUc3dpdGNoYm9hcmQuY2hhdHMudjEiXQoRQXBwbHlCbG9ja1JlcXVlc3QSEgoKYmxvY2tlcl9pZBgBIAEoCRISCgpibG9ja2VkX2lkGAIgASgJEg8KB2Jsb2NrZWQYAyABKAgSDwoHdmVyc2lvbhgEIAEoBCIlChJBcHBseUJsb2NrUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCDJvCgxDaGF0c1NlcnZpY2USXwoKQXBwbHlCbG9jaxInLnN3aXRjaGJvYXJkLmNoYXRzLnYxLkFwcGx5QmxvY2tSZXF1ZXN0Giguc3dpdGNoYm9hcmQuY2hhdHMudjEuQXBwbHlCbG9ja1Jlc3BvbnNlYgZwcm90bzM");
+  fileDesc("CiBzd2l0Y2hib2FyZC9jaGF0cy92MS9jaGF0cy5wcm90bxIUc3dpdGNoYm9hcmQuY2hhdHMudjEiXQoRQXBwbHlCbG9ja1JlcXVlc3QSEgoKYmxvY2tlcl9pZBgBIAEoCRISCgpibG9ja2VkX2lkGAIgASgJEg8KB2Jsb2NrZWQYAyABKAgSDwoHdmVyc2lvbhgEIAEoBCIlChJBcHBseUJsb2NrUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCJIChJBcHBseURldmljZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSDgoGYWN0aXZlGAMgASgIIhUKE0FwcGx5RGV2aWNlUmVzcG9uc2Uy0wEKDENoYXRzU2VydmljZRJfCgpBcHBseUJsb2NrEicuc3dpdGNoYm9hcmQuY2hhdHMudjEuQXBwbHlCbG9ja1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseUJsb2NrUmVzcG9uc2USYgoLQXBwbHlEZXZpY2USKC5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseURldmljZVJlcXVlc3QaKS5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseURldmljZVJlc3BvbnNlYgZwcm90bzM");
 
 /**
  * @generated from message switchboard.chats.v1.ApplyBlockRequest
@@ -68,6 +68,48 @@ export const ApplyBlockResponseSchema: GenMessage<ApplyBlockResponse> = /*@__PUR
   messageDesc(file_switchboard_chats_v1_chats, 1);
 
 /**
+ * @generated from message switchboard.chats.v1.ApplyDeviceRequest
+ */
+export type ApplyDeviceRequest = Message<"switchboard.chats.v1.ApplyDeviceRequest"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string device_id = 2;
+   */
+  deviceId: string;
+
+  /**
+   * True for a device signed in, false for one revoked.
+   *
+   * @generated from field: bool active = 3;
+   */
+  active: boolean;
+};
+
+/**
+ * Describes the message switchboard.chats.v1.ApplyDeviceRequest.
+ * Use `create(ApplyDeviceRequestSchema)` to create a new message.
+ */
+export const ApplyDeviceRequestSchema: GenMessage<ApplyDeviceRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 2);
+
+/**
+ * @generated from message switchboard.chats.v1.ApplyDeviceResponse
+ */
+export type ApplyDeviceResponse = Message<"switchboard.chats.v1.ApplyDeviceResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.chats.v1.ApplyDeviceResponse.
+ * Use `create(ApplyDeviceResponseSchema)` to create a new message.
+ */
+export const ApplyDeviceResponseSchema: GenMessage<ApplyDeviceResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 3);
+
+/**
  * What chats must apply before another service answers its client (design.md, principle 9).
  *
  * @generated from service switchboard.chats.v1.ChatsService
@@ -85,6 +127,18 @@ export const ChatsService: GenService<{
     methodKind: "unary";
     input: typeof ApplyBlockRequestSchema;
     output: typeof ApplyBlockResponseSchema;
+  },
+  /**
+   * users tells chats of a device signed in or revoked before signUp, signIn or revokeDevice
+   * answers, so what chats writes for a user's devices from that moment reaches the new device and
+   * never again the revoked one (whose inbox chats drops). Idempotent: applying it twice is fine.
+   *
+   * @generated from rpc switchboard.chats.v1.ChatsService.ApplyDevice
+   */
+  applyDevice: {
+    methodKind: "unary";
+    input: typeof ApplyDeviceRequestSchema;
+    output: typeof ApplyDeviceResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_switchboard_chats_v1_chats, 0);

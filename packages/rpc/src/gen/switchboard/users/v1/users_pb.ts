@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/users/v1/users.proto.
  */
 export const file_switchboard_users_v1_users: GenFile = /*@__PURE__*/
-  fileDesc("CiBzd2l0Y2hib2FyZC91c2Vycy92MS91c2Vycy5wcm90bxIUc3dpdGNoYm9hcmQudXNlcnMudjEiIAoMRXhpc3RSZXF1ZXN0EhAKCHVzZXJfaWRzGAEgAygJIioKDUV4aXN0UmVzcG9uc2USGQoRZXhpc3RpbmdfdXNlcl9pZHMYASADKAkyYAoMVXNlcnNTZXJ2aWNlElAKBUV4aXN0EiIuc3dpdGNoYm9hcmQudXNlcnMudjEuRXhpc3RSZXF1ZXN0GiMuc3dpdGNoYm9hcmQudXNlcnMudjEuRXhpc3RSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("CiBzd2l0Y2hib2FyZC91c2Vycy92MS91c2Vycy5wcm90bxIUc3dpdGNoYm9hcmQudXNlcnMudjEiNAoMRXhpc3RSZXF1ZXN0EhAKCHVzZXJfaWRzGAEgAygJEhIKCmRldmljZV9pZHMYAiADKAkiZgoNRXhpc3RSZXNwb25zZRIZChFleGlzdGluZ191c2VyX2lkcxgBIAMoCRI6Cg5hY3RpdmVfZGV2aWNlcxgCIAMoCzIiLnN3aXRjaGJvYXJkLnVzZXJzLnYxLkFjdGl2ZURldmljZSIyCgxBY3RpdmVEZXZpY2USEQoJZGV2aWNlX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkyYAoMVXNlcnNTZXJ2aWNlElAKBUV4aXN0EiIuc3dpdGNoYm9hcmQudXNlcnMudjEuRXhpc3RSZXF1ZXN0GiMuc3dpdGNoYm9hcmQudXNlcnMudjEuRXhpc3RSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message switchboard.users.v1.ExistRequest
@@ -22,6 +22,13 @@ export type ExistRequest = Message<"switchboard.users.v1.ExistRequest"> & {
    * @generated from field: repeated string user_ids = 1;
    */
   userIds: string[];
+
+  /**
+   * At most 2,048 ids per call; a string that is not a device id is simply not an active device.
+   *
+   * @generated from field: repeated string device_ids = 2;
+   */
+  deviceIds: string[];
 };
 
 /**
@@ -41,6 +48,13 @@ export type ExistResponse = Message<"switchboard.users.v1.ExistResponse"> & {
    * @generated from field: repeated string existing_user_ids = 1;
    */
   existingUserIds: string[];
+
+  /**
+   * The devices of the request that exist and are not revoked, each with its user.
+   *
+   * @generated from field: repeated switchboard.users.v1.ActiveDevice active_devices = 2;
+   */
+  activeDevices: ActiveDevice[];
 };
 
 /**
@@ -51,6 +65,30 @@ export const ExistResponseSchema: GenMessage<ExistResponse> = /*@__PURE__*/
   messageDesc(file_switchboard_users_v1_users, 1);
 
 /**
+ * @generated from message switchboard.users.v1.ActiveDevice
+ */
+export type ActiveDevice = Message<"switchboard.users.v1.ActiveDevice"> & {
+  /**
+   * As the request spelled it.
+   *
+   * @generated from field: string device_id = 1;
+   */
+  deviceId: string;
+
+  /**
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message switchboard.users.v1.ActiveDevice.
+ * Use `create(ActiveDeviceSchema)` to create a new message.
+ */
+export const ActiveDeviceSchema: GenMessage<ActiveDevice> = /*@__PURE__*/
+  messageDesc(file_switchboard_users_v1_users, 2);
+
+/**
  * What other services must know from users at once, not from an event that arrives later
  * (design.md, principle 9).
  *
@@ -58,8 +96,9 @@ export const ExistResponseSchema: GenMessage<ExistResponse> = /*@__PURE__*/
  */
 export const UsersService: GenService<{
   /**
-   * Which of these ids name a user. chats asks before it stores a chat or members with them; the
-   * gateway asks (and caches the answer a short while) before it trusts a token's user.
+   * Which of these ids name a user, and which of these devices are active (not revoked). chats
+   * asks about users before it stores a chat or members with them; the gateway asks about a
+   * token's device (and caches the answer a short while) before it trusts the token.
    *
    * @generated from rpc switchboard.users.v1.UsersService.Exist
    */
