@@ -11,6 +11,10 @@ export const ErrorCode = {
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** An inbox cursor of another device, or older than what is kept: re-read, then resume from now. */
+  RESYNC_REQUIRED: 'RESYNC_REQUIRED',
+  /** A write that lost a race it must not silently win (a second commit for one epoch). */
+  CONFLICT: 'CONFLICT',
   /** Apollo Server's own: a malformed HTTP request, or one its CSRF prevention blocked. */
   BAD_REQUEST: 'BAD_REQUEST',
   /** A subgraph did not answer (down, stalled or shedding load): retry after `retryAfter` seconds. */

@@ -31,10 +31,14 @@ export type LiveEvent =
       candidate: string | null;
       data?: object;
     }
+  /** A device's inbox has entries up to `pos` (`inbox:<device id>`): the store has them, this says "look". */
+  | { type: 'inbox'; deviceId: string; pos: number; data?: object }
   /** The gateway's own protocol: a subscriber gained or lost a channel (`@live(revokedOn:)`). */
   | { type: 'liveAccess'; channel: string; granted: boolean; after?: number }
   /** The gateway's own protocol: an entity's `@cached` fields changed; cached values are dropped. */
-  | { type: 'entityChanged'; typename: string; id: string };
+  | { type: 'entityChanged'; typename: string; id: string }
+  /** The gateway's own protocol: a device was revoked; its tokens are refused and its sockets closed. */
+  | { type: 'deviceRevoked'; userId: string; deviceId: string };
 
 /** Channel names as the @live directives write them (`chat:{chatId}`); Redis adds `live:`. */
 export const liveChannel = {
@@ -44,6 +48,8 @@ export const liveChannel = {
   calls: (userId: string) => `calls:${userId}`,
   /** Where owners announce entity changes to the gateways' entity caches. */
   entities: 'entities',
+  /** Where users announces revoked devices to every gateway. */
+  deviceRevoked: 'device:revoked',
 };
 
 /**
@@ -53,6 +59,14 @@ export const liveChannel = {
  */
 export const announceEntityChanged = (publisher: LivePublisher, typename: string, id: string) =>
   publisher.publish(liveChannel.entities, { type: 'entityChanged', typename, id });
+
+/**
+ * Tells every gateway that a device was revoked (after the revocation committed): each refuses its
+ * token at once and closes its sockets. A gateway that misses it refuses the device once its
+ * remembered answer expires (USER_CHECK_TTL_MS).
+ */
+export const announceDeviceRevoked = (publisher: LivePublisher, userId: string, deviceId: string) =>
+  publisher.publish(liveChannel.deviceRevoked, { type: 'deviceRevoked', userId, deviceId });
 
 /** Where live events live in Redis: the gateway listens under the same prefix. */
 export const LIVE_CHANNEL_PREFIX = 'live:';

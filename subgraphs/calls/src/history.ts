@@ -1,10 +1,13 @@
-import { badInput, asUuid } from '@switchboard/core';
+import { badInput, asUuid, deliveryKey, notFound } from '@switchboard/core';
 import { forwardPage } from '@switchboard/subgraph';
 import type { QueryCallsArgs, Resolvers } from './__generated__/resolvers-types.ts';
-import { requireUser } from './access.ts';
+import { callAccess, requireUser } from './access.ts';
 import type { CallsContext } from './context.ts';
 import type { Call, Prisma } from './generated/prisma/client.ts';
 import { durationSeconds, type CallRecord } from './liveEvents.ts';
+
+/** An id no call has (nil UUID). */
+const NO_CALL = '00000000-0000-0000-0000-000000000000';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -43,6 +46,12 @@ async function calls(_: unknown, args: QueryCallsArgs, ctx: CallsContext) {
 export const historyResolvers = {
   Query: { calls },
   Call: {
+    // A participant; or the gateway resolving an inbox entry, which chats wrote for a participant's device.
+    __resolveReference: async (ref: { id: string }, ctx: CallsContext) =>
+      deliveryKey(ctx.identity, 'inbox') !== null
+        ? ((await ctx.db.call.findUnique({ where: { id: asUuid(ref.id) ?? NO_CALL } })) ??
+          Promise.reject(notFound('Call')))
+        : callAccess(ctx, ref.id),
     durationSeconds: (call: CallRecord) => durationSeconds(call),
     chat: (call: CallRecord) => ({ __typename: 'Chat' as const, id: call.chatId }),
     caller: (call: CallRecord) => ({ __typename: 'User' as const, id: call.callerId }),

@@ -12,7 +12,7 @@ import type { ChatsContext } from './context.ts';
 import { chatCursor, pageSize, parseChatCursor } from './cursors.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Chat, ChatMember, Prisma } from './generated/prisma/client.ts';
-import { announceJoined, MAX_MEMBERS } from './membership.ts';
+import { announceJoined, appendJoined, MAX_MEMBERS } from './membership.ts';
 
 const MAX_TITLE = 100;
 
@@ -62,16 +62,16 @@ async function createDirectChat(
   if (existing) return existing;
   await ctx.users.requireUsers([other], 'userId');
   try {
-    const chat = await transaction(ctx.db, async (tx) => {
+    const { chat, written } = await transaction(ctx.db, async (tx) => {
       const chat = await tx.chat.create({
         data: { kind: 'DIRECT', directKey, members: { create: [{ userId: me }, { userId: other }] } },
       });
       for (const userId of [me, other])
         await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
       await recordEvent(tx, 'DirectChatCreated', { chatId: chat.id, userIds: [me, other] });
-      return chat;
+      return { chat, written: await appendJoined(tx, chat.id, [me, other]) };
     });
-    announceJoined(ctx, chat.id, [me, other], 0);
+    announceJoined(ctx, chat.id, [me, other], 0, written);
     return chat;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -90,7 +90,7 @@ async function createGroup(_: unknown, { input }: MutationCreateGroupArgs, ctx: 
   if (others.length + 1 > MAX_MEMBERS)
     throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'memberIds');
   await ctx.users.requireUsers(others, 'memberIds');
-  const chat = await transaction(ctx.db, async (tx) => {
+  const { chat, written } = await transaction(ctx.db, async (tx) => {
     const chat = await tx.chat.create({
       data: {
         kind: 'GROUP',
@@ -100,9 +100,9 @@ async function createGroup(_: unknown, { input }: MutationCreateGroupArgs, ctx: 
     });
     for (const userId of [me, ...others])
       await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
-    return chat;
+    return { chat, written: await appendJoined(tx, chat.id, [me, ...others]) };
   });
-  announceJoined(ctx, chat.id, [me, ...others], 0);
+  announceJoined(ctx, chat.id, [me, ...others], 0, written);
   return chat;
 }
 

@@ -13,6 +13,7 @@ import { chatsService } from './chatsService.ts';
 import type { ChatsContext } from './context.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { createLiveQueue } from './liveEvents.ts';
+import { schedulePruning } from './inboxRetention.ts';
 import { createLoaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 import { createUserDirectory } from './userDirectory.ts';
@@ -30,6 +31,8 @@ export interface ChatsConfig {
   usersRpcUrl: string | (() => string);
   /** Port of chats' gRPC server, where users tells it of blocks (RPC_PORT; 0: any free port). */
   rpcPort: number;
+  /** How long inbox entries are kept at least (INBOX_RETENTION_DAYS, default 7). */
+  inboxRetentionDays?: number;
   /** Port of `/metrics` (METRICS_PORT; 0 or absent: any free port). */
   metricsPort?: number;
   development: boolean;
@@ -57,6 +60,10 @@ export async function createServer(config: ChatsConfig) {
     ),
   );
   const rpc = chatsService(db);
+  const stopPruning = schedulePruning(db, {
+    ...(config.inboxRetentionDays === undefined ? {} : { retentionDays: config.inboxRetentionDays }),
+    log: defaultLog({ service: 'chats' }),
+  });
   return createSubgraphServer<ChatsContext>({
     name: 'chats',
     typeDefs,
@@ -79,6 +86,7 @@ export async function createServer(config: ChatsConfig) {
       await db.$queryRaw`SELECT 1`;
     },
     dispose: async () => {
+      stopPruning();
       await Promise.all([db.$disconnect(), publisher.close()]);
     },
   });

@@ -15,6 +15,8 @@ export const env = parseEnv(
     PORT: z.coerce.number().int().min(0).max(65535).default(4002),
     /** gRPC port of ChatsService (users' CHATS_RPC_URL). */
     RPC_PORT: z.coerce.number().int().min(0).max(65535).default(5002),
+    /** Inbox entries are kept at least this many days (a cursor older than that: RESYNC_REQUIRED). */
+    INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
     /** users' gRPC server: which user ids exist. */
     USERS_RPC_URL: z.string().url().default('http://127.0.0.1:5001'),
   }),

@@ -15,6 +15,7 @@ const server = await createServer({
   signingKey: env.INTERNAL_SIGNING_KEY,
   usersRpcUrl: env.USERS_RPC_URL,
   rpcPort: env.RPC_PORT,
+  inboxRetentionDays: env.INBOX_RETENTION_DAYS,
   metricsPort: env.METRICS_PORT,
   development: env.NODE_ENV !== 'production',
 });

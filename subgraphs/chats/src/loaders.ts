@@ -99,6 +99,13 @@ export function createLoaders(db: PrismaClient, identity: Identity) {
       return chatIds.map((id) => byChat.get(id) ?? []);
     }),
 
+    /** A chat by id, with no access check: for what was authorized otherwise (an inbox entry). */
+    chat: new DataLoader<string, Chat | null>(async (ids) => {
+      const rows = await db.chat.findMany({ where: { id: { in: [...ids] } } });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+
     message: new DataLoader<string, Message | null>(async (ids) => {
       const rows = await db.message.findMany({ where: { id: { in: [...ids] } } });
       const byId = new Map(rows.map((row) => [row.id, row]));

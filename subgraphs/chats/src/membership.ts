@@ -9,6 +9,7 @@ import { chatAccess, requireManager, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
 import { lockChat, transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember } from './generated/prisma/client.ts';
+import { announceInbox, appendInbox, type WrittenEntry } from './inbox.ts';
 import { chatAccessChanged } from './liveEvents.ts';
 
 // WhatsApp allows groups of up to 1,024.
@@ -18,14 +19,33 @@ export const MAX_MEMBERS = 1024;
  * Tells each user who joined (after commit), so their subscriptions follow the chat from `lastSeq`,
  * where it stood when they joined.
  */
-export function announceJoined(ctx: ChatsContext, chatId: string, userIds: string[], lastSeq: number): void {
+export function announceJoined(
+  ctx: ChatsContext,
+  chatId: string,
+  userIds: string[],
+  lastSeq: number,
+  written: WrittenEntry[],
+): void {
   for (const userId of userIds)
     ctx.live.publishAfterCommit(...chatAccessChanged(chatId, userId, true, lastSeq));
+  announceInbox(ctx, written);
 }
 
-function announceLeft(ctx: ChatsContext, chatId: string, userId: string): void {
+function announceLeft(ctx: ChatsContext, chatId: string, userId: string, written: WrittenEntry[]): void {
   ctx.live.publishAfterCommit(...chatAccessChanged(chatId, userId, false));
+  announceInbox(ctx, written);
 }
+
+/** ChatJoined to the joining users' devices, in the transaction that made them members. */
+export const appendJoined = (tx: Tx, chatId: string, userIds: string[]) =>
+  appendInbox(tx, chatId, userIds, [{ kind: 'ChatJoined', payload: {} }]);
+
+/**
+ * ChatLeft to the leaving user's devices, under the chat's row lock that removed them: no entry of
+ * the chat is appended for them after it (chats.inbox_append reads the members under that lock).
+ */
+const appendLeft = (tx: Tx, chatId: string, userId: string) =>
+  appendInbox(tx, chatId, [userId], [{ kind: 'ChatLeft', payload: {} }]);
 
 function requireGroup(chat: Chat): void {
   if (chat.kind !== 'GROUP') throw badInput('Only a group has members to add or remove', 'chatId');
@@ -60,7 +80,7 @@ async function addMembers(_: unknown, args: MutationAddMembersArgs, ctx: ChatsCo
   if (userIds.length > MAX_MEMBERS) throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'userIds');
   // Outside the transaction: the chat's row lock is not held across a call to users.
   await ctx.users.requireUsers(userIds, 'userIds');
-  const { joined, lastSeq } = await transaction(ctx.db, async (tx) => {
+  const { joined, lastSeq, written } = await transaction(ctx.db, async (tx) => {
     const { members, lastSeq } = await lockManagedGroup(tx, chat.id, me);
     const present = new Set(members.map((member) => member.userId));
     const joining = userIds.filter((id) => !present.has(id));
@@ -68,9 +88,9 @@ async function addMembers(_: unknown, args: MutationAddMembersArgs, ctx: ChatsCo
       throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'userIds');
     await tx.chatMember.createMany({ data: joining.map((userId) => ({ chatId: chat.id, userId })) });
     for (const userId of joining) await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
-    return { joined: joining, lastSeq };
+    return { joined: joining, lastSeq, written: await appendJoined(tx, chat.id, joining) };
   });
-  announceJoined(ctx, chat.id, joined, lastSeq);
+  announceJoined(ctx, chat.id, joined, lastSeq, written);
   return chat;
 }
 
@@ -84,13 +104,13 @@ async function removeMember(_: unknown, args: MutationRemoveMemberArgs, ctx: Cha
   const removed = await transaction(ctx.db, async (tx) => {
     const { members } = await lockManagedGroup(tx, chat.id, me);
     const member = members.find((m) => m.userId === userId);
-    if (!member) return false;
+    if (!member) return null;
     if (member.role === 'OWNER') throw forbidden('The owner cannot be removed');
     await tx.chatMember.delete({ where: { chatId_userId: { chatId: chat.id, userId } } });
     await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId });
-    return true;
+    return appendLeft(tx, chat.id, userId);
   });
-  if (removed) announceLeft(ctx, chat.id, userId);
+  if (removed) announceLeft(ctx, chat.id, userId, removed);
   return chat;
 }
 
@@ -108,7 +128,7 @@ async function leaveChat(_: unknown, args: MutationLeaveChatArgs, ctx: ChatsCont
     const member = await tx.chatMember.findUnique({
       where: { chatId_userId: { chatId: chat.id, userId: me } },
     });
-    if (!member) return false;
+    if (!member) return null;
     await tx.chatMember.delete({ where: { chatId_userId: { chatId: chat.id, userId: me } } });
     if (member.role === 'OWNER') {
       const byTenure = [{ joinedAt: 'asc' as const }, { userId: 'asc' as const }];
@@ -122,9 +142,9 @@ async function leaveChat(_: unknown, args: MutationLeaveChatArgs, ctx: ChatsCont
         });
     }
     await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId: me });
-    return true;
+    return appendLeft(tx, chat.id, me);
   });
-  if (left) announceLeft(ctx, chat.id, me);
+  if (left) announceLeft(ctx, chat.id, me, left);
   return true;
 }
 

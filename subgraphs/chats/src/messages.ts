@@ -10,6 +10,7 @@ import type { ChatsContext } from './context.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Message } from './generated/prisma/client.ts';
 import { freshMessages } from './freshMessages.ts';
+import { announceInbox, appendInbox, inboxMessages, messageChanged, type WrittenEntry } from './inbox.ts';
 import { messageAdded, messageUpdated } from './liveEvents.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -33,6 +34,8 @@ interface SendOutcome {
     'sent' | 'existing' | 'not_found' | 'client_id_elsewhere' | 'blocked' | 'bad_reply' | 'bad_attachments';
   message: MessageRow | null;
   reply_to: MessageRow | null;
+  /** The inbox entries it appended (one per member device). */
+  inbox: WrittenEntry[] | null;
 }
 
 /** A Message row as Postgres' to_jsonb writes it (dates as ISO strings). */
@@ -116,6 +119,7 @@ async function sendMessage(
   freshMessages.set(message, { replyTo });
   // Only a message stored now is news; a retry that found the stored one is not.
   ctx.live.publishAfterCommit(...messageAdded(message, replyTo));
+  announceInbox(ctx, result.inbox ?? []);
   return message;
 }
 
@@ -125,12 +129,16 @@ async function editMessage(_: unknown, args: MutationEditMessageArgs, ctx: Chats
   if (message.deletedAt) throw badInput('A deleted message cannot be edited', 'id');
   const body = messageBody(args.body, message.attachmentIds.length > 0);
   // `deletedAt: null` in the write itself: a delete that won the race stays deleted.
-  const { count } = await ctx.db.message.updateMany({
-    where: { id: message.id, deletedAt: null },
-    data: { body, editedAt: new Date() },
+  const written = await transaction(ctx.db, async (tx) => {
+    const { count } = await tx.message.updateMany({
+      where: { id: message.id, deletedAt: null },
+      data: { body, editedAt: new Date() },
+    });
+    if (count === 0) throw badInput('A deleted message cannot be edited', 'id');
+    return appendInbox(tx, message.chatId, null, [messageChanged(message.id)]);
   });
-  if (count === 0) throw badInput('A deleted message cannot be edited', 'id');
   ctx.live.publishAfterCommit(...messageUpdated(message));
+  announceInbox(ctx, written);
   return ctx.db.message.findUniqueOrThrow({ where: { id: message.id } });
 }
 
@@ -152,10 +160,16 @@ async function deleteMessage(
       data: { body: null, attachmentIds: [], deletedAt: new Date() },
     });
     if (count > 0) await tx.reaction.deleteMany({ where: { messageId: message.id } });
-    return { deleted: count > 0, stored: await tx.message.findUniqueOrThrow({ where: { id: message.id } }) };
+    return {
+      deleted: count > 0 ? await appendInbox(tx, message.chatId, null, [messageChanged(message.id)]) : null,
+      stored: await tx.message.findUniqueOrThrow({ where: { id: message.id } }),
+    };
   });
   // A concurrent delete that won the race announced it already.
-  if (deleted) ctx.live.publishAfterCommit(...messageUpdated(message));
+  if (deleted) {
+    ctx.live.publishAfterCommit(...messageUpdated(message));
+    announceInbox(ctx, deleted);
+  }
   return stored;
 }
 
@@ -164,7 +178,9 @@ export const messageResolvers = {
   Message: {
     __resolveReference: async (ref: { id: string }, ctx: ChatsContext) =>
       (await messageAccess(ctx, ref.id)).message,
+    // An inbox entry's message was owed to the device when written, even if its user left since.
     chat: async (message: Message, _: unknown, ctx: ChatsContext) =>
+      (inboxMessages.has(message) ? await ctx.loaders.chat.load(message.chatId) : null) ??
       (await chatAccess(ctx, message.chatId)).chat,
     sender: (message: Message) => ({ __typename: 'User', id: message.senderId }),
     replyTo: (message: Message, _: unknown, ctx: ChatsContext) =>

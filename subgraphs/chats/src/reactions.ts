@@ -2,6 +2,8 @@ import { badInput } from '@switchboard/core';
 import type { MutationReactArgs, Resolvers } from './__generated__/resolvers-types.ts';
 import { messageAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
+import { transaction } from './db.ts';
+import { announceInbox, appendInbox, messageChanged } from './inbox.ts';
 import type { Message } from './generated/prisma/client.ts';
 import { freshMessages } from './freshMessages.ts';
 import { messageUpdated } from './liveEvents.ts';
@@ -14,20 +16,30 @@ async function react(_: unknown, args: MutationReactArgs, ctx: ChatsContext): Pr
   const { message } = await messageAccess(ctx, args.messageId);
   const where = { messageId_userId: { messageId: message.id, userId: me } };
   if (args.emoji === '') {
-    const { count } = await ctx.db.reaction.deleteMany({ where: where.messageId_userId });
-    if (count > 0) ctx.live.publishAfterCommit(...messageUpdated(message));
+    const written = await transaction(ctx.db, async (tx) => {
+      const { count } = await tx.reaction.deleteMany({ where: where.messageId_userId });
+      return count > 0 ? appendInbox(tx, message.chatId, null, [messageChanged(message.id)]) : null;
+    });
+    if (written) {
+      ctx.live.publishAfterCommit(...messageUpdated(message));
+      announceInbox(ctx, written);
+    }
     return message;
   }
   const emoji = args.emoji;
   if ([...emoji].length > MAX_EMOJI || /\s/u.test(emoji))
     throw badInput(`emoji must be 1-${MAX_EMOJI} characters without spaces`, 'emoji');
   if (message.deletedAt) throw badInput('A deleted message cannot be reacted to', 'messageId');
-  await ctx.db.reaction.upsert({
-    where,
-    create: { messageId: message.id, userId: me, emoji },
-    update: { emoji, createdAt: new Date() },
+  const written = await transaction(ctx.db, async (tx) => {
+    await tx.reaction.upsert({
+      where,
+      create: { messageId: message.id, userId: me, emoji },
+      update: { emoji, createdAt: new Date() },
+    });
+    return appendInbox(tx, message.chatId, null, [messageChanged(message.id)]);
   });
   ctx.live.publishAfterCommit(...messageUpdated(message));
+  announceInbox(ctx, written);
   return message;
 }
 

@@ -6,6 +6,7 @@ import type { ChatsContext } from './context.ts';
 import { transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember, Message } from './generated/prisma/client.ts';
 import { freshMessages } from './freshMessages.ts';
+import { announceInbox, appendInbox, messageChanged, type InboxItem } from './inbox.ts';
 import { messageUpdated } from './liveEvents.ts';
 
 type Mark = 'delivered' | 'read';
@@ -116,14 +117,26 @@ async function moveMark(ctx: ChatsContext, mark: Mark, chatId: string, seq: numb
 
   const moved = await transaction(ctx.db, async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${MARKS_LOCK}::int, hashtext(${chat.id}))`;
+    // The chat before the member row (as membership changes take them), for the inbox's append.
+    await tx.$executeRaw`SELECT 1 FROM "chats"."Chat" WHERE "id" = ${chat.id}::uuid FOR SHARE`;
     const marks = await updateMark(tx, chat.id, me, mark, seq);
     if (!marks) return null;
     const { before, after } = marks;
     if (after.deliveredSeq === before.deliveredSeq && after.readSeq === before.readSeq) return null;
-    return { ...after, changed: await statusChanges(tx, chat.id, me, marks) };
+    const changed = await statusChanges(tx, chat.id, me, marks);
+    const receipt: InboxItem = {
+      kind: 'ReceiptChanged',
+      payload: { userId: me, deliveredSeq: after.deliveredSeq, readSeq: after.readSeq },
+    };
+    const written = await appendInbox(tx, chat.id, null, [
+      receipt,
+      ...changed.map((message) => messageChanged(message.id)),
+    ]);
+    return { ...after, changed, written };
   });
   if (moved) {
-    const { deliveredSeq, readSeq, changed } = moved;
+    const { deliveredSeq, readSeq, changed, written } = moved;
+    announceInbox(ctx, written);
     ctx.live.publishAfterCommit(liveChannel.chat(chat.id), {
       type: 'receiptUpdated',
       chatId: chat.id,

@@ -5,6 +5,7 @@ import { requireUser } from './access.ts';
 import { chatResolvers } from './chats.ts';
 import type { ChatsContext } from './context.ts';
 import { historyResolvers } from './history.ts';
+import { inboxResolvers } from './inboxResolvers.ts';
 import { membershipResolvers } from './membership.ts';
 import { messageResolvers } from './messages.ts';
 import { reactionResolvers } from './reactions.ts';
@@ -21,6 +22,7 @@ const merged = mergeResolvers<Resolvers>([
   receiptResolvers,
   gatewayQueryResolvers,
   { Subscription: subscriptionResolvers },
+  inboxResolvers,
 ]);
 
 /**

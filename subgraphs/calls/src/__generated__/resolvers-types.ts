@@ -184,6 +184,17 @@ export type ResolversObject<TObject> = WithIndex<TObject>;
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+  reference: TReference,
+  context: TContext,
+  info: GraphQLResolveInfo,
+) => Promise<TResult> | TResult;
+
+type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+
 export type Resolver<
   TResult,
   TParent = Record<PropertyKey, never>,
@@ -262,6 +273,16 @@ export type DirectiveResolverFn<
   context: TContext,
   info: GraphQLResolveInfo,
 ) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Call: Call;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Call: { __typename: 'Call' } & GraphQLRecursivePick<FederationTypes['Call'], { id: true }>;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
@@ -350,7 +371,13 @@ export type ViewerDirectiveResolver<
 export type CallResolvers<
   ContextType = CallsContext,
   ParentType extends ResolversParentTypes['Call'] = ResolversParentTypes['Call'],
+  FederationReferenceType extends FederationReferenceTypes['Call'] = FederationReferenceTypes['Call'],
 > = ResolversObject<{
+  __resolveReference?: ReferenceResolver<
+    Maybe<ResolversTypes['Call']> | FederationReferenceType,
+    FederationReferenceType,
+    ContextType
+  >;
   answeredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   callee?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   caller?: Resolver<ResolversTypes['User'], ParentType, ContextType>;

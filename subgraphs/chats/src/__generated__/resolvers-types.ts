@@ -21,6 +21,42 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown };
 };
 
+/** Owned by the calls subgraph. */
+export type Call = {
+  __typename?: 'Call';
+  id: Scalars['ID']['output'];
+};
+
+/** The other side's call signalling, for this device. */
+export type CallSignal = {
+  __typename?: 'CallSignal';
+  call: Call;
+  /** An ICE candidate (ICE_CANDIDATE). */
+  candidate?: Maybe<Scalars['String']['output']>;
+  kind: CallSignalKind;
+  /** The offer (INCOMING) or the answer (ANSWERED). */
+  sdp?: Maybe<Scalars['String']['output']>;
+};
+
+export type CallSignalKind =
+  /** The callee answered. */
+  | 'ANSWERED'
+  /** The callee answered on another of its devices: stop ringing here. */
+  | 'ANSWERED_ELSEWHERE'
+  /** The call ended. */
+  | 'ENDED'
+  /** An ICE candidate of the other side. */
+  | 'ICE_CANDIDATE'
+  /** Someone is calling this user. */
+  | 'INCOMING';
+
+/** The stored part is drained: what follows is live. */
+export type CaughtUp = {
+  __typename?: 'CaughtUp';
+  /** How many stored entries this subscription delivered before it. */
+  backlog: Scalars['Int']['output'];
+};
+
 export type Chat = {
   __typename?: 'Chat';
   createdAt: Scalars['DateTime']['output'];
@@ -62,7 +98,19 @@ export type ChatEdge = {
   node: Chat;
 };
 
+/** The user joined a chat (created it, or was added). */
+export type ChatJoined = {
+  __typename?: 'ChatJoined';
+  chat: Chat;
+};
+
 export type ChatKind = 'DIRECT' | 'GROUP';
+
+/** The user left a chat (left, or was removed): nothing more of it follows until they join again. */
+export type ChatLeft = {
+  __typename?: 'ChatLeft';
+  chatId: Scalars['ID']['output'];
+};
 
 export type ChatMember = {
   __typename?: 'ChatMember';
@@ -79,6 +127,27 @@ export type CreateGroupInput = {
   memberIds: Array<Scalars['ID']['input']>;
   title: Scalars['String']['input'];
 };
+
+/** A device's inbox and where it stands (@live access). */
+export type InboxChannel = {
+  __typename?: 'InboxChannel';
+  after: Scalars['Int']['output'];
+  key: Scalars['ID']['output'];
+};
+
+/** One thing a device is owed, at its place in the device's one order. */
+export type InboxEntry = {
+  __typename?: 'InboxEntry';
+  /** Opaque: resume after it with inbox(after:), acknowledge it with ackInbox. */
+  cursor: Scalars['String']['output'];
+  event: InboxEvent;
+  /** This entry's position in its device's order (1, 2, 3...; the gateway orders by it). */
+  pos: Scalars['Int']['output'];
+};
+
+/** What an inbox entry says. */
+export type InboxEvent =
+  CallSignal | CaughtUp | ChatJoined | ChatLeft | MessageAdded | MessageChanged | ReceiptChanged;
 
 /** Owned by the media subgraph. */
 export type Media = {
@@ -106,6 +175,18 @@ export type Message = {
   status: MessageStatus;
 };
 
+/** A message was stored in a chat of the user. */
+export type MessageAdded = {
+  __typename?: 'MessageAdded';
+  message: Message;
+};
+
+/** A message was edited, deleted, reacted to, or its status (as its sender sees it) moved. */
+export type MessageChanged = {
+  __typename?: 'MessageChanged';
+  message: Message;
+};
+
 export type MessageConnection = {
   __typename?: 'MessageConnection';
   edges: Array<MessageEdge>;
@@ -129,6 +210,11 @@ export type MessageStatus =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Entries up to and including this cursor (one of the caller's device's) reached the device. Never
+   * moves back. A device whose socket closes with entries sent but not acknowledged gets one push.
+   */
+  ackInbox: Scalars['Boolean']['output'];
   /** OWNER or ADMIN only. */
   addMembers: Chat;
   /** Returns the existing direct chat with that user when there is one. */
@@ -147,6 +233,10 @@ export type Mutation = {
   removeMember: Chat;
   /** Idempotent per (sender, clientId): a retry returns the stored message. */
   sendMessage: Message;
+};
+
+export type MutationAckInboxArgs = {
+  cursor: Scalars['String']['input'];
 };
 
 export type MutationAddMembersArgs = {
@@ -216,6 +306,16 @@ export type Query = {
    */
   _chatAccess: Array<ChatChannel>;
   /**
+   * For the gateway's inbox subscription (@live access): the caller's device and the position to
+   * resume after: the cursor's (RESYNC_REQUIRED when it is another device's or older than what is
+   * kept), or the newest with no cursor.
+   */
+  _inboxAccess: Array<InboxChannel>;
+  /** For the gateway's inbox subscription (@liveReplay): a device's entries after a position, oldest first. */
+  _inboxAfter: Array<InboxEntry>;
+  /** For the gateway's inbox subscription: the CaughtUp entry sent once the stored part is drained. */
+  _inboxCaughtUp: InboxEntry;
+  /**
    * For the gateway's subscriptions (@liveReplay): a chat's messages with seq > afterSeq, oldest
    * first, at most `first` (1-500).
    */
@@ -228,6 +328,22 @@ export type Query = {
 
 export type Query_ChatAccessArgs = {
   chatId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Query_InboxAccessArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Query_InboxAfterArgs = {
+  after: Scalars['Int']['input'];
+  device: Scalars['ID']['input'];
+  first: Scalars['Int']['input'];
+};
+
+export type Query_InboxCaughtUpArgs = {
+  after: Scalars['Int']['input'];
+  backlog: Scalars['Int']['input'];
+  device: Scalars['ID']['input'];
 };
 
 export type Query_MessagesAfterArgs = {
@@ -252,6 +368,15 @@ export type Reaction = {
   reactedByMe: Scalars['Boolean']['output'];
 };
 
+/** Another member's delivered and read marks moved. */
+export type ReceiptChanged = {
+  __typename?: 'ReceiptChanged';
+  chat: Chat;
+  deliveredSeq: Scalars['Int']['output'];
+  readSeq: Scalars['Int']['output'];
+  user: User;
+};
+
 export type ReceiptUpdate = {
   __typename?: 'ReceiptUpdate';
   chat: Chat;
@@ -273,6 +398,12 @@ export type SendMessageInput = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
+   * Everything this device is owed, across every chat and call of its user, in one order
+   * (docs/devices-and-inbox.md). after: the cursor of an entry this device received (every entry
+   * after it, stored then live, then CaughtUp), or null (from now: CaughtUp at once).
+   */
+  inbox: InboxEntry;
+  /**
    * chatId given: that chat; with afterSeq, first every message with seq > afterSeq, then live ones.
    * chatId null: every chat the caller is a member of (afterSeq must then be null).
    */
@@ -280,6 +411,10 @@ export type Subscription = {
   /** Edits, deletions, reactions and status changes. */
   messageUpdated: Message;
   receiptUpdated: ReceiptUpdate;
+};
+
+export type SubscriptionInboxArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type SubscriptionMessageAddedArgs = {
@@ -408,24 +543,49 @@ export type FederationReferenceTypes = ResolversObject<{
   Message: { __typename: 'Message' } & GraphQLRecursivePick<FederationTypes['Message'], { id: true }>;
 }>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  InboxEvent:
+    | CallSignal
+    | CaughtUp
+    | (Omit<ChatJoined, 'chat'> & { chat: _RefType['Chat'] })
+    | ChatLeft
+    | (Omit<MessageAdded, 'message'> & { message: _RefType['Message'] })
+    | (Omit<MessageChanged, 'message'> & { message: _RefType['Message'] })
+    | (Omit<ReceiptChanged, 'chat'> & { chat: _RefType['Chat'] });
+}>;
+
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Chat: ResolverTypeWrapper<ChatModel>;
+  Call: ResolverTypeWrapper<Call>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CallSignal: ResolverTypeWrapper<CallSignal>;
+  CallSignalKind: CallSignalKind;
+  CaughtUp: ResolverTypeWrapper<CaughtUp>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Chat: ResolverTypeWrapper<ChatModel>;
   ChatChannel: ResolverTypeWrapper<ChatChannel>;
   ChatConnection: ResolverTypeWrapper<
     Omit<ChatConnection, 'edges'> & { edges: Array<ResolversTypes['ChatEdge']> }
   >;
   ChatEdge: ResolverTypeWrapper<Omit<ChatEdge, 'node'> & { node: ResolversTypes['Chat'] }>;
+  ChatJoined: ResolverTypeWrapper<Omit<ChatJoined, 'chat'> & { chat: ResolversTypes['Chat'] }>;
   ChatKind: ChatKind;
+  ChatLeft: ResolverTypeWrapper<ChatLeft>;
   ChatMember: ResolverTypeWrapper<ChatMemberModel>;
   ChatRole: ChatRole;
   CreateGroupInput: CreateGroupInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  InboxChannel: ResolverTypeWrapper<InboxChannel>;
+  InboxEntry: ResolverTypeWrapper<Omit<InboxEntry, 'event'> & { event: ResolversTypes['InboxEvent'] }>;
+  InboxEvent: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['InboxEvent']>;
   Media: ResolverTypeWrapper<Media>;
   Message: ResolverTypeWrapper<MessageModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  MessageAdded: ResolverTypeWrapper<Omit<MessageAdded, 'message'> & { message: ResolversTypes['Message'] }>;
+  MessageChanged: ResolverTypeWrapper<
+    Omit<MessageChanged, 'message'> & { message: ResolversTypes['Message'] }
+  >;
   MessageConnection: ResolverTypeWrapper<
     Omit<MessageConnection, 'edges'> & { edges: Array<ResolversTypes['MessageEdge']> }
   >;
@@ -435,6 +595,7 @@ export type ResolversTypes = ResolversObject<{
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Reaction: ResolverTypeWrapper<Reaction>;
+  ReceiptChanged: ResolverTypeWrapper<Omit<ReceiptChanged, 'chat'> & { chat: ResolversTypes['Chat'] }>;
   ReceiptUpdate: ResolverTypeWrapper<Omit<ReceiptUpdate, 'chat'> & { chat: ResolversTypes['Chat'] }>;
   SendMessageInput: SendMessageInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -444,24 +605,35 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Chat: ChatModel;
+  Call: Call;
   ID: Scalars['ID']['output'];
+  CallSignal: CallSignal;
+  CaughtUp: CaughtUp;
   Int: Scalars['Int']['output'];
+  Chat: ChatModel;
   ChatChannel: ChatChannel;
   ChatConnection: Omit<ChatConnection, 'edges'> & { edges: Array<ResolversParentTypes['ChatEdge']> };
   ChatEdge: Omit<ChatEdge, 'node'> & { node: ResolversParentTypes['Chat'] };
+  ChatJoined: Omit<ChatJoined, 'chat'> & { chat: ResolversParentTypes['Chat'] };
+  ChatLeft: ChatLeft;
   ChatMember: ChatMemberModel;
   CreateGroupInput: CreateGroupInput;
   DateTime: Scalars['DateTime']['output'];
+  InboxChannel: InboxChannel;
+  InboxEntry: Omit<InboxEntry, 'event'> & { event: ResolversParentTypes['InboxEvent'] };
+  InboxEvent: ResolversUnionTypes<ResolversParentTypes>['InboxEvent'];
   Media: Media;
   Message: MessageModel;
   Boolean: Scalars['Boolean']['output'];
+  MessageAdded: Omit<MessageAdded, 'message'> & { message: ResolversParentTypes['Message'] };
+  MessageChanged: Omit<MessageChanged, 'message'> & { message: ResolversParentTypes['Message'] };
   MessageConnection: Omit<MessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['MessageEdge']> };
   MessageEdge: Omit<MessageEdge, 'node'> & { node: ResolversParentTypes['Message'] };
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   Reaction: Reaction;
+  ReceiptChanged: Omit<ReceiptChanged, 'chat'> & { chat: ResolversParentTypes['Chat'] };
   ReceiptUpdate: Omit<ReceiptUpdate, 'chat'> & { chat: ResolversParentTypes['Chat'] };
   SendMessageInput: SendMessageInput;
   Subscription: Record<PropertyKey, never>;
@@ -485,6 +657,7 @@ export type LiveDirectiveResolver<
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type LiveReplayDirectiveArgs = {
+  caughtUp?: Maybe<Scalars['String']['input']>;
   cursor: Scalars['String']['input'];
   orderBy: Scalars['String']['input'];
   query: Scalars['String']['input'];
@@ -505,6 +678,32 @@ export type ViewerDirectiveResolver<
   ContextType = ChatsContext,
   Args = ViewerDirectiveArgs,
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CallResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['Call'] = ResolversParentTypes['Call'],
+> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type CallSignalResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['CallSignal'] = ResolversParentTypes['CallSignal'],
+> = ResolversObject<{
+  call?: Resolver<ResolversTypes['Call'], ParentType, ContextType>;
+  candidate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['CallSignalKind'], ParentType, ContextType>;
+  sdp?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CaughtUpResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['CaughtUp'] = ResolversParentTypes['CaughtUp'],
+> = ResolversObject<{
+  backlog?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type ChatResolvers<
   ContextType = ChatsContext,
@@ -555,6 +754,22 @@ export type ChatEdgeResolvers<
   node?: Resolver<ResolversTypes['Chat'], ParentType, ContextType>;
 }>;
 
+export type ChatJoinedResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['ChatJoined'] = ResolversParentTypes['ChatJoined'],
+> = ResolversObject<{
+  chat?: Resolver<ResolversTypes['Chat'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ChatLeftResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['ChatLeft'] = ResolversParentTypes['ChatLeft'],
+> = ResolversObject<{
+  chatId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ChatMemberResolvers<
   ContextType = ChatsContext,
   ParentType extends ResolversParentTypes['ChatMember'] = ResolversParentTypes['ChatMember'],
@@ -569,6 +784,40 @@ export type ChatMemberResolvers<
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type InboxChannelResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['InboxChannel'] = ResolversParentTypes['InboxChannel'],
+> = ResolversObject<{
+  after?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type InboxEntryResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['InboxEntry'] = ResolversParentTypes['InboxEntry'],
+> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['InboxEvent'], ParentType, ContextType>;
+  pos?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type InboxEventResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['InboxEvent'] = ResolversParentTypes['InboxEvent'],
+> = ResolversObject<{
+  __resolveType: TypeResolveFn<
+    | 'CallSignal'
+    | 'CaughtUp'
+    | 'ChatJoined'
+    | 'ChatLeft'
+    | 'MessageAdded'
+    | 'MessageChanged'
+    | 'ReceiptChanged',
+    ParentType,
+    ContextType
+  >;
+}>;
 
 export type MediaResolvers<
   ContextType = ChatsContext,
@@ -603,6 +852,22 @@ export type MessageResolvers<
   status?: Resolver<ResolversTypes['MessageStatus'], ParentType, ContextType>;
 }>;
 
+export type MessageAddedResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['MessageAdded'] = ResolversParentTypes['MessageAdded'],
+> = ResolversObject<{
+  message?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MessageChangedResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['MessageChanged'] = ResolversParentTypes['MessageChanged'],
+> = ResolversObject<{
+  message?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MessageConnectionResolvers<
   ContextType = ChatsContext,
   ParentType extends ResolversParentTypes['MessageConnection'] = ResolversParentTypes['MessageConnection'],
@@ -623,6 +888,12 @@ export type MutationResolvers<
   ContextType = ChatsContext,
   ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
 > = ResolversObject<{
+  ackInbox?: Resolver<
+    ResolversTypes['Boolean'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationAckInboxArgs, 'cursor'>
+  >;
   addMembers?: Resolver<
     ResolversTypes['Chat'],
     ParentType,
@@ -711,6 +982,24 @@ export type QueryResolvers<
     ContextType,
     Partial<Query_ChatAccessArgs>
   >;
+  _inboxAccess?: Resolver<
+    Array<ResolversTypes['InboxChannel']>,
+    ParentType,
+    ContextType,
+    Partial<Query_InboxAccessArgs>
+  >;
+  _inboxAfter?: Resolver<
+    Array<ResolversTypes['InboxEntry']>,
+    ParentType,
+    ContextType,
+    RequireFields<Query_InboxAfterArgs, 'after' | 'device' | 'first'>
+  >;
+  _inboxCaughtUp?: Resolver<
+    ResolversTypes['InboxEntry'],
+    ParentType,
+    ContextType,
+    RequireFields<Query_InboxCaughtUpArgs, 'after' | 'backlog' | 'device'>
+  >;
   _messagesAfter?: Resolver<
     Array<ResolversTypes['Message']>,
     ParentType,
@@ -730,6 +1019,17 @@ export type ReactionResolvers<
   reactedByMe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type ReceiptChangedResolvers<
+  ContextType = ChatsContext,
+  ParentType extends ResolversParentTypes['ReceiptChanged'] = ResolversParentTypes['ReceiptChanged'],
+> = ResolversObject<{
+  chat?: Resolver<ResolversTypes['Chat'], ParentType, ContextType>;
+  deliveredSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  readSeq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ReceiptUpdateResolvers<
   ContextType = ChatsContext,
   ParentType extends ResolversParentTypes['ReceiptUpdate'] = ResolversParentTypes['ReceiptUpdate'],
@@ -744,6 +1044,13 @@ export type SubscriptionResolvers<
   ContextType = ChatsContext,
   ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription'],
 > = ResolversObject<{
+  inbox?: SubscriptionResolver<
+    ResolversTypes['InboxEntry'],
+    'inbox',
+    ParentType,
+    ContextType,
+    Partial<SubscriptionInboxArgs>
+  >;
   messageAdded?: SubscriptionResolver<
     ResolversTypes['Message'],
     'messageAdded',
@@ -775,20 +1082,31 @@ export type UserResolvers<
 }>;
 
 export type Resolvers<ContextType = ChatsContext> = ResolversObject<{
+  Call?: CallResolvers<ContextType>;
+  CallSignal?: CallSignalResolvers<ContextType>;
+  CaughtUp?: CaughtUpResolvers<ContextType>;
   Chat?: ChatResolvers<ContextType>;
   ChatChannel?: ChatChannelResolvers<ContextType>;
   ChatConnection?: ChatConnectionResolvers<ContextType>;
   ChatEdge?: ChatEdgeResolvers<ContextType>;
+  ChatJoined?: ChatJoinedResolvers<ContextType>;
+  ChatLeft?: ChatLeftResolvers<ContextType>;
   ChatMember?: ChatMemberResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  InboxChannel?: InboxChannelResolvers<ContextType>;
+  InboxEntry?: InboxEntryResolvers<ContextType>;
+  InboxEvent?: InboxEventResolvers<ContextType>;
   Media?: MediaResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
+  MessageAdded?: MessageAddedResolvers<ContextType>;
+  MessageChanged?: MessageChangedResolvers<ContextType>;
   MessageConnection?: MessageConnectionResolvers<ContextType>;
   MessageEdge?: MessageEdgeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Reaction?: ReactionResolvers<ContextType>;
+  ReceiptChanged?: ReceiptChangedResolvers<ContextType>;
   ReceiptUpdate?: ReceiptUpdateResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
