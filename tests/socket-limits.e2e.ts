@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RunningGateway } from '@switchboard/gateway';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +68,38 @@ describe('WebSocket limits', () => {
     const closed = closeOf(socket);
     socket.send(subscribeMessage('x'.repeat(5 * 1024)));
     expect((await closed).code).toBe(1009);
+  });
+
+  it('counts a refused subscription once: refusals make no room past the limit', async () => {
+    const socket = connect();
+    await initialised(socket);
+    const before = gateway.activeSubscriptions();
+    const refusals: string[] = [];
+    const refused = new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as {
+          type: string;
+          payload: { extensions?: { code?: string } }[];
+        };
+        if (message.type !== 'error') return;
+        refusals.push(message.payload[0]!.extensions!.code!);
+        if (refusals.length === 3) resolve();
+      }),
+    );
+    for (const id of ['r1', 'r2', 'r3'])
+      socket.send(
+        JSON.stringify({
+          id,
+          type: 'subscribe',
+          payload: { query: `subscription { messageAdded(chatId: "${randomUUID()}") { id } }` },
+        }),
+      );
+    await refused;
+    expect(refusals).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    expect(gateway.activeSubscriptions()).toBe(before);
+    const closed = closeOf(socket);
+    for (const id of ['1', '2', '3', '4']) socket.send(subscribeMessage(id));
+    expect(await closed).toEqual({ code: 4413, reason: 'At most 3 subscriptions per socket' });
   });
 
   it('closes a socket that asks for one subscription too many with 4413', async () => {

@@ -255,6 +255,15 @@ export function createSocketServer(options: SocketServerOptions) {
           return [appError(ErrorCode.BAD_REQUEST, 'Too many subscriptions on this socket')];
         }
         extra.held = (extra.held ?? 0) + 1;
+        // Released once, however it ends: a refused start may end it (onEnd) before subscribe
+        // throws, or throw before there is anything to end. Active only once started.
+        let state: 'starting' | 'active' | 'ended' = 'starting';
+        const release = () => {
+          if (state === 'ended') return;
+          if (state === 'active') active -= 1;
+          state = 'ended';
+          extra.held! -= 1;
+        };
         try {
           prepared.subscription = await options.subscriptions.subscribe({
             document,
@@ -262,16 +271,16 @@ export function createSocketServer(options: SocketServerOptions) {
             variables: payload.variables,
             viewer: identity.userId,
             onOverflow: () => tooSlow(extra.socket),
-            onEnd: () => {
-              active -= 1;
-              extra.held! -= 1;
-            },
+            onEnd: release,
           });
         } catch (error) {
-          extra.held -= 1;
+          release();
           return toErrors(error);
         }
-        active += 1;
+        if (state === 'starting') {
+          state = 'active';
+          active += 1;
+        }
         (extra.live ??= new Map()).set(id, prepared.subscription);
       }
       return {
