@@ -28,6 +28,13 @@ describe('shared payload serialization', () => {
     const serializer = createPayloadSerializer();
     const withErrors = { id: '1', type: 'next', payload: { data: { a: 1 }, errors: [{ message: 'x' }] } };
     expect(wire(serializer, withErrors)).toBe(JSON.stringify(withErrors));
+    // A `data` field of the data, alone in its object, is the client's data, not a payload.
+    const nested = {
+      id: '1',
+      type: 'next',
+      payload: { data: { entry: { data: { text: 'hi' } } }, errors: [{ message: 'x', path: ['entry'] }] },
+    };
+    expect(wire(serializer, nested)).toBe(JSON.stringify(nested));
     const complete = { id: '1', type: 'complete' };
     expect(wire(serializer, complete)).toBe(JSON.stringify(complete));
   });

@@ -12,12 +12,17 @@ export function createPayloadSerializer() {
   const placeholder = '\u0000switchboard:payload\u0000';
   const suffix = `"payload":{"data":${JSON.stringify(placeholder)}}}`;
   let pending: string | undefined;
+  /** The message being serialized (JSON.stringify hands it first, under the key ''). */
+  let serializing: unknown;
 
   return {
     replacer(this: unknown, key: string, value: unknown): unknown {
+      if (key === '') serializing = value;
       if (key !== 'data' || value === null || typeof value !== 'object') return value;
-      // Only a payload that is `{ data }` alone (no errors, no extensions) is shared as is.
-      if (Object.keys(this as object).length !== 1) return value;
+      // Only the message's payload, when it is `{ data }` alone (no errors, no extensions), is
+      // shared as is: never a `data` field inside the payload's data.
+      const payload = (serializing as { payload?: unknown } | null)?.payload;
+      if (this !== payload || Object.keys(this as object).length !== 1) return value;
       let json = serialized.get(value);
       if (json === undefined) {
         json = JSON.stringify(value);
@@ -30,6 +35,7 @@ export function createPayloadSerializer() {
     finish(message: string): string {
       const json = pending;
       pending = undefined;
+      serializing = undefined;
       if (json === undefined || !message.endsWith(suffix)) return message;
       return `${message.slice(0, -suffix.length)}"payload":{"data":${json}}}`;
     },
