@@ -35,7 +35,7 @@ export function liveOperations(federation: Federation, live: LiveField) {
       const text = gatewayQuery(
         'LiveHead',
         [`$_liveKey: ${replay.keyType}`, `$_liveCursor: ${replay.cursorType}`],
-        `${REPLAY_ALIAS}: ${replay.field}(${live.channel.argument}: $_liveKey, ${replay.cursor}: $_liveCursor, first: 1)`,
+        `${REPLAY_ALIAS}: ${replay.field}(${replay.key}: $_liveKey, ${replay.cursor}: $_liveCursor, first: 1)`,
         [`${ORDER_ALIAS}: ${replay.orderBy}`],
       );
       return federation.plan(`head\n${live.field}`, () => parse(text), 'LiveHead', true);

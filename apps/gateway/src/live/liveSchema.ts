@@ -8,13 +8,24 @@ import { baseType, type FieldDefinition, type ObjectType, type Schema } from '@a
  */
 export const LIVE_SPEC = 'https://switchboard.dev/live';
 
-/** `chat:{chatId}`: literal text and placeholders (a field argument, or `viewer`). */
+/** `chat:{chatId}`: literal text and placeholders (a field argument, `viewer` or `device`). */
 export interface ChannelTemplate {
   source: string;
   parts: (string | { name: string })[];
   /** The placeholder, when the template has one that is a field argument. */
   argument?: string;
+  /**
+   * The placeholder that stands for the key followed: the field argument, or else the subscriber's
+   * own (`device`, then `viewer`) for a channel per subscriber; none for a fixed channel. The
+   * gateway's replay, caught-up and head queries name their key argument after it.
+   */
+  keyName?: string;
 }
+
+/** Placeholders the subscriber fills: `{viewer}` its user, `{device}` its device. */
+export type Subscriber = { viewer: string; device?: string };
+
+const isSubscriberPlaceholder = (name: string) => name === 'viewer' || name === 'device';
 
 export interface LiveField {
   /** The Subscription field, e.g. `messageAdded`. */
@@ -38,9 +49,21 @@ export interface LiveField {
     orderBy: string;
     /** A Query field: (key, cursor, first) -> the payloads after the cursor, oldest first. */
     field: string;
+    /** The key argument of that field (and of `caughtUp`): the channel template's `keyName`. */
+    key: string;
     /** Type of the key and cursor arguments of that field, for the operation's variables. */
     keyType: string;
     cursorType: string;
+    /**
+     * The subscription's cursor is not an Int: opaque to the gateway, it goes to `access`, whose
+     * `after` says where each key resumes.
+     */
+    opaque: boolean;
+    /**
+     * A Query field (key, cursor, backlog) -> one payload, sent once a key's first catch-up is
+     * drained: where it ended and how many stored payloads it delivered.
+     */
+    caughtUp?: { field: string; keyType: string; cursorType: string };
   };
 }
 
@@ -81,27 +104,36 @@ export function parseChannelTemplate(source: string): ChannelTemplate {
     last = match.index + match[0].length;
   }
   if (last < source.length) parts.push(source.slice(last));
-  const placeholders = parts.filter((part) => typeof part !== 'string');
-  const argument = placeholders.find((part) => part.name !== 'viewer')?.name;
-  return { source, parts, ...(argument ? { argument } : {}) };
+  const names = parts.flatMap((part) => (typeof part === 'string' ? [] : [part.name]));
+  const argument = names.find((name) => !isSubscriberPlaceholder(name));
+  const keyName = argument ?? ['device', 'viewer'].find((name) => names.includes(name));
+  return { source, parts, ...(argument ? { argument } : {}), ...(keyName ? { keyName } : {}) };
 }
 
+/** Whether the template names the placeholder (e.g. `device`). */
+export const hasPlaceholder = (template: ChannelTemplate, name: string): boolean =>
+  template.parts.some((part) => typeof part !== 'string' && part.name === name);
+
 /** The channel for one value of the template's placeholders. */
-export function channelOf(template: ChannelTemplate, values: Record<string, string>): string {
+export function channelOf(template: ChannelTemplate, values: Record<string, string | undefined>): string {
   return template.parts.map((part) => (typeof part === 'string' ? part : values[part.name])).join('');
 }
 
-/** The key a channel of this template stands for, or null when the channel is not one of its. */
-export function keyOf(template: ChannelTemplate, channel: string, viewer: string): string | null {
+/**
+ * The key a channel of this template stands for (its `keyName` placeholder's value), or null when
+ * the channel is not one of its for this subscriber.
+ */
+export function keyOf(template: ChannelTemplate, channel: string, subscriber: Subscriber): string | null {
   let rest = channel;
   let key: string | null = null;
   for (const [index, part] of template.parts.entries()) {
     if (typeof part === 'string') {
       if (!rest.startsWith(part)) return null;
       rest = rest.slice(part.length);
-    } else if (part.name === 'viewer') {
-      if (!rest.startsWith(viewer)) return null;
-      rest = rest.slice(viewer.length);
+    } else if (part.name !== template.keyName && isSubscriberPlaceholder(part.name)) {
+      const own = subscriber[part.name as keyof Subscriber];
+      if (own === undefined || !rest.startsWith(own)) return null;
+      rest = rest.slice(own.length);
     } else {
       const next = template.parts[index + 1];
       const end = typeof next === 'string' ? rest.indexOf(next) : rest.length;
@@ -148,7 +180,7 @@ export function readLiveSchema(schema: Schema): LiveSchema {
     const channel = parseChannelTemplate(String(live['channel']));
     const argumentNames = new Set(field.arguments().map((argument) => argument.name));
     for (const part of channel.parts)
-      if (typeof part !== 'string' && part.name !== 'viewer' && !argumentNames.has(part.name))
+      if (typeof part !== 'string' && !isSubscriberPlaceholder(part.name) && !argumentNames.has(part.name))
         throw problem(field.name, `@live channel names {${part.name}}, which is not an argument`);
     const spec: LiveField = {
       field: field.name,
@@ -185,7 +217,8 @@ export function readLiveSchema(schema: Schema): LiveSchema {
     if (initial) spec.initial = initial;
     if (live['revokedOn']) {
       spec.revokedOn = parseChannelTemplate(String(live['revokedOn']));
-      if (spec.revokedOn.argument) throw problem(field.name, '@live revokedOn may only name {viewer}');
+      if (spec.revokedOn.argument)
+        throw problem(field.name, '@live revokedOn may only name {viewer} and {device}');
     }
     const [replay] = argumentsOf(field, names.replay);
     if (replay) {
@@ -193,21 +226,55 @@ export function readLiveSchema(schema: Schema): LiveSchema {
       const replayField = query?.field(String(replay['query']));
       if (!replayField)
         throw problem(field.name, `@liveReplay query names Query.${replay['query']}, which does not exist`);
-      const key = channel.argument;
+      const key = channel.keyName;
       const keyArgument = key ? replayField.argument(key) : undefined;
       const cursorArgument = replayField.argument(cursor);
-      if (!keyArgument || !cursorArgument || !replayField.argument('first') || !argumentNames.has(cursor))
+      const subscriptionCursor = field.argument(cursor);
+      if (!keyArgument || !cursorArgument || !replayField.argument('first') || !subscriptionCursor)
         throw problem(
           field.name,
           `@liveReplay needs the argument ${cursor} here and Query.${replayField.name}(${key ?? '?'}, ${cursor}, first)`,
+        );
+      const opaque = baseType(subscriptionCursor.type!).name !== 'Int';
+      // An opaque cursor means nothing to the gateway: access reads it and answers where to start.
+      if (opaque && !(spec.access?.withOrder && spec.access.arguments.some(({ name }) => name === cursor)))
+        throw problem(
+          field.name,
+          `@liveReplay cursor ${cursor} is not an Int: @live access must take ${cursor} and answer { key after }`,
         );
       spec.replay = {
         cursor,
         orderBy: String(replay['orderBy']),
         field: replayField.name,
+        key: key!,
         keyType: keyArgument.type!.toString(),
         cursorType: cursorArgument.type!.toString(),
+        opaque,
       };
+      if (replay['caughtUp']) {
+        const caughtUp = query?.field(String(replay['caughtUp']));
+        if (!caughtUp)
+          throw problem(
+            field.name,
+            `@liveReplay caughtUp names Query.${replay['caughtUp']}, which does not exist`,
+          );
+        const [keyArg, cursorArg] = [caughtUp.argument(key!), caughtUp.argument(cursor)];
+        if (!keyArg || !cursorArg || !caughtUp.argument('backlog'))
+          throw problem(field.name, `@liveReplay needs Query.${caughtUp.name}(${key}, ${cursor}, backlog)`);
+        if (baseType(caughtUp.type!).name !== baseType(field.type!).name)
+          throw problem(
+            field.name,
+            `@liveReplay caughtUp Query.${caughtUp.name} must answer ${baseType(field.type!).name}`,
+          );
+        // It reports where a catch-up ended, so every key needs a start: where access said it stood.
+        if (!spec.access?.withOrder)
+          throw problem(field.name, '@liveReplay caughtUp needs @live access answering { key after }');
+        spec.replay.caughtUp = {
+          field: caughtUp.name,
+          keyType: keyArg.type!.toString(),
+          cursorType: cursorArg.type!.toString(),
+        };
+      }
       if (spec.initial) throw problem(field.name, '@live initial cannot be used with @liveReplay');
     }
     fields.set(field.name, spec);

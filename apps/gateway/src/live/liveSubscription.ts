@@ -1,15 +1,23 @@
-import { ErrorCode, badInput, forbidden, type Identity, type IdentitySigner } from '@switchboard/core';
+import {
+  ErrorCode,
+  badInput,
+  forbidden,
+  unauthenticated,
+  type Identity,
+  type IdentitySigner,
+} from '@switchboard/core';
 import { contextFor } from '../context.ts';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import type { Federation, OperationPlan } from '../federation/federation.ts';
 import type { LiveBus } from './liveBus.ts';
 import { KEYS_ALIAS, liveOperations } from './liveOperations.ts';
-import { channelOf, keyOf } from './liveSchema.ts';
+import { channelOf, hasPlaceholder, keyOf, type Subscriber } from './liveSchema.ts';
 import { OrderedStream, type Ordered, type OrderedStreamOptions } from './orderedStream.ts';
 import type { LiveAccessEvent, LiveEvent } from './liveEvent.ts';
-import { LiveRefusal, REFUSALS, rootError, type PayloadResolver } from './payloadResolver.ts';
+import { LiveRefusal, isRefusal, rootError, type PayloadResolver } from './payloadResolver.ts';
 import type { Reconciler } from './reconciler.ts';
 import {
+  CAUGHT_UP_ALIAS,
   INITIAL_ALIAS,
   INITIAL_ARGUMENT,
   ORDER_ALIAS,
@@ -38,7 +46,10 @@ export interface LiveSubscriptionRequest {
   /** The operation's coerced variables, and the root field's argument values. */
   variables: Record<string, unknown>;
   args: Record<string, unknown>;
+  /** The subscriber's user (`{viewer}`). */
   viewer: string;
+  /** The subscriber's device (`{device}`), when its token names one. */
+  device?: string;
   /** The access plan of the field (LiveAccess), when it has one. */
   access?: OperationPlan;
   /** Called when the subscriber's buffer overflows (the socket is then closed). */
@@ -56,8 +67,9 @@ const toList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [v
 
 /**
  * The items of a list the gateway asked for under `alias` (a replay page, what is owed at
- * subscribe), each with its errors moved under the subscription's response key. No list at all
- * is a refusal (the subscriber may not have it) or a failure.
+ * subscribe), or the one item (the caught-up payload), each with its errors moved under the
+ * subscription's response key. No value at all is a refusal (the subscriber may not have it) or a
+ * failure.
  */
 function payloadsOf(
   result: ExecutionResult,
@@ -65,23 +77,26 @@ function payloadsOf(
   responseKey: string,
   what: string,
 ): { item: Record<string, unknown>; errors: GraphQLFormattedError[] }[] {
-  const items = result.data?.[alias] as Record<string, unknown>[] | null | undefined;
+  const value = result.data?.[alias] as
+    Record<string, unknown>[] | Record<string, unknown> | null | undefined;
   const errors = (result.errors ?? []) as unknown as GraphQLFormattedError[];
-  if (!items) {
+  if (!value) {
     // A refusal ends the subscription; anything else (a subgraph unavailable or slow for a
     // moment) is tried again: on the next event or reconcile for a replay.
     const refusal = rootError(errors[0]);
     const code = refusal.extensions['code'] as string;
-    if (REFUSALS.has(code)) throw new LiveRefusal(refusal);
+    if (isRefusal(code)) throw new LiveRefusal(refusal);
     // SERVICE_UNAVAILABLE and the like keep their code (a client subscribing is told to retry).
     if (code !== ErrorCode.INTERNAL_SERVER_ERROR) throw refusal;
     throw new Error(`${what} failed: ${errors[0]?.message ?? 'no data'}`);
   }
-  return items.map((item, index) => ({
+  // An item's errors are those under `alias` (and its index, in a list).
+  const list = Array.isArray(value);
+  return (list ? value : [value]).map((item, index) => ({
     item,
     errors: errors.flatMap((error) =>
-      error.path?.[0] === alias && error.path[1] === index
-        ? [{ ...error, path: [responseKey, ...error.path.slice(2)] }]
+      error.path?.[0] === alias && (!list || error.path[1] === index)
+        ? [{ ...error, path: [responseKey, ...error.path.slice(list ? 2 : 1)] }]
         : [],
     ),
   }));
@@ -115,7 +130,10 @@ export class LiveSubscription
   implements AsyncIterableIterator<ExecutionResult>, OrderedStreamOptions<LiveEvent, ExecutionResult>
 {
   private readonly plan: SubscriptionPlan;
+  /** Who the gateway asks as (access, replay): the subscriber, with its device. */
   private readonly identity: Identity;
+  /** What fills the channel templates' `{viewer}` and `{device}`. */
+  private readonly subscriber: Subscriber;
   /** A null key argument follows every key access grants, now and later. */
   private readonly open: boolean;
   private readonly stream: OrderedStream<LiveEvent, ExecutionResult> | undefined;
@@ -145,7 +163,14 @@ export class LiveSubscription
     const argument = this.plan.live.channel.argument;
     this.open =
       argument !== undefined && (request.args[argument] === null || request.args[argument] === undefined);
-    this.identity = { userId: request.viewer };
+    this.subscriber = {
+      viewer: request.viewer,
+      ...(request.device === undefined ? {} : { device: request.device }),
+    };
+    this.identity = {
+      userId: request.viewer,
+      ...(request.device === undefined ? {} : { deviceId: request.device }),
+    };
     this.stream = this.plan.live.replay ? new OrderedStream<LiveEvent, ExecutionResult>(this) : undefined;
   }
 
@@ -248,11 +273,39 @@ export class LiveSubscription
     );
   }
 
+  /**
+   * The payload that closes a key's first catch-up (`@liveReplay(caughtUp:)`), as the subscriber,
+   * with its selection; null when the field has none.
+   */
+  async caughtUp(key: string, after: number, backlog: number): Promise<ExecutionResult | null> {
+    const { plan } = this;
+    if (!plan.caughtUp) return null;
+    const result = await this.execute(plan.caughtUp, {
+      ...this.selection(),
+      _liveKey: key,
+      _liveCursor: after,
+      _liveBacklog: backlog,
+    });
+    const { item, errors } = payloadsOf(
+      result,
+      CAUGHT_UP_ALIAS,
+      plan.responseKey,
+      `caughtUp of ${plan.live.field}`,
+    )[0]!;
+    return payloadOf(plan.responseKey, item, errors);
+  }
+
   /** The payload of a live event, or null when it could not be had for now. */
   async resolve(key: string, event: LiveEvent): Promise<ExecutionResult | null> {
     const { plan, request } = this;
     const outcome = await this.deps.resolver.resolve(
-      { plan, variables: request.variables, event, channel: this.channelFor(key), viewer: request.viewer },
+      {
+        plan,
+        variables: request.variables,
+        event,
+        channel: this.channelFor(key),
+        subscriber: this.identity,
+      },
       this.deps.shareResolution,
     );
     return 'dropped' in outcome ? null : outcome.result;
@@ -266,8 +319,8 @@ export class LiveSubscription
     if (key === this.lastKey) return this.lastChannel;
     const { channel } = this.plan.live;
     const name = channelOf(channel, {
-      ...(channel.argument ? { [channel.argument]: key } : {}),
-      viewer: this.request.viewer,
+      ...this.subscriber,
+      ...(channel.keyName ? { [channel.keyName]: key } : {}),
     });
     this.lastKey = key;
     this.lastChannel = name;
@@ -350,6 +403,7 @@ export class LiveSubscription
           channel,
           (after) => this.headOf(key, channel, after),
           (order) => stream.behind(key, order),
+          () => stream.lastOf(key),
         )
       : undefined;
     if (after !== null) this.deps.reconciler.seen(channel, after);
@@ -370,7 +424,7 @@ export class LiveSubscription
 
   /** A `liveAccess` event: a channel granted (followed, under a null key) or revoked. */
   private onAccess(event: LiveAccessEvent): void {
-    const key = keyOf(this.plan.live.channel, event.channel, this.request.viewer);
+    const key = keyOf(this.plan.live.channel, event.channel, this.subscriber);
     if (key === null) return;
     if (event.granted) {
       if (this.open) void this.follow(key, event.after ?? null).catch((error: unknown) => this.fail(error));
@@ -388,13 +442,20 @@ export class LiveSubscription
     const { plan, request } = this;
     const { live } = plan;
     const { args } = request;
+    const { replay } = live;
     const argument = live.channel.argument;
-    const cursor = live.replay ? args[live.replay.cursor] : undefined;
-    if (cursor !== undefined && cursor !== null) {
-      if (!argument || args[argument] === null || args[argument] === undefined)
-        throw badInput(`${live.replay!.cursor} needs ${argument ?? 'a key'}`, live.replay!.cursor);
+    // A channel of the subscriber's device cannot be followed for a token that names none.
+    if (
+      request.device === undefined &&
+      [live.channel, live.revokedOn].some((template) => template && hasPlaceholder(template, 'device'))
+    )
+      throw unauthenticated('Sign in on a device first');
+    const cursor = replay ? args[replay.cursor] : undefined;
+    // An opaque cursor is access's to read; an Int one is where the subscriber resumes, in one key.
+    if (replay && !replay.opaque && cursor !== undefined && cursor !== null) {
+      if (this.open) throw badInput(`${replay.cursor} needs ${argument}`, replay.cursor);
       if (typeof cursor !== 'number' || cursor < 0)
-        throw badInput(`${live.replay!.cursor} must be 0 or more`, live.replay!.cursor);
+        throw badInput(`${replay.cursor} must be 0 or more`, replay.cursor);
     }
     // What is owed at subscribe goes out before any live event: those wait behind it.
     let owed: (() => void) | undefined;
@@ -404,14 +465,11 @@ export class LiveSubscription
       // Hear of access changes first, so none is missed between the access check and following.
       let heard: LiveAccessEvent[] | undefined = [];
       if (live.revokedOn)
-        this.stopAccess = await this.deps.bus.listen(
-          channelOf(live.revokedOn, { viewer: request.viewer }),
-          (event) => {
-            if (!isAccessEvent(event)) return;
-            if (heard) heard.push(event);
-            else this.onAccess(event);
-          },
-        );
+        this.stopAccess = await this.deps.bus.listen(channelOf(live.revokedOn, this.subscriber), (event) => {
+          if (!isAccessEvent(event)) return;
+          if (heard) heard.push(event);
+          else this.onAccess(event);
+        });
 
       let keys: string[];
       /** Where each key's channel stood when access was granted (access answering `{ key after }`). */
@@ -430,21 +488,25 @@ export class LiveSubscription
           return String(key);
         });
       } else {
-        keys = argument ? toList(args[argument]).map(String) : [''];
+        const { keyName } = live.channel;
+        keys = argument
+          ? toList(args[argument]).map(String)
+          : [keyName ? this.subscriber[keyName as keyof Subscriber]! : ''];
       }
       // Changes heard while access was checked: a revoked key is not followed, a granted one is.
       const changes = heard;
       heard = undefined;
       const revoked = new Set(changes.filter((change) => !change.granted).map((change) => change.channel));
-      // A client's cursor is replayed from at once; otherwise what is owed starts where access
-      // said the channel stood (an event published late is still delivered), if it said.
+      // A client's Int cursor is replayed from at once; otherwise what is owed starts where access
+      // said the channel stood (an event published late is still delivered), if it said. That is
+      // replayed at once too when the cursor is opaque (access read it: that is where it resumes),
+      // or when the field reports the end of the catch-up (`caughtUp`), even an empty one.
       const startAt = typeof cursor === 'number' ? cursor : null;
+      const replayNow = startAt !== null || Boolean(replay?.opaque || replay?.caughtUp);
       await Promise.all(
         keys
           .filter((key) => !revoked.has(this.channelFor(key)))
-          .map((key) =>
-            startAt !== null ? this.follow(key, startAt) : this.follow(key, standing.get(key) ?? null, false),
-          ),
+          .map((key) => this.follow(key, startAt ?? standing.get(key) ?? null, replayNow)),
       );
       for (const change of changes) if (change.granted) this.onAccess(change);
       // Asked once the channels are followed, so nothing falls between it and the live events.

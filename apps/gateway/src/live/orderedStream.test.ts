@@ -11,12 +11,17 @@ import { appError, ErrorCode } from '@switchboard/core';
 function fakeSubgraph(pageSize = 3) {
   const store = new Map<string, number[]>();
   let replays = 0;
+  let failing = 0;
   /** Lets a test hold replays until it says so (a live event arriving meanwhile). */
   let gate: Promise<void> = Promise.resolve();
   return {
     store,
     get replays() {
       return replays;
+    },
+    /** The next `count` replays fail, as a subgraph unavailable for a moment. */
+    fail(count: number) {
+      failing += count;
     },
     hold() {
       let open!: () => void;
@@ -29,6 +34,10 @@ function fakeSubgraph(pageSize = 3) {
     async replay(key: string, after: number) {
       replays += 1;
       await gate;
+      if (failing > 0) {
+        failing -= 1;
+        throw new Error('subgraph unavailable');
+      }
       return (store.get(key) ?? [])
         .filter((order) => order > after)
         .slice(0, pageSize)
@@ -38,12 +47,18 @@ function fakeSubgraph(pageSize = 3) {
   };
 }
 
+/** Resolves once `predicate` holds, checked after each turn of the event loop. */
+async function waitUntil(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 function streamOver(subgraph: ReturnType<typeof fakeSubgraph>, resolve = async (event: number) => event) {
   const delivered: string[] = [];
   const failures: unknown[] = [];
   let idle!: () => void;
   const stream = new OrderedStream<number, string>({
     pageSize: subgraph.pageSize,
+    retryDelays: [5, 10],
     replay: (key, after) => subgraph.replay(key, after),
     resolve: async (key, order) => {
       const resolved = await resolve(order);
@@ -169,11 +184,12 @@ describe('ordered delivery per key', () => {
     expect(failures).toEqual([]);
   });
 
-  it('ends on a refusal while replaying (access lost), not on a transient replay failure', async () => {
+  it('retries a replay that failed for a moment by itself, and ends on a refusal (access lost)', async () => {
     const failures: unknown[] = [];
     let calls = 0;
     const stream = new OrderedStream<number, string>({
       pageSize: 3,
+      retryDelays: [5],
       replay: async () => {
         calls += 1;
         if (calls === 1) throw new Error('subgraph unavailable');
@@ -183,13 +199,68 @@ describe('ordered delivery per key', () => {
       emit: () => {},
       fail: (error) => failures.push(error),
     });
-    stream.follow('a', 0); // its replay fails for a moment: nothing ends
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    stream.follow('a', 0); // its replay fails for a moment: nothing ends, it is tried again
     expect(failures).toEqual([]);
-    stream.behind('a', 5); // the next try is refused: the stream ends
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitUntil(() => failures.length > 0);
+    expect(calls).toBe(2);
     expect(failures).toHaveLength(1);
     expect(failures[0]).toBeInstanceOf(LiveRefusal);
+  });
+
+  it('sends nothing past a gap whose replay fails for a moment: it retries, then goes on in order', async () => {
+    const subgraph = fakeSubgraph();
+    const { stream, orders, until } = streamOver(subgraph);
+    stream.follow('a', null);
+    subgraph.commit('a', 1, 2, 3, 4, 5);
+    stream.event('a', 1, 1);
+    // 2 and 3 are lost on the bus, and the replay that fills them fails twice.
+    subgraph.fail(2);
+    stream.event('a', 4, 4);
+    stream.event('a', 5, 5);
+    await until(() => orders('a').length >= 3);
+    expect(orders('a').slice(0, 3)).toEqual([1, 2, 3]);
+    await until(() => orders('a').length === 5);
+    expect(orders('a')).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('closes the first catch-up with caughtUp: where it ended and how many it delivered, before live events', async () => {
+    const subgraph = fakeSubgraph(2);
+    subgraph.commit('a', 1, 2, 3, 4, 5);
+    const delivered: string[] = [];
+    let asked!: () => void;
+    const caughtUpAsked = new Promise<void>((resolve) => (asked = resolve));
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const stream = new OrderedStream<number, string>({
+      pageSize: subgraph.pageSize,
+      replay: (key, after) => subgraph.replay(key, after),
+      resolve: async (key, order) => `${key}#${order} (live)`,
+      caughtUp: async (key, after, backlog) => {
+        if (key === 'a') {
+          asked();
+          await answered;
+        }
+        return `${key} caught up at ${after} after ${backlog}`;
+      },
+      emit: (payload) => delivered.push(payload),
+      fail: () => {},
+    });
+    stream.follow('a', 2);
+    stream.follow('b', 0); // nothing stored: caught up at once
+    // An event stored and published while caughtUp is being asked goes out after it.
+    await caughtUpAsked;
+    subgraph.commit('a', 6);
+    stream.event('a', 6, 6);
+    answer();
+    await waitUntil(() => delivered.length === 6);
+    expect(delivered.filter((payload) => payload.startsWith('a'))).toEqual([
+      'a#3 (replayed)',
+      'a#4 (replayed)',
+      'a#5 (replayed)',
+      'a caught up at 5 after 3',
+      'a#6 (live)',
+    ]);
+    expect(delivered.filter((payload) => payload.startsWith('b'))).toEqual(['b caught up at 0 after 0']);
   });
 });
 
@@ -203,7 +274,12 @@ describe('reconcile', () => {
       heads.push(after);
       return (subgraph.store.get('a') ?? []).find((order) => order > after) ?? null;
     };
-    const leave = reconciler.watch('chat:a', head, (order) => stream.behind('a', order));
+    const leave = reconciler.watch(
+      'chat:a',
+      head,
+      (order) => stream.behind('a', order),
+      () => stream.lastOf('a'),
+    );
     stream.follow('a', null);
     subgraph.commit('a', 1, 2);
     reconciler.seen('chat:a', 1);
@@ -216,6 +292,31 @@ describe('reconcile', () => {
     reconciler.stop();
   });
 
+  it('catches up a subscriber whose newest event could not be resolved, from the last it delivered', async () => {
+    const subgraph = fakeSubgraph();
+    // Resolving order 2, the newest, fails past its retries (dropped); no event follows it.
+    const { stream, delivered, until } = streamOver(subgraph, async (order) => (order === 2 ? -1 : order));
+    const reconciler = createReconciler({ quietMs: 20 });
+    const head = async (after: number) =>
+      (subgraph.store.get('a') ?? []).find((order) => order > after) ?? null;
+    const leave = reconciler.watch(
+      'chat:a',
+      head,
+      (order) => stream.behind('a', order),
+      () => stream.lastOf('a'),
+    );
+    stream.follow('a', null);
+    subgraph.commit('a', 1, 2);
+    for (const order of [1, 2]) {
+      reconciler.seen('chat:a', order);
+      stream.event('a', order, order);
+    }
+    await until(() => delivered.length === 2);
+    expect(delivered).toEqual(['a#1 (live)', 'a#2 (replayed)']);
+    leave();
+    reconciler.stop();
+  });
+
   it('asks once per channel however many subscribers follow it', async () => {
     const reconciler = createReconciler({ quietMs: 10 });
     let asked = 0;
@@ -224,7 +325,14 @@ describe('reconcile', () => {
       asked += 1;
       return 7;
     };
-    const leave = [1, 2, 3].map(() => reconciler.watch('chat:a', head, (order) => found.push(order)));
+    const leave = [1, 2, 3].map(() =>
+      reconciler.watch(
+        'chat:a',
+        head,
+        (order) => found.push(order),
+        () => 6,
+      ),
+    );
     reconciler.seen('chat:a', 6);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(asked).toBe(1);
@@ -244,6 +352,7 @@ describe('reconcile', () => {
         return null;
       },
       () => {},
+      () => null,
     );
     // Each event reported by several subscribers, a new one every 15 ms: never quiet for 40 ms
     // until the last (at ~30 ms), so one check, at ~70 ms, from the newest.

@@ -12,12 +12,22 @@ export interface OrderedStreamOptions<E, P> {
   pageSize: number;
   /** The payload of a live event, or null when it could not be had (it is caught up later). */
   resolve(key: string, event: E): Promise<P | null>;
+  /**
+   * The payload that closes a key's first catch-up (from where it was followed), sent before any
+   * live event after it: `after` is where the catch-up ended, `backlog` how many stored payloads it
+   * delivered. Null: none.
+   */
+  caughtUp?(key: string, after: number, backlog: number): Promise<P | null>;
   emit(payload: P): void;
   /** Ends the subscription (a refusal while replaying). */
   fail(error: unknown): void;
-  /** A replay that failed for another reason: it is tried again on the next event or reconcile. */
+  /** A replay that failed for another reason: it is tried again, after `retryDelays`. */
   log?(message: string, error?: unknown): void;
+  /** Milliseconds between tries of a replay that failed for a moment (the last one repeats). */
+  retryDelays?: readonly number[];
 }
+
+const RETRY_DELAYS = [100, 250, 500, 1_000, 2_000, 5_000];
 
 interface KeyState {
   /** The order of the last payload delivered; null until the first one (nothing owed before it). */
@@ -31,7 +41,8 @@ interface KeyState {
  * one at a time, in arrival order. A live event is delivered only when it is the next order of its
  * key; one that skips ahead (an event lost, or overtaken) first gets what is missing from the
  * store, a page per execution, and one already delivered (by a replay) is dropped. A key followed
- * with a cursor replays everything after it before any live event.
+ * with a cursor replays everything after it before any live event. A replay that fails for a
+ * moment is tried again, with backoff, before anything after it goes out.
  */
 export class OrderedStream<E, P> {
   private readonly keys = new Map<string, KeyState>();
@@ -40,14 +51,21 @@ export class OrderedStream<E, P> {
 
   /**
    * Starts following a key from `after`: what is stored after it is owed. With `replay` (a client's
-   * cursor) it is replayed at once; without (where the key stood when access was granted) it is
-   * fetched only when an event shows a gap, so an event published late is still delivered. Null:
-   * from the first event that arrives (an earlier one arriving after it is then not owed).
+   * cursor, or where access said one resumes) it is replayed at once, then closed with `caughtUp`;
+   * without (where the key stood when access was granted) it is fetched only when an event shows a
+   * gap, so an event published late is still delivered. Null: from the first event that arrives
+   * (an earlier one arriving after it is then not owed).
    */
   follow(key: string, after: number | null, replay = true): void {
     if (this.keys.has(key)) return;
     this.keys.set(key, { last: after, tail: Promise.resolve(), gone: false });
-    if (after !== null && replay) this.enqueue(key, (state) => this.catchUp(key, state));
+    if (after !== null && replay)
+      this.enqueue(key, async (state) => {
+        const backlog = await this.catchUp(key, state);
+        if (!this.options.caughtUp || state.gone) return;
+        const payload = await this.retrying(state, () => this.options.caughtUp!(key, state.last!, backlog));
+        if (payload != null && !state.gone) this.options.emit(payload);
+      });
   }
 
   forget(key: string): void {
@@ -61,7 +79,9 @@ export class OrderedStream<E, P> {
     this.enqueue(key, async (state) => {
       if (state.last !== null && order <= state.last) return; // replayed already
       if (state.last !== null && order > state.last + 1) await this.catchUp(key, state);
-      if (state.last !== null && order <= state.last) return;
+      // Delivered by the catch-up, or no longer followed: a failed catch-up is retried, never
+      // skipped, so nothing goes out past a gap.
+      if (state.gone || (state.last !== null && order <= state.last)) return;
       const payload = await this.options.resolve(key, event);
       if (state.gone) return;
       // Dropped: it stays owed, so the next event (or a reconcile) replays it.
@@ -94,25 +114,42 @@ export class OrderedStream<E, P> {
       .catch((error) => this.options.fail(error));
   }
 
-  /** Delivers everything stored after `state.last`, a page at a time. */
-  private async catchUp(key: string, state: KeyState): Promise<void> {
+  /** Delivers everything stored after `state.last`, a page at a time; answers how many. */
+  private async catchUp(key: string, state: KeyState): Promise<number> {
+    let delivered = 0;
     for (;;) {
-      if (state.last === null || state.gone) return;
-      let page: Ordered<P>[];
-      try {
-        page = await this.options.replay(key, state.last);
-      } catch (error) {
-        if (error instanceof LiveRefusal) throw error;
-        this.options.log?.('live replay failed; retried on the next event', error);
-        return;
-      }
+      const after = state.last;
+      if (after === null) return delivered;
+      const page = await this.retrying(state, () => this.options.replay(key, after));
+      if (page === undefined) return delivered;
       for (const item of page) {
-        if (state.gone) return;
-        if (item.order <= state.last) continue;
+        if (state.gone) return delivered;
+        if (item.order <= state.last!) continue;
         this.options.emit(item.payload);
         state.last = item.order;
+        delivered += 1;
       }
-      if (page.length < this.options.pageSize) return;
+      if (page.length < this.options.pageSize) return delivered;
     }
+  }
+
+  /**
+   * Runs a replay (or caught-up) query until it answers, waiting longer after each failure (up to
+   * the last of `retryDelays`); undefined when the key is no longer followed. The key's later
+   * events wait behind it, so none goes out past what it owes. A refusal ends the subscription.
+   */
+  private async retrying<T>(state: KeyState, run: () => Promise<T>): Promise<T | undefined> {
+    const delays = this.options.retryDelays ?? RETRY_DELAYS;
+    for (let failures = 0; !state.gone; failures += 1) {
+      try {
+        return await run();
+      } catch (error) {
+        if (error instanceof LiveRefusal) throw error;
+        this.options.log?.('live replay failed; trying again', error);
+        const wait = delays[Math.min(failures, delays.length - 1)] ?? 0;
+        await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      }
+    }
+    return undefined;
   }
 }

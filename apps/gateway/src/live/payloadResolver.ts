@@ -11,19 +11,25 @@ export interface PayloadRequest {
   event: LiveEvent;
   /** The channel the event came on: a shared resolution reads as "a follower of this channel". */
   channel: string;
-  viewer: string;
+  /** Who a resolution of the subscriber's own is made as (its user, and device). */
+  subscriber: Identity;
 }
 
 /** The payload, or `dropped` when a transient failure outlasted the retries. */
 export type PayloadOutcome = { result: ExecutionResult } | { dropped: true };
 
-/** Codes that say the subscriber may not have this payload: they end the subscription. */
-export const REFUSALS: ReadonlySet<string> = new Set<string>([
-  ErrorCode.UNAUTHENTICATED,
-  ErrorCode.FORBIDDEN,
-  ErrorCode.NOT_FOUND,
-  ErrorCode.BAD_USER_INPUT,
+/** Codes that say "try again": a subgraph down or shedding load. */
+const TRANSIENT: ReadonlySet<string> = new Set<string>([
+  ErrorCode.SERVICE_UNAVAILABLE,
+  ErrorCode.RATE_LIMITED,
 ]);
+
+/**
+ * Whether a subgraph's error code says the subscriber may not have this (`FORBIDDEN`, `NOT_FOUND`,
+ * a cursor it no longer keeps...): every client code but the transient ones. It ends the
+ * subscription with that code; anything else is tried again, which would never end.
+ */
+export const isRefusal = (code: unknown): boolean => isClientCode(code) && !TRANSIENT.has(code);
 
 export class LiveRefusal extends Error {
   constructor(readonly error: ReturnType<typeof appError>) {
@@ -82,7 +88,7 @@ export function createPayloadResolver(options: {
       if (result.data?.[request.plan.responseKey] != null) return { result };
       const first = result.errors?.[0] as GraphQLFormattedError | undefined;
       const code = first?.extensions?.['code'];
-      if (typeof code === 'string' && REFUSALS.has(code)) throw new LiveRefusal(rootError(first));
+      if (isRefusal(code)) throw new LiveRefusal(rootError(first));
       const wait = retries[attempt];
       if (wait === undefined) return { dropped: true };
       await new Promise((resolve) => setTimeout(resolve, wait));
@@ -114,7 +120,7 @@ export function createPayloadResolver(options: {
     },
     /** The payload of `event` for one subscriber; throws LiveRefusal when they may not have it. */
     async resolve(request: PayloadRequest, share: boolean): Promise<PayloadOutcome> {
-      if (!share) return resolveAs(request, { userId: request.viewer });
+      if (!share) return resolveAs(request, request.subscriber);
       const { plan, variables, channel } = request;
       const shareKey =
         plan.selectionVariables.length === 0
@@ -123,7 +129,7 @@ export function createPayloadResolver(options: {
       const outcome = await resolveShared(request, shareKey);
       if ('dropped' in outcome || !hasViewerValue(outcome.result.data?.[plan.responseKey], plan.viewerPaths))
         return outcome;
-      return resolveAs(request, { userId: request.viewer });
+      return resolveAs(request, request.subscriber);
     },
   };
 }

@@ -3,14 +3,22 @@
  * its channel shows the gap and the subscriber catches up; but if the lost one was the last, there
  * is no next. So some time after a channel's last event (and after the live bus reconnects), this
  * gateway asks the owner once per channel whether anything was stored after the newest order it
- * saw, and tells that channel's ordered subscribers to catch up if so.
+ * saw, and tells that channel's ordered subscribers to catch up if so. A subscriber that delivered
+ * less than that newest order (resolving it failed past its retries) is told to catch up from what
+ * it delivered: the newest is stored, there is nothing to ask.
  */
 export interface Reconciler {
   /**
    * Registers a subscriber's interest in one ordered channel; `head` answers the first order stored
-   * after a given one (null: none). Returns the way to leave.
+   * after a given one (null: none), `delivered` the last order the subscriber delivered (null:
+   * none yet). Returns the way to leave.
    */
-  watch(channel: string, head: Head, onBehind: (order: number) => void): () => void;
+  watch(
+    channel: string,
+    head: Head,
+    onBehind: (order: number) => void,
+    delivered: () => number | null,
+  ): () => void;
   /** An event numbered `order` arrived on `channel` (re-arms the quiet timer). */
   seen(channel: string, order: number): void;
   /** Checks every watched channel now (the live bus reconnected: events may have been lost). */
@@ -26,7 +34,12 @@ interface Watched {
   /** When the newest order was first seen (ms, monotonic). */
   newestAt: number;
   timer?: NodeJS.Timeout;
-  listeners: Set<(order: number) => void>;
+  listeners: Set<Listener>;
+}
+
+interface Listener {
+  onBehind(order: number): void;
+  delivered(): number | null;
 }
 
 export function createReconciler(options: {
@@ -54,27 +67,32 @@ export function createReconciler(options: {
     watched.timer = undefined;
     if (watched.newest === null || watched.listeners.size === 0) return;
     const after = watched.newest;
+    for (const listener of watched.listeners) {
+      const delivered = listener.delivered();
+      if (delivered !== null && delivered < after) listener.onBehind(after);
+    }
     watched.head(after).then(
       (order) => {
         if (order === null || order <= after) return;
         if (watched.newest === null || order > watched.newest) watched.newest = order;
-        for (const listener of watched.listeners) listener(order);
+        for (const listener of watched.listeners) listener.onBehind(order);
       },
       (error) => options.log?.(`live reconcile of ${channel} failed`, error),
     );
   };
 
   return {
-    watch(channel, head, onBehind) {
+    watch(channel, head, onBehind, delivered) {
       let watched = channels.get(channel);
       if (!watched) {
         watched = { head, newest: null, newestAt: 0, listeners: new Set() };
         channels.set(channel, watched);
       }
-      watched.listeners.add(onBehind);
+      const listener = { onBehind, delivered };
+      watched.listeners.add(listener);
       const entry = watched;
       return () => {
-        entry.listeners.delete(onBehind);
+        entry.listeners.delete(listener);
         if (entry.listeners.size > 0) return;
         clearTimeout(entry.timer);
         channels.delete(channel);

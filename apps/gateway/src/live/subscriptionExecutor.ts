@@ -61,6 +61,8 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
       operationName?: string | null;
       variables?: Record<string, unknown> | null;
       viewer: string;
+      /** The subscriber's device (`{device}`), when its token names one. */
+      device?: string;
       onOverflow(): void;
       onEnd?(): void;
     }): Promise<LiveSubscription> {
@@ -78,6 +80,7 @@ export function createSubscriptionExecutor(options: SubscriptionExecutorOptions)
         variables: coerced.coerced,
         args,
         viewer: request.viewer,
+        ...(request.device === undefined ? {} : { device: request.device }),
         ...(access ? { access } : {}),
         onOverflow: request.onOverflow,
         ...(request.onEnd ? { onEnd: request.onEnd } : {}),

@@ -24,6 +24,7 @@ import { compilePrimaryProjection, type PrimaryProjection } from './primaryProje
 export const ORDER_ALIAS = '_liveOrder';
 export const REPLAY_ALIAS = '_liveReplay';
 export const INITIAL_ALIAS = '_liveInitial';
+export const CAUGHT_UP_ALIAS = '_liveCaughtUp';
 export const INITIAL_ARGUMENT = '_liveArg_';
 
 /**
@@ -53,6 +54,8 @@ export interface SubscriptionPlan {
   replay?: OperationPlan;
   /** The subscriber's selection over the field's `initial` query: what is owed at subscribe. */
   initial?: OperationPlan;
+  /** The subscriber's selection over the field's `caughtUp` query: once a catch-up is drained. */
+  caughtUp?: OperationPlan;
 }
 
 export function createSubscriptionPlanner(options: {
@@ -113,6 +116,7 @@ export function createSubscriptionPlanner(options: {
     if (live.replay || live.initial) {
       const selection = subscriberSelection(operation, selectionSet, fragments, selectionVariables);
       if (live.replay) plan.replay = planReplay(federation, live, documentKey, selection);
+      if (live.replay?.caughtUp) plan.caughtUp = planCaughtUp(federation, live, documentKey, selection);
       if (live.initial) plan.initial = planInitial(federation, live, documentKey, selection);
     }
     cache.set(documentKey, plan);
@@ -283,11 +287,39 @@ function planReplay(
       '$_liveFirst: Int!',
       ...selection.variables,
     ],
-    `${REPLAY_ALIAS}: ${replay.field}(${live.channel.argument!}: $_liveKey, ${replay.cursor}: $_liveCursor, first: $_liveFirst)`,
+    `${REPLAY_ALIAS}: ${replay.field}(${replay.key}: $_liveKey, ${replay.cursor}: $_liveCursor, first: $_liveFirst)`,
     [`${ORDER_ALIAS}: ${replay.orderBy}`, ...selection.body],
     selection.fragments,
   );
   return federation.plan(`replay\n${documentKey}`, () => parse(text), 'LiveReplay', true);
+}
+
+/**
+ * The payload that closes a catch-up: the subscriber's selection over the field's `caughtUp` query,
+ * e.g. `query LiveCaughtUp { _liveCaughtUp: _inboxCaughtUp(device: $_liveKey, after: $_liveCursor,
+ * backlog: $_liveBacklog) { ...the subscriber's selection } }`.
+ */
+function planCaughtUp(
+  federation: Federation,
+  live: LiveField,
+  documentKey: string,
+  selection: SubscriberSelection,
+): OperationPlan {
+  const replay = live.replay!;
+  const caughtUp = replay.caughtUp!;
+  const text = gatewayQuery(
+    'LiveCaughtUp',
+    [
+      `$_liveKey: ${caughtUp.keyType}`,
+      `$_liveCursor: ${caughtUp.cursorType}`,
+      '$_liveBacklog: Int!',
+      ...selection.variables,
+    ],
+    `${CAUGHT_UP_ALIAS}: ${caughtUp.field}(${replay.key}: $_liveKey, ${replay.cursor}: $_liveCursor, backlog: $_liveBacklog)`,
+    selection.body,
+    selection.fragments,
+  );
+  return federation.plan(`caughtUp\n${documentKey}`, () => parse(text), 'LiveCaughtUp', true);
 }
 
 /**

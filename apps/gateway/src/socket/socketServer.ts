@@ -264,12 +264,14 @@ export function createSocketServer(options: SocketServerOptions) {
           state = 'ended';
           extra.held! -= 1;
         };
+        const device = identity.deviceId ?? undefined;
         try {
           prepared.subscription = await options.subscriptions.subscribe({
             document,
             operationName: payload.operationName,
             variables: payload.variables,
             viewer: identity.userId,
+            ...(device === undefined ? {} : { device }),
             onOverflow: () => tooSlow(extra.socket),
             onEnd: release,
           });
