@@ -10,7 +10,7 @@ const prisma = '../generated/prisma/client.ts';
 const subgraphs: Record<string, { context: string; mappers: Record<string, string> }> = {
   users: {
     context: 'UsersContext',
-    mappers: { User: '../userLoader.ts#PublicUser' },
+    mappers: { User: '../userLoader.ts#PublicUser', Device: `${prisma}#Device as DeviceModel` },
   },
   chats: {
     context: 'ChatsContext',

@@ -37,9 +37,16 @@ async function run(databaseUrl: string, usersDb: UsersDb, members: number, share
     const people = await Promise.all(
       Array.from({ length: members + 1 }, async (_, i) => {
         const user = await usersDb.user.create({
-          data: { username: `b${run}_${i}`, displayName: `Member ${i}`, passwordHash: 'bench-no-login' },
+          data: {
+            username: `b${run}_${i}`,
+            displayName: `Member ${i}`,
+            passwordHash: 'bench-no-login',
+            devices: { create: { name: 'Bench' } },
+          },
+          include: { devices: true },
         });
-        return { id: user.id, token: await signUserToken(user.id, DEV_JWT_SECRET, 3600) };
+        const subject = { userId: user.id, deviceId: user.devices[0]!.id };
+        return { id: user.id, token: await signUserToken(subject, DEV_JWT_SECRET, 3600) };
       }),
     );
     const [sender, ...audience] = people;

@@ -1,5 +1,6 @@
-// Users written straight into the users subgraph's tables, with tokens signed as users would sign
-// them: SignUp hashes passwords with scrypt, slow on purpose, which would dominate seeding.
+// Users written straight into the users subgraph's tables, each with one device, with tokens signed
+// as users would sign them: SignUp hashes passwords with scrypt, slow on purpose, which would
+// dominate seeding. (chats is not told of the devices: their inboxes stay empty.)
 import { randomBytes } from 'node:crypto';
 import { DEV_JWT_SECRET, signUserToken } from '@switchboard/core';
 import type { PrismaClient as UsersDb } from '../../subgraphs/users/src/generated/prisma/client.ts';
@@ -26,8 +27,15 @@ export async function seedUsers(usersDb: UsersDb, count: number, label = 'User')
     });
     // createManyAndReturn does not promise the input's order; the username says which is which.
     created.sort((a, b) => Number(a.username.split('_')[1]) - Number(b.username.split('_')[1]));
-    for (const user of created)
-      users.push({ id: user.id, token: await signUserToken(user.id, DEV_JWT_SECRET, TOKEN_TTL_SECONDS) });
+    const devices = await usersDb.device.createManyAndReturn({
+      data: created.map((user) => ({ userId: user.id, name: 'Bench' })),
+      select: { id: true, userId: true },
+    });
+    const deviceOf = new Map(devices.map((device) => [device.userId, device.id]));
+    for (const user of created) {
+      const subject = { userId: user.id, deviceId: deviceOf.get(user.id)! };
+      users.push({ id: user.id, token: await signUserToken(subject, DEV_JWT_SECRET, TOKEN_TTL_SECONDS) });
+    }
   }
   return users;
 }

@@ -73,7 +73,7 @@ const { url } = await startStandaloneServer(server, {
       throw new GraphQLError('Invalid token', {
         extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
       });
-    return { identity: { userId: verified.userId } };
+    return { identity: { userId: verified.userId, deviceId: verified.deviceId } };
   },
 });
 // The standalone server answers on every path; the bench uses the same one as ours.

@@ -8,9 +8,9 @@ export interface UsersConfig {
   databaseUrl: string;
   /** Public keys of the issuers of internal identities (the gateway; chats on the gRPC plane). */
   trustedKeys: TrustedKeys;
-  /** users' own Ed25519 key: it signs users' calls to chats (blocks). */
+  /** users' own Ed25519 key: it signs users' calls to chats (blocks, devices). */
   signingKey: KeyObject;
-  /** chats' gRPC server (CHATS_RPC_URL), told of each block before blockUser answers. */
+  /** chats' gRPC server (CHATS_RPC_URL), told of each block and device before the mutation answers. */
   chatsRpcUrl: string | (() => string);
   /** Port of users' gRPC server (RPC_PORT; 0: any free port). */
   rpcPort: number;

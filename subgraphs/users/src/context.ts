@@ -15,6 +15,6 @@ export interface UsersContext {
   users: UserLoader;
   /** Announces profile changes to the gateways' entity caches (absent without Redis). */
   live?: LivePublisher;
-  /** chats over the internal gRPC plane: told of each block before blockUser answers. */
+  /** chats over the internal gRPC plane: told of each block and device before the mutation answers. */
   chats: Client<typeof ChatsService>;
 }

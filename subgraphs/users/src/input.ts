@@ -30,6 +30,20 @@ export function parseDisplayName(displayName: string, field = 'displayName'): st
   return trimmed;
 }
 
+/** What a device is called when the client names none: nothing it did not say is guessed. */
+export const DEFAULT_DEVICE_NAME = 'Unnamed device';
+const CONTROL = /\p{Cc}/u;
+
+/** A device's name as the client gave it, trimmed: 1-64 characters with no control characters. */
+export function parseDeviceName(deviceName: string | null | undefined): string {
+  if (deviceName == null) return DEFAULT_DEVICE_NAME;
+  const trimmed = deviceName.trim();
+  const length = charLength(trimmed);
+  if (length < 1 || length > 64 || CONTROL.test(trimmed))
+    throw badInput('Device name must be 1-64 characters with no control characters', 'deviceName');
+  return trimmed;
+}
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 

@@ -87,10 +87,12 @@ function parsePublishKeys(input: PublishKeysInput) {
  * One transaction. A one-time prekey id the user already has is replaced: the client is the
  * one holding the private keys, so the directory keeps what it sent last. A new identity key
  * means a reinstalled client whose old private prekeys are gone, so its unclaimed one-time
- * prekeys are dropped rather than handed out.
+ * prekeys are dropped rather than handed out. The prekeys belong to the device that published
+ * them (revoking it deletes those still unclaimed).
  */
 async function publishKeys(_: unknown, { input }: MutationPublishKeysArgs, context: UsersContext) {
   const userId = requireUser(context);
+  const deviceId = context.identity.deviceId ?? null;
   const { identity, oneTimePreKeys } = parsePublishKeys(input);
   const oneTimePreKeyCount = await context.db.$transaction(async (tx) => {
     const previous = await tx.identityKey.findUnique({ where: { userId }, select: { identityKey: true } });
@@ -102,9 +104,11 @@ async function publishKeys(_: unknown, { input }: MutationPublishKeysArgs, conte
       const publicKeys = oneTimePreKeys.map((key) => key.publicKey);
       // One statement for the whole batch; Prisma's createMany cannot update on conflict.
       await tx.$executeRaw`
-        INSERT INTO "users"."OneTimePreKey" ("userId", "keyId", "publicKey")
-        SELECT ${userId}::uuid, k, p FROM unnest(${keyIds}::int[], ${publicKeys}::text[]) AS t(k, p)
-        ON CONFLICT ("userId", "keyId") DO UPDATE SET "publicKey" = EXCLUDED."publicKey"`;
+        INSERT INTO "users"."OneTimePreKey" ("userId", "deviceId", "keyId", "publicKey")
+        SELECT ${userId}::uuid, ${deviceId}::uuid, k, p
+        FROM unnest(${keyIds}::int[], ${publicKeys}::text[]) AS t(k, p)
+        ON CONFLICT ("userId", "keyId") DO UPDATE
+          SET "publicKey" = EXCLUDED."publicKey", "deviceId" = EXCLUDED."deviceId"`;
     }
     return tx.oneTimePreKey.count({ where: { userId } });
   });

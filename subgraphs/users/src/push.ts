@@ -58,12 +58,15 @@ async function registerPushSubscription(
   // An endpoint belongs to one browser profile. Its owner may register it again (new keys); another
   // account takes it over only with the same keys, i.e. from that browser (someone who signed in
   // there). Anyone else learned the URL elsewhere and must not redirect its pushes: FORBIDDEN.
-  // One statement, so two concurrent registrations cannot both win.
+  // One statement, so two concurrent registrations cannot both win. It belongs to the device that
+  // registered it last (revoking that device deletes it).
+  const deviceId = context.identity.deviceId ?? null;
   const stored = await context.db.$executeRaw`
-    INSERT INTO "users"."PushSubscription" (id, "userId", endpoint, p256dh, auth)
-    VALUES (${randomUUID()}::uuid, ${userId}::uuid, ${endpoint}, ${input.p256dh}, ${input.auth})
+    INSERT INTO "users"."PushSubscription" (id, "userId", "deviceId", endpoint, p256dh, auth)
+    VALUES (${randomUUID()}::uuid, ${userId}::uuid, ${deviceId}::uuid, ${endpoint}, ${input.p256dh}, ${input.auth})
     ON CONFLICT (endpoint) DO UPDATE
-      SET "userId" = EXCLUDED."userId", p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth
+      SET "userId" = EXCLUDED."userId", "deviceId" = EXCLUDED."deviceId", p256dh = EXCLUDED.p256dh,
+        auth = EXCLUDED.auth
       WHERE "PushSubscription"."userId" = EXCLUDED."userId"
          OR ("PushSubscription".p256dh = EXCLUDED.p256dh AND "PushSubscription".auth = EXCLUDED.auth)`;
   if (stored === 0) throw forbidden('This push endpoint is registered to another account');

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { PublicUser } from '../userLoader.ts';
+import type { Device as DeviceModel } from '../generated/prisma/client.ts';
 import type { UsersContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -19,8 +20,23 @@ export type Scalars = {
 
 export type AuthPayload = {
   __typename?: 'AuthPayload';
+  /** The device the token speaks for, created by this sign-up or sign-in. */
+  device: Device;
   token: Scalars['String']['output'];
   user: User;
+};
+
+/** One device of a user (a phone, a browser signed in): every token speaks for one. */
+export type Device = {
+  __typename?: 'Device';
+  createdAt: Scalars['DateTime']['output'];
+  /** Whether this is the device of the token that asks. */
+  current: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  /** When a gateway last saw a request of this device; moved forward at most about once a minute. */
+  lastActiveAt: Scalars['DateTime']['output'];
+  /** As given at sign-in (deviceName), or a default name. */
+  name: Scalars['String']['output'];
 };
 
 export type LastSeenVisibility = 'EVERYONE' | 'NOBODY';
@@ -41,7 +57,15 @@ export type Mutation = {
   publishKeys: PublishKeysResult;
   /** Registers a Web Push subscription (RFC 8030) for notifications while offline. */
   registerPushSubscription: Scalars['Boolean']['output'];
+  /**
+   * Revokes one of the caller's own devices (NOT_FOUND for any other): its token stops working at
+   * once (its open sockets are closed with 4403), its push subscriptions and unclaimed one-time
+   * prekeys are removed, and its inbox is dropped. Revoking a revoked device changes nothing.
+   */
+  revokeDevice: Device;
+  /** Signs in on a new device; answers a token that speaks for that device. */
   signIn: AuthPayload;
+  /** Creates an account and its first device; answers a token that speaks for that device. */
   signUp: AuthPayload;
   unblockUser: Scalars['Boolean']['output'];
   updateProfile: User;
@@ -61,6 +85,10 @@ export type MutationPublishKeysArgs = {
 
 export type MutationRegisterPushSubscriptionArgs = {
   input: PushSubscriptionInput;
+};
+
+export type MutationRevokeDeviceArgs = {
+  deviceId: Scalars['ID']['input'];
 };
 
 export type MutationSignInArgs = {
@@ -131,11 +159,15 @@ export type QueryUserByUsernameArgs = {
 };
 
 export type SignInInput = {
+  /** Names the device being signed in (1-64 characters, no control characters); a default name when left out. */
+  deviceName?: InputMaybe<Scalars['String']['input']>;
   password: Scalars['String']['input'];
   username: Scalars['String']['input'];
 };
 
 export type SignUpInput = {
+  /** Names the device being signed in (1-64 characters, no control characters); a default name when left out. */
+  deviceName?: InputMaybe<Scalars['String']['input']>;
   displayName: Scalars['String']['input'];
   /** 8-256 characters. */
   password: Scalars['String']['input'];
@@ -168,6 +200,8 @@ export type User = {
   __typename?: 'User';
   about?: Maybe<Scalars['String']['output']>;
   avatar?: Maybe<Media>;
+  /** The user's devices that are not revoked, oldest first: only the user themself may read them (FORBIDDEN otherwise). */
+  devices: Array<Device>;
   displayName: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   lastSeenVisibility: LastSeenVisibility;
@@ -281,12 +315,15 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'user'> & { user: ResolversTypes['User'] }>;
+  AuthPayload: ResolverTypeWrapper<
+    Omit<AuthPayload, 'device' | 'user'> & { device: ResolversTypes['Device']; user: ResolversTypes['User'] }
+  >;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Device: ResolverTypeWrapper<DeviceModel>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   LastSeenVisibility: LastSeenVisibility;
   Media: ResolverTypeWrapper<Media>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OneTimePreKey: ResolverTypeWrapper<OneTimePreKey>;
   OneTimePreKeyInput: OneTimePreKeyInput;
@@ -307,11 +344,15 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AuthPayload: Omit<AuthPayload, 'user'> & { user: ResolversParentTypes['User'] };
+  AuthPayload: Omit<AuthPayload, 'device' | 'user'> & {
+    device: ResolversParentTypes['Device'];
+    user: ResolversParentTypes['User'];
+  };
   String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
-  Media: Media;
+  Device: DeviceModel;
   ID: Scalars['ID']['output'];
+  Media: Media;
   Mutation: Record<PropertyKey, never>;
   OneTimePreKey: OneTimePreKey;
   OneTimePreKeyInput: OneTimePreKeyInput;
@@ -346,6 +387,7 @@ export type AuthPayloadResolvers<
   ContextType = UsersContext,
   ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload'],
 > = ResolversObject<{
+  device?: Resolver<ResolversTypes['Device'], ParentType, ContextType>;
   token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 }>;
@@ -353,6 +395,17 @@ export type AuthPayloadResolvers<
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeviceResolvers<
+  ContextType = UsersContext,
+  ParentType extends ResolversParentTypes['Device'] = ResolversParentTypes['Device'],
+> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  current?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastActiveAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
 
 export type MediaResolvers<
   ContextType = UsersContext,
@@ -388,6 +441,12 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationRegisterPushSubscriptionArgs, 'input'>
+  >;
+  revokeDevice?: Resolver<
+    ResolversTypes['Device'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationRevokeDeviceArgs, 'deviceId'>
   >;
   signIn?: Resolver<
     ResolversTypes['AuthPayload'],
@@ -473,6 +532,7 @@ export type UserResolvers<
   >;
   about?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   avatar?: Resolver<Maybe<ResolversTypes['Media']>, ParentType, ContextType>;
+  devices?: Resolver<Array<ResolversTypes['Device']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastSeenVisibility?: Resolver<ResolversTypes['LastSeenVisibility'], ParentType, ContextType>;
@@ -482,6 +542,7 @@ export type UserResolvers<
 export type Resolvers<ContextType = UsersContext> = ResolversObject<{
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  Device?: DeviceResolvers<ContextType>;
   Media?: MediaResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OneTimePreKey?: OneTimePreKeyResolvers<ContextType>;
