@@ -24,14 +24,17 @@ export interface GatewayContext {
 
 export interface AuthConfig {
   jwtSecret: string;
-  /** Whether a token's user exists (asked of users, remembered a while); unchecked without it. */
+  /**
+   * Whether a token's device is active, its user's (asked of users, remembered a while);
+   * unchecked without it.
+   */
   knownUsers?: KnownUsers;
 }
 
 /**
  * Verifies the caller's bearer token once, at the door. No header: anonymous (signUp and signIn
- * need that). A header with a bad or expired token, or a token whose user does not exist:
- * UNAUTHENTICATED, never silently anonymous.
+ * need that). A header with a bad or expired token, a token without a device, or one whose device
+ * is unknown or revoked: UNAUTHENTICATED, never silently anonymous.
  */
 export const sessionExpired = () =>
   appError(ErrorCode.UNAUTHENTICATED, 'Your session has expired; sign in again', { http: { status: 401 } });
@@ -42,7 +45,10 @@ export const sessionExpired = () =>
  * gateway's CPU per message. Per config, so gateways with different secrets in one process
  * (tests) never share one.
  */
-const verifiedTokens = new WeakMap<AuthConfig, LRUCache<string, { userId: string; expiresAt: number }>>();
+const verifiedTokens = new WeakMap<
+  AuthConfig,
+  LRUCache<string, { userId: string; deviceId: string; expiresAt: number }>
+>();
 
 /** Like `authenticate`, and also says when the token runs out (null when anonymous). */
 export async function authenticateSession(
@@ -65,11 +71,17 @@ export async function authenticateSession(
     throw appError(ErrorCode.UNAUTHENTICATED, 'Invalid token', { http: { status: 401 } });
   }
   if (result !== cached) cache.set(token!, result);
-  // Correctly signed is not enough: the user must exist (the secret may have signed for a user since
-  // gone, or one of another environment). Remembered per user, so this costs nothing per request.
-  if (config.knownUsers && !(await config.knownUsers.exists(result.userId)))
-    throw appError(ErrorCode.UNAUTHENTICATED, 'Unknown user; sign in again', { http: { status: 401 } });
-  return { identity: { userId: result.userId }, expiresAt: result.expiresAt };
+  // Correctly signed is not enough: the device must be active and its user's (it may have been
+  // revoked, or the secret may have signed for a user since gone, or one of another environment).
+  // Remembered per device for a few seconds, and forgotten at once on a revocation.
+  if (config.knownUsers && !(await config.knownUsers.deviceActive(result.userId, result.deviceId)))
+    throw appError(ErrorCode.UNAUTHENTICATED, 'Unknown or revoked device; sign in again', {
+      http: { status: 401 },
+    });
+  return {
+    identity: { userId: result.userId, deviceId: result.deviceId },
+    expiresAt: result.expiresAt,
+  };
 }
 
 export async function authenticate(

@@ -210,6 +210,15 @@ export async function createGateway(config: GatewayConfig) {
     },
   });
 
+  // A revoked device is refused from the moment users announces it, its open sockets closed.
+  const knownUsers = auth.knownUsers;
+  if (knownUsers)
+    await bus.listen(liveChannel.deviceRevoked, (event) => {
+      if (event.type !== 'deviceRevoked' || typeof event['deviceId'] !== 'string') return;
+      knownUsers.revoked(event['deviceId']);
+      subscriptions.closeDevice(event['deviceId']);
+    });
+
   subscriptionMetrics(metrics, {
     openWebSockets: () => subscriptions.openSockets,
     activeSubscriptions: () => subscriptions.activeSubscriptions,

@@ -32,10 +32,13 @@ export const env = parseEnv(
     SUPERGRAPH_PATH: z.string().default(new URL('../../../supergraph.graphql', import.meta.url).pathname),
     /** presence's gRPC server: one stream per gateway process carries its sockets' presence. */
     PRESENCE_RPC_URL: z.string().url().default('http://127.0.0.1:5004'),
-    /** users' gRPC server: whether a token's user exists (asked once per user per USER_CHECK_TTL_MS). */
+    /** users' gRPC server: whether a token's device is active (asked once per device per USER_CHECK_TTL_MS). */
     USERS_RPC_URL: z.string().url().default('http://127.0.0.1:5001'),
-    /** How long this gateway believes a user exists without asking users again. */
-    USER_CHECK_TTL_MS: z.coerce.number().int().min(1_000).default(60_000),
+    /**
+     * How long this gateway believes a device is active without asking users again: a revocation
+     * this gateway did not hear of is in force here after this long.
+     */
+    USER_CHECK_TTL_MS: z.coerce.number().int().min(1_000).default(5_000),
     /** presence takes this gateway's users offline when it hears nothing from it for this long. */
     PRESENCE_LEASE_MS: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
     /** Run only the persisted query manifest's operations; default on when NODE_ENV=production. */

@@ -9,30 +9,36 @@ export interface KnownUsersOptions {
   /** users' gRPC server (USERS_RPC_URL). */
   url: string;
   signer: IdentitySigner;
-  /** How long "this user exists" is believed without asking again (default 60 s). */
+  /**
+   * How long "this device is active" is believed without asking again (default 5 s): a gateway
+   * that missed a revocation's announcement refuses the device once this runs out.
+   */
   ttlMs?: number;
-  /** How long "no such user" is believed (default 5 s): a token's user may be created just after. */
-  unknownTtlMs?: number;
-  /** Users remembered (default 100,000). */
+  /** How long "no such device, or revoked" is believed (default 60 s): a device never comes back. */
+  refusedTtlMs?: number;
+  /** Devices remembered (default 100,000). */
   maxEntries?: number;
 }
 
 export interface KnownUsers {
-  /** Whether `userId` names a user; SERVICE_UNAVAILABLE when users cannot say and nothing is known. */
-  exists(userId: string): Promise<boolean>;
-  /** Drops what is remembered of a user (a deleted user would be announced, then dropped here). */
-  forget(userId: string): void;
+  /**
+   * Whether `deviceId` is an active (not revoked) device of `userId`: then the user exists too.
+   * SERVICE_UNAVAILABLE when users cannot say and nothing is remembered.
+   */
+  deviceActive(userId: string, deviceId: string): Promise<boolean>;
+  /** A device was revoked (announced on the live bus): refused from now on, without asking. */
+  revoked(deviceId: string): void;
 }
 
 /**
- * Which user ids name a user, asked of users over the internal gRPC plane (UsersService.Exist): a
- * correctly signed token whose user does not exist is refused at the door. The answer is kept per
- * user for a bounded time, so a signed-in user costs one call per `ttlMs` per gateway, not one per
- * request; misses of the same turn of the event loop go out together as one call. When users cannot answer, the
- * last answer (if any) stands.
+ * Which devices are active, asked of users over the internal gRPC plane (UsersService.Exist): a
+ * correctly signed token whose device is unknown or revoked (or whose user is gone) is refused at
+ * the door. The answer is kept per device for a short time, so a signed-in device costs one call
+ * per `ttlMs` per gateway, not one per request; misses of the same turn of the event loop go out
+ * together as one call. When users cannot answer, the last answer (if any) stands.
  */
 export function createKnownUsers(options: KnownUsersOptions): KnownUsers {
-  const unknownTtlMs = options.unknownTtlMs ?? 5_000;
+  const refusedTtlMs = options.refusedTtlMs ?? 60_000;
   const users = createClient(
     UsersService,
     createRpcTransport({
@@ -42,42 +48,48 @@ export function createKnownUsers(options: KnownUsersOptions): KnownUsers {
       defaultTimeoutMs: 2_000,
     }),
   );
-  const loader = new DataLoader<string, boolean>(
-    async (ids) => {
-      const existing = new Set((await users.exist({ userIds: [...ids] })).existingUserIds);
-      return ids.map((id) => existing.has(id));
+  /** A device's user while it is active; false when it is unknown or revoked. */
+  const loader = new DataLoader<string, string | false>(
+    async (deviceIds) => {
+      const { activeDevices } = await users.exist({ deviceIds: [...deviceIds] });
+      const userOf = new Map(activeDevices.map((device) => [device.deviceId, device.userId]));
+      return deviceIds.map((id) => userOf.get(id) ?? false);
     },
     // Batched per turn of the event loop, not per tick: sockets that connect together send their
     // connection_init in separate reads, and one call for all of them costs users one query.
     { cache: false, maxBatchSize: MAX_IDS_PER_CALL, batchScheduleFn: (callback) => setImmediate(callback) },
   );
-  const cache = new LRUCache<string, boolean>({
+  const cache = new LRUCache<string, string | false>({
     max: options.maxEntries ?? 100_000,
-    ttl: options.ttlMs ?? 60_000,
-    fetchMethod: async (userId, stale, { options: fetchOptions }) => {
-      let exists: boolean;
+    ttl: options.ttlMs ?? 5_000,
+    fetchMethod: async (deviceId, stale, { options: fetchOptions }) => {
+      let userId: string | false;
       try {
-        exists = await loader.load(userId);
+        userId = await loader.load(deviceId);
       } catch (error) {
         // users cannot answer now: what it said last stands (for another while); else the caller hears so.
         if (stale !== undefined) return stale;
         throw error;
       }
-      if (!exists) fetchOptions.ttl = unknownTtlMs;
-      return exists;
+      if (userId === false) fetchOptions.ttl = refusedTtlMs;
+      return userId;
     },
   });
   return {
-    async exists(userId) {
+    async deviceActive(userId, deviceId) {
       try {
-        return (await cache.fetch(userId)) === true;
+        return (await cache.fetch(deviceId)) === userId;
       } catch {
+        // Revoked while its check was in flight (that fetch is then aborted), or users is down.
+        if (cache.peek(deviceId) === false) return false;
         throw appError(ErrorCode.SERVICE_UNAVAILABLE, 'The users service is unavailable; retry shortly', {
           retryAfter: 1,
           http: { status: 503, headers: new Map([['retry-after', '1']]) },
         });
       }
     },
-    forget: (userId) => void cache.delete(userId),
+    // Set, not deleted: an answer to a call made before the revocation must not bring it back (a
+    // fetch in flight when its entry is replaced is discarded).
+    revoked: (deviceId) => void cache.set(deviceId, false, { ttl: refusedTtlMs }),
   };
 }

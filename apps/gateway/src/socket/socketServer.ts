@@ -33,6 +33,8 @@ export const TRY_AGAIN_LATER_CLOSE = 1013;
 export const SLOW_CONSUMER_CLOSE = TRY_AGAIN_LATER_CLOSE;
 /** Close code for a socket that asked for more subscriptions than one socket may hold. */
 export const TOO_MANY_SUBSCRIPTIONS_CLOSE = 4413;
+/** graphql-ws' Forbidden: a bad token at `connection_init`, or a device revoked since. */
+export const FORBIDDEN_CLOSE = 4403;
 
 /** The socket server's limits: the transport's, plus what one socket may hold (README, "Limits"). */
 export interface SocketServerLimits extends SocketLimits {
@@ -112,6 +114,8 @@ export function createSocketServer(options: SocketServerOptions) {
   let active = 0;
   /** Sockets closed because their subscriber could not keep up. */
   let slowClosed = 0;
+  /** Each device's open sockets, to close them when it is revoked. */
+  const socketsOfDevice = new Map<string, Set<WebSocket>>();
   /** Subscription payloads handed to sockets (metrics). */
   let delivered = 0;
   /** Errors leave the socket masked exactly as over HTTP (codes pass, internals do not). */
@@ -199,6 +203,13 @@ export function createSocketServer(options: SocketServerOptions) {
       }
       // Read: the token is not kept for the life of the socket.
       (ctx as { connectionParams?: unknown }).connectionParams = undefined;
+      const deviceId = ctx.extra.identity.deviceId;
+      // A socket that closed while its token was checked has had its onClose: nothing to remember.
+      if (deviceId && ctx.extra.socket.readyState === ctx.extra.socket.OPEN) {
+        let sockets = socketsOfDevice.get(deviceId);
+        if (!sockets) socketsOfDevice.set(deviceId, (sockets = new Set()));
+        sockets.add(ctx.extra.socket);
+      }
       const userId = ctx.extra.identity.userId;
       if (userId) {
         ctx.extra.connectionId = randomUUID();
@@ -210,6 +221,9 @@ export function createSocketServer(options: SocketServerOptions) {
     onClose(ctx) {
       const extra = ctx.extra;
       clearTimeout(extra.expiry);
+      const deviceId = extra.identity?.deviceId;
+      const sockets = deviceId ? socketsOfDevice.get(deviceId) : undefined;
+      if (sockets?.delete(extra.socket) && sockets.size === 0) socketsOfDevice.delete(deviceId!);
       if (extra.identity?.userId && extra.connectionId)
         options.hooks?.closed(extra.identity.userId, extra.connectionId);
     },
@@ -351,6 +365,11 @@ export function createSocketServer(options: SocketServerOptions) {
     },
     get deliveries() {
       return delivered;
+    },
+    /** Closes the sockets of a device that was revoked with 4403, as a bad token is at connect. */
+    closeDevice(deviceId: string) {
+      for (const socket of socketsOfDevice.get(deviceId) ?? [])
+        socket.close(FORBIDDEN_CLOSE, 'Device revoked');
     },
     /** Closes every socket with 1001 (going away: clients reconnect elsewhere). */
     close: () => transport.close(),
