@@ -11,9 +11,11 @@ import { subscribeDocument, wsClient } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
- * A subgraph the gateway has never seen adds a subscription field with the live directives alone
- * (tests/support/boards/schema.graphql): composed into a supergraph with the others, it is served
- * over graphql-ws with access checks, resume, gap filling and revocation, and no gateway code.
+ * A subgraph the gateway has never seen adds subscription fields with the live directives alone
+ * (tests/support/boards/schema.graphql): composed into a supergraph with the others, they are
+ * served over graphql-ws with access checks, resume (from an Int cursor, or an opaque one that
+ * access reads), gap filling, revocation, a channel per device and a caught-up payload, and no
+ * gateway code.
  */
 
 type User = Awaited<ReturnType<typeof signUp>>;
@@ -27,6 +29,10 @@ const sockets: { dispose(): void | Promise<void> }[] = [];
 
 const NOTE_POSTED = `subscription NotePosted($boardId: ID, $afterSeq: Int) {
   notePosted(boardId: $boardId, afterSeq: $afterSeq) { boardId seq text author { id displayName } }
+}`;
+
+const FEED = `subscription Feed($after: String) {
+  feed(after: $after) { cursor text backlog }
 }`;
 
 beforeAll(async () => {
@@ -84,11 +90,15 @@ const post = (user: User, boardId: string, text: string) =>
     t: text,
   });
 
-async function listen(user: User, variables: Record<string, unknown>) {
+async function listen(
+  user: User,
+  variables: Record<string, unknown>,
+  [document, operationName] = [NOTE_POSTED, 'NotePosted'],
+) {
   const client = wsClient(gateway.url, user.client.token);
   sockets.push(client);
   const before = gateway.activeSubscriptions();
-  const subscription = subscribeDocument(client, NOTE_POSTED, variables, 'NotePosted');
+  const subscription = subscribeDocument(client, document, variables, operationName);
   await Promise.race([
     waitFor(() => gateway.activeSubscriptions() > before, 10_000, 'the subscription to listen'),
     subscription.ended,
@@ -96,8 +106,27 @@ async function listen(user: User, variables: Record<string, unknown>) {
   return subscription;
 }
 
-const texts = (results: { data?: Record<string, any> | null }[]) =>
-  results.map((result) => result.data?.['notePosted'].text);
+const texts = (results: { data?: Record<string, any> | null }[], field = 'notePosted') =>
+  results.map((result) => result.data?.[field].text);
+
+const postToFeed = async (user: User, text: string) =>
+  (
+    await data<{ postToFeed: { cursor: string } }>(
+      user,
+      'mutation($t: String!) { postToFeed(text: $t) { cursor } }',
+      { t: text },
+    )
+  ).postToFeed.cursor;
+
+/** The same user on another device: a sign-in gives a token of a device of its own. */
+async function anotherDevice(user: User): Promise<User> {
+  const result = await anonymous.request<{ signIn: { token: string } }>(
+    'mutation($i: SignInInput!) { signIn(input: $i) { token } }',
+    { i: { username: user.username, password: 'correct horse battery' } },
+  );
+  if (!result.data) throw new Error(JSON.stringify(result.errors));
+  return { ...user, client: anonymous.withToken(result.data.signIn.token) };
+}
 
 describe('a subscription field declared by a subgraph the gateway does not know', () => {
   it('delivers its events with fields from other subgraphs, and refuses non-members with its access query', async () => {
@@ -177,5 +206,52 @@ describe('a subscription field declared by a subgraph the gateway does not know'
     await post(alice, second, 'marker');
     await all.nth(2);
     expect(texts(all.results)).toEqual(['on the board bob joined later', 'marker']);
+  });
+
+  it('follows a channel per device from an opaque cursor: what is stored, one caught-up payload, then live', async () => {
+    const alice = await signUp(anonymous);
+    const cursors: string[] = [];
+    for (const text of ['one', 'two', 'three']) cursors.push(await postToFeed(alice, text));
+    const feed: [string, string] = [FEED, 'Feed'];
+    const fresh = await listen(alice, { after: null }, feed);
+    const resumed = await listen(alice, { after: cursors[0] }, feed);
+    // From now: caught up at once, with nothing stored before it.
+    expect((await fresh.nth(1)).data).toEqual({
+      feed: { cursor: cursors[2], text: 'caught up', backlog: 0 },
+    });
+    // From a cursor: what was stored after it, then caught up where that ended.
+    await resumed.nth(3);
+    expect(resumed.results.map((result) => result.data)).toEqual([
+      { feed: { cursor: cursors[1], text: 'two', backlog: null } },
+      { feed: { cursor: cursors[2], text: 'three', backlog: null } },
+      { feed: { cursor: cursors[2], text: 'caught up', backlog: 2 } },
+    ]);
+    // Then live, a lost event filled from the store, and a lost last one found by the reconcile.
+    await postToFeed(alice, 'four');
+    boards.lose(1);
+    await postToFeed(alice, 'five (event lost)');
+    await postToFeed(alice, 'six');
+    boards.lose(1);
+    await postToFeed(alice, 'seven (last event lost)');
+    await fresh.nth(5, 15_000);
+    await resumed.nth(7, 15_000);
+    const live = ['four', 'five (event lost)', 'six', 'seven (last event lost)'];
+    expect(texts(fresh.results, 'feed')).toEqual(['caught up', ...live]);
+    expect(texts(resumed.results, 'feed')).toEqual(['two', 'three', 'caught up', ...live]);
+
+    // The same user's other device follows a channel of its own, and cannot resume the first's.
+    const tablet = await anotherDevice(alice);
+    const own = await listen(tablet, { after: null }, feed);
+    expect((await own.nth(1)).data).toMatchObject({ feed: { text: 'caught up', backlog: 0 } });
+    const refused = await listen(tablet, { after: cursors[0] }, feed);
+    expect(((await refused.ended) as { extensions: { code: string } }[])[0]!.extensions.code).toBe(
+      'BAD_USER_INPUT',
+    );
+    await postToFeed(alice, 'eight (first device)');
+    await postToFeed(tablet, 'on the tablet');
+    await own.nth(2);
+    await fresh.nth(6);
+    expect(texts(own.results, 'feed')).toEqual(['caught up', 'on the tablet']);
+    expect(texts(fresh.results, 'feed').at(-1)).toBe('eight (first device)');
   });
 });

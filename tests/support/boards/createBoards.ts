@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { forbidden, notFound, unauthenticated, type Identity, type TrustedKeys } from '@switchboard/core';
+import {
+  badInput,
+  deliveryKey,
+  forbidden,
+  notFound,
+  unauthenticated,
+  type Identity,
+  type TrustedKeys,
+} from '@switchboard/core';
 import { createLivePublisher, liveChannel, type LiveEvent } from '@switchboard/messaging';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { parse } from 'graphql';
@@ -12,6 +20,13 @@ interface Note {
   author: { __typename: 'User'; id: string };
 }
 
+interface FeedItem {
+  cursor: string;
+  pos: number;
+  text: string;
+  backlog: number | null;
+}
+
 interface BoardsContext {
   identity: Identity;
   liveEvent: unknown;
@@ -19,13 +34,17 @@ interface BoardsContext {
 
 export const boardsTypeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
 
+/** A feed cursor: opaque to clients and to the gateway; it names the device and the position. */
+const feedCursor = (device: string, pos: number) => Buffer.from(`${device}:${pos}`).toString('base64url');
+
 /**
- * The test-only boards subgraph: boards kept in memory, live events published as any subgraph
- * does (after the change, on the channels its @live directive names). `lose(n)` drops the next n
- * live events, as a Redis hiccup would.
+ * The test-only boards subgraph: boards and device feeds kept in memory, live events published as
+ * any subgraph does (after the change, on the channels its @live directives name). `lose(n)` drops
+ * the next n live events, as a Redis hiccup would.
  */
 export async function createBoards(options: { redisUrl: string; trustedKeys: TrustedKeys }) {
   const boards = new Map<string, { members: Set<string>; notes: Note[] }>();
+  const feeds = new Map<string, FeedItem[]>();
   const live = createLivePublisher(options.redisUrl);
   let toLose = 0;
   const publish = async (channel: string, event: object) => {
@@ -46,6 +65,17 @@ export async function createBoards(options: { redisUrl: string; trustedKeys: Tru
     const follower = ctx.identity.delivery?.channel === `board:${boardId}`;
     if (!board || !(follower || (userId && board.members.has(userId)))) throw notFound('Board');
     return board;
+  };
+  const requireDevice = (ctx: BoardsContext) => {
+    requireUser(ctx);
+    if (!ctx.identity.deviceId) throw unauthenticated();
+    return ctx.identity.deviceId;
+  };
+  /** A device's feed, for that device or a delivery on its channel. */
+  const feedOf = (ctx: BoardsContext, device: string) => {
+    if (ctx.identity.deviceId !== device && deliveryKey(ctx.identity, 'feed') !== device)
+      throw notFound('Feed');
+    return feeds.get(device) ?? [];
   };
 
   const server = await createSubgraphServer<BoardsContext>({
@@ -70,6 +100,31 @@ export async function createBoards(options: { redisUrl: string; trustedKeys: Tru
           readable(ctx, args.boardId)
             .notes.filter((note) => note.seq > args.afterSeq)
             .slice(0, args.first),
+        _feedAccess: (_: unknown, args: { after?: string | null }, ctx: BoardsContext) => {
+          const device = requireDevice(ctx);
+          if (args.after == null) return [{ key: device, after: feedOf(ctx, device).length }];
+          const [of, pos] = Buffer.from(args.after, 'base64url').toString().split(':');
+          if (of !== device || !Number.isInteger(Number(pos))) throw badInput('Not a cursor of this device');
+          return [{ key: device, after: Number(pos) }];
+        },
+        _feedAfter: (
+          _: unknown,
+          args: { device: string; after: number; first: number },
+          ctx: BoardsContext,
+        ) => feedOf(ctx, args.device).slice(args.after, args.after + args.first),
+        _feedCaughtUp: (
+          _: unknown,
+          args: { device: string; after: number; backlog: number },
+          ctx: BoardsContext,
+        ): FeedItem => {
+          feedOf(ctx, args.device);
+          return {
+            cursor: feedCursor(args.device, args.after),
+            pos: args.after,
+            text: 'caught up',
+            backlog: args.backlog,
+          };
+        },
       },
       Mutation: {
         createBoard: (_: unknown, args: { memberIds: string[] }, ctx: BoardsContext) => {
@@ -120,6 +175,21 @@ export async function createBoards(options: { redisUrl: string; trustedKeys: Tru
           });
           return true;
         },
+        postToFeed: async (_: unknown, args: { text: string }, ctx: BoardsContext) => {
+          const device = requireDevice(ctx);
+          const feed = feeds.get(device) ?? [];
+          feeds.set(device, feed);
+          const pos = feed.length + 1;
+          const item: FeedItem = { cursor: feedCursor(device, pos), pos, text: args.text, backlog: null };
+          feed.push(item);
+          await publish(`feed:${device}`, {
+            type: 'feedItem',
+            device,
+            pos,
+            data: { __typename: 'FeedItem', ...item },
+          });
+          return item;
+        },
       },
       Subscription: {
         notePosted: {
@@ -130,6 +200,15 @@ export async function createBoards(options: { redisUrl: string; trustedKeys: Tru
           resolve: (_: unknown, args: { boardId?: string | null }, ctx: BoardsContext) => {
             const event = ctx.liveEvent as { boardId: string; seq: number };
             return readable(ctx, args.boardId ?? event.boardId).notes[event.seq - 1];
+          },
+        },
+        feed: {
+          subscribe: () => {
+            throw forbidden('Subscriptions are served by the gateway');
+          },
+          resolve: (_: unknown, _args: unknown, ctx: BoardsContext) => {
+            const event = ctx.liveEvent as { device: string; pos: number };
+            return feedOf(ctx, event.device)[event.pos - 1];
           },
         },
       },
