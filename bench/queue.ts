@@ -37,6 +37,7 @@ try {
     // Only UserBlocked events here: the push handler never asks presence.
     signingKey: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.worker),
     presenceRpcUrl: 'http://127.0.0.1:9',
+    chatsRpcUrl: 'http://127.0.0.1:9',
     redisUrl,
     prefix,
     vapid,

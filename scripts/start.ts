@@ -105,7 +105,8 @@ const turn = await startTurn();
 process.once('exit', () => turn.coturn?.process.kill());
 
 const webPort = Number(process.env['WEB_PORT'] ?? 5173);
-// The internal gRPC plane: users (which ids exist), chats (blocks), presence (connections, who is online).
+// The internal gRPC plane: users (which ids exist), chats (blocks, devices, call signals), presence
+// (connections, who is online).
 const rpcPorts = {
   users: Number(process.env['USERS_RPC_PORT'] ?? 5001),
   chats: Number(process.env['CHATS_RPC_PORT'] ?? 5002),
@@ -137,7 +138,7 @@ const processes: [name: string, entry: string, env?: Record<string, string>][] =
     'subgraphs/presence/src/index.ts',
     { RPC_PORT: String(rpcPorts.presence), ...metrics('presence') },
   ],
-  ['calls', 'subgraphs/calls/src/index.ts', { ...turn.env, ...metrics('calls') }],
+  ['calls', 'subgraphs/calls/src/index.ts', { ...rpcUrls, ...turn.env, ...metrics('calls') }],
   ['worker', 'apps/worker/src/index.ts', { ...rpcUrls, ...metrics('worker') }],
   ['gateway', 'apps/gateway/src/index.ts', { ...rpcUrls, ...metrics('gateway') }],
   // The web client's dev server; it proxies /graphql to the gateway and /media/ to media.

@@ -28,7 +28,9 @@ const sockets: { dispose(): void | Promise<void> }[] = [];
 
 /** The worker as the stack would run it; here the tests stop and start it. */
 async function startWorker() {
-  worker = createWorker(workerConfig(stack.config, stack.subgraphs.presence.rpcUrl));
+  worker = createWorker(
+    workerConfig(stack.config, stack.subgraphs.presence.rpcUrl, stack.subgraphs.chats.rpcUrl!),
+  );
   await worker.start();
 }
 

@@ -75,7 +75,7 @@ async function rowsHolding(marker: string): Promise<string[]> {
 }
 
 describe('call signalling through the gateway', () => {
-  it('relays offer, answer and candidates to the other side only, across gateway processes, storing none of them once the call is set up', async () => {
+  it('relays offer, answer and candidates to the other side only, across gateway processes, storing the offer no more once answered and none of them once ended', async () => {
     const [alice, bob, carol] = await people('Alice', 'Bob', 'Carol');
     const chatId = await directChat(callsDb, alice, bob);
     const aliceEvents = await listenForCalls(alice, stack.gateway, sockets);
@@ -101,8 +101,9 @@ describe('call signalling through the gateway', () => {
       candidate: null,
       call: started,
     });
-    // The offer is kept while the call rings (for a callee who subscribes late), in its row only.
-    expect(await rowsHolding(offerMarker)).toEqual(['calls.Call']);
+    // The offer is kept while the call rings (for a callee who subscribes late): in its row, and in
+    // the INCOMING entry of each of the callee's devices' inboxes.
+    expect((await rowsHolding(offerMarker)).sort()).toEqual(['calls.Call', 'chats.InboxEntry']);
 
     const aliceCandidate = fakeCandidate();
     expect(
@@ -133,8 +134,11 @@ describe('call signalling through the gateway', () => {
     const bobCandidate = fakeCandidate(bobCandidateMarker);
     await bob.client.data('SendIceCandidate', { callId: started.id, candidate: bobCandidate });
     expect(await nthEvent(aliceEvents, 2)).toMatchObject({ kind: 'ICE_CANDIDATE', candidate: bobCandidate });
-    for (const marker of [offerMarker, answerMarker, bobCandidateMarker])
-      expect(await rowsHolding(marker)).toEqual([]);
+    // Answered: the offer is kept nowhere; the answer and candidates only in the inbox entries of
+    // the devices they are for, until the call ends.
+    expect(await rowsHolding(offerMarker)).toEqual([]);
+    for (const marker of [answerMarker, bobCandidateMarker])
+      expect(await rowsHolding(marker)).toEqual(['chats.InboxEntry']);
 
     const ended = await end(alice, started.id);
     expect(ended).toMatchObject({ state: 'ENDED', endReason: 'HANGUP' });

@@ -43,7 +43,7 @@ export interface StackConfig {
   internalSigningKey: KeyObject;
   trustedKeys: TrustedKeys;
   /** The signing keys of the services that make calls of their own on the gRPC plane. */
-  serviceKeys: Record<'users' | 'chats' | 'worker', KeyObject>;
+  serviceKeys: Record<'users' | 'chats' | 'calls' | 'worker', KeyObject>;
   /** The media service's storage, shared with the worker: a fresh temp directory per stack. */
   mediaStorageDir: string;
   mediaUrlSecret: string;
@@ -67,8 +67,11 @@ export interface StackOptions extends Partial<StackConfig> {
   workerMetrics?: Registry;
   /** Push targets allowed besides public ones (the fake push service), and a resolver to use. */
   push?: PushTargetOptions;
-  /** calls: how long a call rings before it is MISSED (default 45 s), and its TURN settings. */
-  calls?: { ringTimeoutSeconds?: number; turn?: Partial<TurnSettings> };
+  /**
+   * calls: how long a call rings before it is MISSED (default 45 s), how long an ACTIVE call with
+   * neither side connected lasts before it is FAILED (default 60 s), and its TURN settings.
+   */
+  calls?: { ringTimeoutSeconds?: number; unattendedTimeoutSeconds?: number; turn?: Partial<TurnSettings> };
 }
 
 export interface Stack {
@@ -118,6 +121,7 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
     serviceKeys: {
       users: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.users),
       chats: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.chats),
+      calls: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.calls),
       worker: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.worker),
     },
     // Created by the storage on first write, removed by stop().
@@ -135,17 +139,24 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
 export const standaloneWorkerIdentity = (config: StackConfig) => ({
   signingKey: config.serviceKeys.worker,
   presenceRpcUrl: 'http://127.0.0.1:9',
+  chatsRpcUrl: 'http://127.0.0.1:9',
 });
 
 /**
- * The worker as a stack runs it, against that stack's databases, Redis, queues and presence (tests
- * that stop and start a worker of their own add `log` or the like).
+ * The worker as a stack runs it, against that stack's databases, Redis, queues, presence and chats
+ * (tests that stop and start a worker of their own add `log` or the like). Without chats' gRPC URL
+ * (a test whose worker ends no call), the worker's calls to chats fail.
  */
-export const workerConfig = (config: StackConfig, presenceRpcUrl: string): WorkerConfig => ({
+export const workerConfig = (
+  config: StackConfig,
+  presenceRpcUrl: string,
+  chatsRpcUrl: string | (() => string) = 'http://127.0.0.1:9',
+): WorkerConfig => ({
   databaseUrl: config.databaseUrl,
   databaseUrls: config.databaseUrls,
   signingKey: config.serviceKeys.worker,
   presenceRpcUrl,
+  chatsRpcUrl,
   redisUrl: config.redisUrl,
   prefix: config.queuePrefix,
   vapid,
@@ -225,7 +236,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...common,
       databaseUrl: config.databaseUrls.calls,
       redisUrl: config.redisUrl,
+      signingKey: config.serviceKeys.calls,
+      chatsRpcUrl: rpcUrl('chats'),
       ringTimeoutSeconds: callsOptions?.ringTimeoutSeconds ?? 45,
+      unattendedTimeoutSeconds: callsOptions?.unattendedTimeoutSeconds ?? 60,
       turn: {
         secret: DEV_TURN_SECRET,
         urls: [],
@@ -267,7 +281,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   );
   const worker = withWorker
     ? createWorker({
-        ...workerConfig(config, presence.rpcUrl),
+        ...workerConfig(config, presence.rpcUrl, rpcUrl('chats')),
         ...(push ? { pushTargets: push } : {}),
         ...(workerMetrics ? { metrics: workerMetrics } : {}),
       })

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { openCallsProjections } from '@switchboard/calls/events';
-import { openRingTimeouts } from '@switchboard/calls/jobs';
+import { callInbox, openRingTimeouts } from '@switchboard/calls/jobs';
 import { openChatsProjections } from '@switchboard/chats/events';
 import { openMediaEntityChanges } from '@switchboard/media/entityChanges';
 import { createIdentitySigner } from '@switchboard/core';
@@ -29,10 +29,12 @@ export interface WorkerConfig {
    * as its owner's role, and never touches another subgraph's data.
    */
   databaseUrls?: Partial<Record<string, string>>;
-  /** The worker's Ed25519 key: it signs the push handler's calls to presence. */
+  /** The worker's Ed25519 key: it signs its calls to presence and chats. */
   signingKey: KeyObject;
-  /** presence's gRPC server (PRESENCE_RPC_URL): who is online, before a push is sent. */
+  /** presence's gRPC server (PRESENCE_RPC_URL): who is online, before a push is sent or a call left alone. */
   presenceRpcUrl: string;
+  /** chats' gRPC server (CHATS_RPC_URL): the ENDED of a call calls' jobs end, on every device's inbox. */
+  chatsRpcUrl: string | (() => string);
   redisUrl: string;
   /** BullMQ key prefix, the same the relays use. */
   prefix: string;
@@ -55,13 +57,15 @@ export interface WorkerConfig {
 
 /**
  * The background worker: one BullMQ consumer per queue, each running a handler that its owning
- * subgraph wrote (projections, push, calls' ring timeouts). Nothing starts until `start()`.
+ * subgraph wrote (projections, push, calls' timeouts). Nothing starts until `start()`.
  */
 export function createWorker(config: WorkerConfig) {
   const log = config.log ?? defaultLog({ service: 'worker' });
   const redis = redisConnection(config.redisUrl);
   const urlOf = (subgraph: string) => config.databaseUrls?.[subgraph] ?? config.databaseUrl;
   const signer = createIdentitySigner({ issuer: 'worker', key: config.signingKey });
+  const onlineAmong = presenceOnline({ url: config.presenceRpcUrl, signer });
+  const inbox = callInbox({ url: config.chatsRpcUrl, signer });
   const handlers: Record<
     ConsumerQueue,
     { handle: EventHandler; close(): Promise<void>; concurrency?: number }
@@ -84,11 +88,11 @@ export function createWorker(config: WorkerConfig) {
       vapid: config.vapid,
       ...(config.pushTargets ? { targets: config.pushTargets } : {}),
       ...(config.pushClaimLeaseMs ? { claimLeaseMs: config.pushClaimLeaseMs } : {}),
-      onlineAmong: presenceOnline({ url: config.presenceRpcUrl, signer }),
+      onlineAmong,
       log,
     }),
-    'calls-projections': openCallsProjections(urlOf('calls'), config.redisUrl),
-    'calls-timeouts': openRingTimeouts(urlOf('calls'), config.redisUrl),
+    'calls-projections': openCallsProjections(urlOf('calls'), config.redisUrl, inbox),
+    'calls-timeouts': openRingTimeouts(urlOf('calls'), config.redisUrl, { inbox, onlineAmong }),
   };
   const workers: Worker[] = Object.entries(handlers).map(([queue, handler]) => {
     const worker = createConsumer({

@@ -22,10 +22,12 @@ export const env = parseEnv(
     ...observabilityEnv,
     /** `/metrics` (queue depth, process) is served on this port. */
     ...metricsPortEnv('worker'),
-    /** The worker's own Ed25519 private key: the push handler's calls to presence (PKCS8 PEM or JWK). */
+    /** The worker's own Ed25519 private key: its calls to presence and chats (PKCS8 PEM or JWK). */
     INTERNAL_SIGNING_KEY: signingKeyEnv('worker'),
     /** presence's gRPC server: who is online before a push is sent. */
     PRESENCE_RPC_URL: z.string().url().default('http://127.0.0.1:5004'),
+    /** chats' gRPC server: the end of a call the worker ends reaches every device's inbox there. */
+    CHATS_RPC_URL: z.string().url().default('http://127.0.0.1:5002'),
     VAPID_SUBJECT: z.string().default('mailto:dev@localhost'),
     VAPID_PUBLIC_KEY: z.string().default(DEV_VAPID_PUBLIC_KEY),
     VAPID_PRIVATE_KEY: z.string().default(DEV_VAPID_PRIVATE_KEY),

@@ -25,6 +25,7 @@ const worker = createWorker({
   ),
   signingKey: env.INTERNAL_SIGNING_KEY,
   presenceRpcUrl: env.PRESENCE_RPC_URL,
+  chatsRpcUrl: env.CHATS_RPC_URL,
   redisUrl: redisAddress(env),
   prefix: env.QUEUE_PREFIX,
   vapid: { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },

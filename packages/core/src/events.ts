@@ -87,6 +87,20 @@ export const eventCatalogue = {
       ringsUntil: z.iso.datetime(),
     }),
   },
+  /**
+   * calls: a call was answered. calls' own job watches it while it is ACTIVE and ends it as FAILED
+   * once neither side has had a live connection for `unattendedSeconds` (presence's Online).
+   */
+  CallAnswered: {
+    producer: 'calls',
+    version: 1,
+    payload: z.object({
+      callId: uuid,
+      callerId: uuid,
+      calleeId: uuid,
+      unattendedSeconds: z.number().int().positive(),
+    }),
+  },
 } as const;
 
 export type EventType = keyof typeof eventCatalogue;

@@ -10,9 +10,9 @@ export type TrustedKeys = ReadonlyMap<string, readonly KeyObject[]>;
 
 /**
  * Development keys (README, "Secrets and configuration"): fine on a laptop, refused in production.
- * One per issuer: the gateway vouches for users; users, chats and the worker make service calls of
- * their own on the internal gRPC plane (users tells chats of blocks, chats asks users which ids
- * exist, the worker asks presence who is online).
+ * One per issuer: the gateway vouches for users; users, chats, calls and the worker make service
+ * calls of their own on the internal gRPC plane (users tells chats of blocks, chats asks users which
+ * ids exist, calls appends call signals to chats' inboxes, the worker asks presence who is online).
  */
 export const DEV_INTERNAL_SIGNING_KEYS = {
   gateway: `-----BEGIN PRIVATE KEY-----
@@ -27,6 +27,9 @@ MC4CAQAwBQYDK2VwBCIEIMsNXI32yRX7kuk4SNOocuP1Z9fX9OatuU9z32qesBuy
   worker: `-----BEGIN PRIVATE KEY-----
 MC4CAQAwBQYDK2VwBCIEIJJxICYELq0eYfPIfJUU8Bp2ba4thbRu3qDtGtXhorxb
 -----END PRIVATE KEY-----`,
+  calls: `-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEINt+qYj7AsnRy6NDZEMoVsIHqxjPPSAs514WzzXJ6hTF
+-----END PRIVATE KEY-----`,
 } as const;
 /** Every development issuer's public key: each method still checks which issuers may call it. */
 export const DEV_INTERNAL_TRUSTED_KEYS = JSON.stringify({
@@ -34,6 +37,7 @@ export const DEV_INTERNAL_TRUSTED_KEYS = JSON.stringify({
   users: { kty: 'OKP', crv: 'Ed25519', x: '7StRU7ueOA3nhbQcSZdWODuzT3A9UiIbykEVOppk6_g' },
   chats: { kty: 'OKP', crv: 'Ed25519', x: '6FyWUwL1Dgmvaj2OFIbZ25IYWbOQIgC1o26QMTtAmls' },
   worker: { kty: 'OKP', crv: 'Ed25519', x: 'rejOxocnSFwTSlj0xQhTH6tEVqXgXYuMDjqqbZQaImk' },
+  calls: { kty: 'OKP', crv: 'Ed25519', x: 'Lpb3yCOv9MzBaQDDbTsVD16jYyd_mIMnZayiNUugb5c' },
 });
 
 const isEd25519 = (key: KeyObject) => key.asymmetricKeyType === 'ed25519';

@@ -24,8 +24,11 @@ export const consumers = {
   'push-notifications': ['MessageSent', 'CallStarted'],
   /** calls' projections: direct chats (from chats) and blocks (from users), for who may call whom. */
   'calls-projections': ['DirectChatCreated', 'UserBlocked', 'UserUnblocked'],
-  /** calls' ring timeouts: a delayed job per call ends it as MISSED if still ringing at its deadline. */
-  'calls-timeouts': ['CallStarted'],
+  /**
+   * calls' timeouts: a delayed job per call ends it as MISSED if still ringing at its deadline, and
+   * one per answered call ends it as FAILED once neither side has been connected for a while.
+   */
+  'calls-timeouts': ['CallStarted', 'CallAnswered'],
 } as const satisfies Record<string, readonly EventType[]>;
 
 export type ConsumerQueue = keyof typeof consumers;

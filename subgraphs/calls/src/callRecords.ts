@@ -19,21 +19,26 @@ export async function takeLines(tx: Tx, callId: string, userIds: [string, string
 
 /**
  * Ends a call that is still in one of `from` (a concurrent change wins otherwise: then null), and
- * frees both lines, in one transaction. Every way a call ends goes through here.
+ * frees both lines, in one transaction. Every way a call ends goes through here. `before` runs
+ * with the ended call before the transaction commits (the ENDED entries appended to the devices'
+ * inboxes): if it throws, the call is left as it was.
  */
 export async function finishCall(
   db: PrismaClient,
   callId: string,
   reason: CallEndReason,
   from: CallState[],
+  before: (ended: Call) => Promise<void> = async () => {},
 ): Promise<Call | null> {
   return db.$transaction(async (tx) => {
     const { count } = await tx.call.updateMany({
       where: { id: callId, state: { in: from } },
-      data: { state: 'ENDED', endReason: reason, endedAt: new Date(), sdpOffer: null },
+      data: { state: 'ENDED', endReason: reason, endedAt: new Date(), sdpOffer: null, unattendedSince: null },
     });
     if (count === 0) return null;
     await tx.callLine.deleteMany({ where: { callId } });
-    return tx.call.findUniqueOrThrow({ where: { id: callId } });
+    const ended = await tx.call.findUniqueOrThrow({ where: { id: callId } });
+    await before(ended);
+    return ended;
   });
 }

@@ -2,6 +2,11 @@
 export interface CallsSettings {
   /** A RINGING call nobody answers ends as MISSED after this long (default 45 s). */
   ringTimeoutSeconds: number;
+  /**
+   * An ACTIVE call neither side has a live connection to for this long ends as FAILED (default
+   * 60 s; the calls-timeouts job looks, through presence, every quarter of it, at most every 10 s).
+   */
+  unattendedTimeoutSeconds: number;
   turn: TurnSettings;
 }
 
@@ -16,3 +21,4 @@ export interface TurnSettings {
 }
 
 export const DEFAULT_RING_TIMEOUT_SECONDS = 45;
+export const DEFAULT_UNATTENDED_TIMEOUT_SECONDS = 60;

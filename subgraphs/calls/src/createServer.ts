@@ -1,5 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { TrustedKeys } from '@switchboard/core';
+import { createIdentitySigner, type TrustedKeys } from '@switchboard/core';
 import { createSubgraphServer } from '@switchboard/subgraph';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher, createLiveQueue } from '@switchboard/messaging';
@@ -8,6 +9,7 @@ import { parse } from 'graphql';
 import type { CallsSettings } from './config.ts';
 import type { CallsContext } from './context.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { callInbox } from './inbox.ts';
 import { resolvers } from './resolvers.ts';
 
 export type { TurnSettings } from './config.ts';
@@ -19,6 +21,10 @@ export interface CallsConfig extends CallsSettings {
   redisUrl: string;
   /** Public keys of the issuers of internal identities (the gateway). */
   trustedKeys: TrustedKeys;
+  /** calls' own Ed25519 key: it signs calls' appends to chats' inboxes (issuer `calls`). */
+  signingKey: KeyObject;
+  /** chats' gRPC server (CHATS_RPC_URL), where each signal is appended to its devices' inboxes. */
+  chatsRpcUrl: string | (() => string);
   development: boolean;
   /** Where /metrics is served (a port of its own, never the public one). */
   metricsPort?: number;
@@ -30,7 +36,15 @@ const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url)
 export async function createServer(config: CallsConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl, { subgraph: 'calls' }) });
   const publisher = createLivePublisher(config.redisUrl, defaultLog({ service: 'calls' }));
-  const settings: CallsSettings = { ringTimeoutSeconds: config.ringTimeoutSeconds, turn: config.turn };
+  const settings: CallsSettings = {
+    ringTimeoutSeconds: config.ringTimeoutSeconds,
+    unattendedTimeoutSeconds: config.unattendedTimeoutSeconds,
+    turn: config.turn,
+  };
+  const inbox = callInbox({
+    url: config.chatsRpcUrl,
+    signer: createIdentitySigner({ issuer: 'calls', key: config.signingKey }),
+  });
   return createSubgraphServer<CallsContext>({
     name: 'calls',
     typeDefs,
@@ -42,6 +56,7 @@ export async function createServer(config: CallsConfig) {
       db,
       settings,
       live: createLiveQueue(publisher),
+      inbox,
       liveEvent,
     }),
     // Redis is left out on purpose: without it signalling is lost, but no call record is.

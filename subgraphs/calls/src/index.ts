@@ -18,8 +18,11 @@ const server = await createServer({
   databaseUrl: databaseUrlOf('calls', env),
   redisUrl: redisAddress(env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,
+  signingKey: env.INTERNAL_SIGNING_KEY,
+  chatsRpcUrl: env.CHATS_RPC_URL,
   development: env.NODE_ENV !== 'production',
   ringTimeoutSeconds: env.CALL_RING_TIMEOUT_SECONDS,
+  unattendedTimeoutSeconds: env.CALL_UNATTENDED_TIMEOUT_SECONDS,
   turn: {
     secret: env.TURN_SECRET,
     urls: env.TURN_URLS,

@@ -2,7 +2,9 @@ import { asUuid } from '@switchboard/core';
 import { Code, ConnectError, type ServiceImpl } from '@connectrpc/connect';
 import { requireIssuer } from '@switchboard/rpc';
 import { ChatsService } from '@switchboard/rpc/chats/v1';
+import type { LivePublisher } from '@switchboard/messaging';
 import { applyBlockChange } from './blocks.ts';
+import { appendCallSignals } from './callSignals.ts';
 import { applyDevice } from './deviceProjection.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 
@@ -10,9 +12,10 @@ import type { PrismaClient } from './generated/prisma/client.ts';
  * chats' side of the internal gRPC plane (proto/switchboard/chats/v1): users tells it of a block
  * before blockUser answers (applied to the same projection as the UserBlocked event, versioned by
  * that event's sequence, so whichever arrives second changes nothing), and of a device signed in
- * or revoked before signUp, signIn or revokeDevice answers.
+ * or revoked before signUp, signIn or revokeDevice answers; calls appends its signalling to the
+ * inboxes of the devices it is for (callSignals.ts), and the worker the end of a call it ends.
  */
-export function chatsService(db: PrismaClient) {
+export function chatsService(db: PrismaClient, live: LivePublisher) {
   const impl: ServiceImpl<typeof ChatsService> = {
     async applyBlock(request, context) {
       requireIssuer(context, ['users']);
@@ -31,6 +34,11 @@ export function chatsService(db: PrismaClient) {
         throw new ConnectError('user_id and device_id must be ids', Code.InvalidArgument);
       await applyDevice(db, { userId, deviceId }, request.active);
       return {};
+    },
+    async appendCallSignals(request, context) {
+      // The worker runs calls' jobs (ring timeouts, calls no device is left on, blocks): it ends calls too.
+      requireIssuer(context, ['calls', 'worker']);
+      return { appended: await appendCallSignals(db, live, request) };
     },
   };
   return { service: ChatsService, impl };

@@ -59,7 +59,7 @@ export async function createServer(config: ChatsConfig) {
       }),
     ),
   );
-  const rpc = chatsService(db);
+  const rpc = chatsService(db, publisher);
   const stopPruning = schedulePruning(db, {
     ...(config.inboxRetentionDays === undefined ? {} : { retentionDays: config.inboxRetentionDays }),
     log: defaultLog({ service: 'chats' }),

@@ -47,7 +47,7 @@ export async function appendInbox(
  * Says "look" on each written device's channel once the change committed; only the device's last
  * position matters (the gateway replays whatever it missed before it).
  */
-export function announceInbox(ctx: ChatsContext, written: WrittenEntry[]): void {
+export function announceInbox(ctx: Pick<ChatsContext, 'live'>, written: WrittenEntry[]): void {
   const last = new Map<string, number>();
   for (const { deviceId, pos } of written) last.set(deviceId, Math.max(pos, last.get(deviceId) ?? 0));
   for (const [deviceId, pos] of last)

@@ -8,13 +8,14 @@ import {
 import { defaultLog } from '@switchboard/observability';
 import { endByServer } from '../callEnds.ts';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import type { CallInbox } from '../inbox.ts';
 
 /**
  * calls' projections of other subgraphs' events: who is in which direct chat (chats) and who
  * blocked whom (users), so startCall decides alone who may call whom (design.md, principle 1).
  * A block also ends the pair's call in progress: its participants lost the right to it (FAILED).
  */
-export function callsProjections(db: PrismaClient, live: LivePublisher): EventHandler {
+export function callsProjections(db: PrismaClient, live: LivePublisher, inbox: CallInbox): EventHandler {
   return async (event) => {
     switch (event.type) {
       case 'DirectChatCreated': {
@@ -51,7 +52,8 @@ export function callsProjections(db: PrismaClient, live: LivePublisher): EventHa
           },
           select: { id: true },
         });
-        for (const call of calls) await endByServer(db, live, call.id, 'FAILED', ['RINGING', 'ACTIVE']);
+        for (const call of calls)
+          await endByServer(db, live, inbox, call.id, 'FAILED', ['RINGING', 'ACTIVE']);
         return;
       }
       default:
@@ -60,12 +62,15 @@ export function callsProjections(db: PrismaClient, live: LivePublisher): EventHa
   };
 }
 
-/** For the worker: the handler with its own connection to the calls schema and live events. */
-export function openCallsProjections(databaseUrl: string, redisUrl: string) {
+/**
+ * For the worker: the handler with its own connection to the calls schema and live events, and
+ * the worker's client of chats' inboxes (a call a block ends is ENDED on every device).
+ */
+export function openCallsProjections(databaseUrl: string, redisUrl: string, inbox: CallInbox) {
   const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'calls', maxConnections: 2 }) });
   const live = createLivePublisher(redisUrl, defaultLog({ component: 'calls-projections' }));
   return {
-    handle: callsProjections(db, live),
+    handle: callsProjections(db, live, inbox),
     close: async () => {
       await Promise.all([db.$disconnect(), live.close()]);
     },

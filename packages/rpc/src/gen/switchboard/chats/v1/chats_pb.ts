@@ -2,15 +2,15 @@
 // @generated from file switchboard/chats/v1/chats.proto (package switchboard.chats.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file switchboard/chats/v1/chats.proto.
  */
 export const file_switchboard_chats_v1_chats: GenFile = /*@__PURE__*/
-  fileDesc("CiBzd2l0Y2hib2FyZC9jaGF0cy92MS9jaGF0cy5wcm90bxIUc3dpdGNoYm9hcmQuY2hhdHMudjEiXQoRQXBwbHlCbG9ja1JlcXVlc3QSEgoKYmxvY2tlcl9pZBgBIAEoCRISCgpibG9ja2VkX2lkGAIgASgJEg8KB2Jsb2NrZWQYAyABKAgSDwoHdmVyc2lvbhgEIAEoBCIlChJBcHBseUJsb2NrUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCJIChJBcHBseURldmljZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSDgoGYWN0aXZlGAMgASgIIhUKE0FwcGx5RGV2aWNlUmVzcG9uc2Uy0wEKDENoYXRzU2VydmljZRJfCgpBcHBseUJsb2NrEicuc3dpdGNoYm9hcmQuY2hhdHMudjEuQXBwbHlCbG9ja1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseUJsb2NrUmVzcG9uc2USYgoLQXBwbHlEZXZpY2USKC5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseURldmljZVJlcXVlc3QaKS5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseURldmljZVJlc3BvbnNlYgZwcm90bzM");
+  fileDesc("CiBzd2l0Y2hib2FyZC9jaGF0cy92MS9jaGF0cy5wcm90bxIUc3dpdGNoYm9hcmQuY2hhdHMudjEiXQoRQXBwbHlCbG9ja1JlcXVlc3QSEgoKYmxvY2tlcl9pZBgBIAEoCRISCgpibG9ja2VkX2lkGAIgASgJEg8KB2Jsb2NrZWQYAyABKAgSDwoHdmVyc2lvbhgEIAEoBCIlChJBcHBseUJsb2NrUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCJIChJBcHBseURldmljZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSDgoGYWN0aXZlGAMgASgIIhUKE0FwcGx5RGV2aWNlUmVzcG9uc2UisgEKGEFwcGVuZENhbGxTaWduYWxzUmVxdWVzdBIPCgdjYWxsX2lkGAEgASgJEg8KB2NoYXRfaWQYAiABKAkSPAoKZGVsaXZlcmllcxgDIAMoCzIoLnN3aXRjaGJvYXJkLmNoYXRzLnYxLkNhbGxTaWduYWxEZWxpdmVyeRI2CgZmb3JnZXQYBCABKA4yJi5zd2l0Y2hib2FyZC5jaGF0cy52MS5Gb3JnZXRTaWduYWxsaW5nIqIBChJDYWxsU2lnbmFsRGVsaXZlcnkSDwoHdXNlcl9pZBgBIAEoCRISCgpkZXZpY2VfaWRzGAIgAygJEhkKEWV4Y2VwdF9kZXZpY2VfaWRzGAMgAygJEgwKBGtpbmQYBCABKAkSEAoDc2RwGAUgASgJSACIAQESFgoJY2FuZGlkYXRlGAYgASgJSAGIAQFCBgoEX3NkcEIMCgpfY2FuZGlkYXRlIi0KGUFwcGVuZENhbGxTaWduYWxzUmVzcG9uc2USEAoIYXBwZW5kZWQYASABKA0qbQoQRm9yZ2V0U2lnbmFsbGluZxIhCh1GT1JHRVRfU0lHTkFMTElOR19VTlNQRUNJRklFRBAAEhsKF0ZPUkdFVF9TSUdOQUxMSU5HX09GRkVSEAESGQoVRk9SR0VUX1NJR05BTExJTkdfQUxMEAIyyQIKDENoYXRzU2VydmljZRJfCgpBcHBseUJsb2NrEicuc3dpdGNoYm9hcmQuY2hhdHMudjEuQXBwbHlCbG9ja1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseUJsb2NrUmVzcG9uc2USYgoLQXBwbHlEZXZpY2USKC5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseURldmljZVJlcXVlc3QaKS5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseURldmljZVJlc3BvbnNlEnQKEUFwcGVuZENhbGxTaWduYWxzEi4uc3dpdGNoYm9hcmQuY2hhdHMudjEuQXBwZW5kQ2FsbFNpZ25hbHNSZXF1ZXN0Gi8uc3dpdGNoYm9hcmQuY2hhdHMudjEuQXBwZW5kQ2FsbFNpZ25hbHNSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message switchboard.chats.v1.ApplyBlockRequest
@@ -110,6 +110,144 @@ export const ApplyDeviceResponseSchema: GenMessage<ApplyDeviceResponse> = /*@__P
   messageDesc(file_switchboard_chats_v1_chats, 3);
 
 /**
+ * @generated from message switchboard.chats.v1.AppendCallSignalsRequest
+ */
+export type AppendCallSignalsRequest = Message<"switchboard.chats.v1.AppendCallSignalsRequest"> & {
+  /**
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * The call's direct chat (the entries belong to it).
+   *
+   * @generated from field: string chat_id = 2;
+   */
+  chatId: string;
+
+  /**
+   * Appended in this order, in one transaction; each device gets its entries in this order.
+   *
+   * @generated from field: repeated switchboard.chats.v1.CallSignalDelivery deliveries = 3;
+   */
+  deliveries: CallSignalDelivery[];
+
+  /**
+   * What the call's stored entries (those of the users of `deliveries`) stop carrying once these
+   * are appended.
+   *
+   * @generated from field: switchboard.chats.v1.ForgetSignalling forget = 4;
+   */
+  forget: ForgetSignalling;
+};
+
+/**
+ * Describes the message switchboard.chats.v1.AppendCallSignalsRequest.
+ * Use `create(AppendCallSignalsRequestSchema)` to create a new message.
+ */
+export const AppendCallSignalsRequestSchema: GenMessage<AppendCallSignalsRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 4);
+
+/**
+ * One signal for some devices of one user.
+ *
+ * @generated from message switchboard.chats.v1.CallSignalDelivery
+ */
+export type CallSignalDelivery = Message<"switchboard.chats.v1.CallSignalDelivery"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * Only these of the user's active devices; none: every active device of the user.
+   *
+   * @generated from field: repeated string device_ids = 2;
+   */
+  deviceIds: string[];
+
+  /**
+   * Every active device of the user but these (with device_ids empty).
+   *
+   * @generated from field: repeated string except_device_ids = 3;
+   */
+  exceptDeviceIds: string[];
+
+  /**
+   * INCOMING | ANSWERED | ANSWERED_ELSEWHERE | ICE_CANDIDATE | ENDED
+   *
+   * @generated from field: string kind = 4;
+   */
+  kind: string;
+
+  /**
+   * @generated from field: optional string sdp = 5;
+   */
+  sdp?: string | undefined;
+
+  /**
+   * @generated from field: optional string candidate = 6;
+   */
+  candidate?: string | undefined;
+};
+
+/**
+ * Describes the message switchboard.chats.v1.CallSignalDelivery.
+ * Use `create(CallSignalDeliverySchema)` to create a new message.
+ */
+export const CallSignalDeliverySchema: GenMessage<CallSignalDelivery> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 5);
+
+/**
+ * @generated from message switchboard.chats.v1.AppendCallSignalsResponse
+ */
+export type AppendCallSignalsResponse = Message<"switchboard.chats.v1.AppendCallSignalsResponse"> & {
+  /**
+   * How many entries were appended (over every device).
+   *
+   * @generated from field: uint32 appended = 1;
+   */
+  appended: number;
+};
+
+/**
+ * Describes the message switchboard.chats.v1.AppendCallSignalsResponse.
+ * Use `create(AppendCallSignalsResponseSchema)` to create a new message.
+ */
+export const AppendCallSignalsResponseSchema: GenMessage<AppendCallSignalsResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 6);
+
+/**
+ * @generated from enum switchboard.chats.v1.ForgetSignalling
+ */
+export enum ForgetSignalling {
+  /**
+   * @generated from enum value: FORGET_SIGNALLING_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The call was answered: the offer of its INCOMING entries is no longer needed.
+   *
+   * @generated from enum value: FORGET_SIGNALLING_OFFER = 1;
+   */
+  OFFER = 1,
+
+  /**
+   * The call ended: no entry of it keeps an SDP or a candidate.
+   *
+   * @generated from enum value: FORGET_SIGNALLING_ALL = 2;
+   */
+  ALL = 2,
+}
+
+/**
+ * Describes the enum switchboard.chats.v1.ForgetSignalling.
+ */
+export const ForgetSignallingSchema: GenEnum<ForgetSignalling> = /*@__PURE__*/
+  enumDesc(file_switchboard_chats_v1_chats, 0);
+
+/**
  * What chats must apply before another service answers its client (design.md, principle 9).
  *
  * @generated from service switchboard.chats.v1.ChatsService
@@ -139,6 +277,18 @@ export const ChatsService: GenService<{
     methodKind: "unary";
     input: typeof ApplyDeviceRequestSchema;
     output: typeof ApplyDeviceResponseSchema;
+  },
+  /**
+   * calls appends a call's signalling (offer, answer, candidates, the end) to the inboxes of the
+   * devices it is for, before the mutation that sent it answers: the entries are stored, in each
+   * device's one order, when the call returns (a device that subscribes later still gets them).
+   *
+   * @generated from rpc switchboard.chats.v1.ChatsService.AppendCallSignals
+   */
+  appendCallSignals: {
+    methodKind: "unary";
+    input: typeof AppendCallSignalsRequestSchema;
+    output: typeof AppendCallSignalsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_switchboard_chats_v1_chats, 0);
