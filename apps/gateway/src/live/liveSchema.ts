@@ -8,7 +8,7 @@ import { baseType, type FieldDefinition, type ObjectType, type Schema } from '@a
  */
 export const LIVE_SPEC = 'https://switchboard.dev/live';
 
-/** `chat:{chatId}`: literal text and placeholders (a field argument, `viewer` or `device`). */
+/** `board:{boardId}`: literal text and placeholders (a field argument, `viewer` or `device`). */
 export interface ChannelTemplate {
   source: string;
   parts: (string | { name: string })[];

@@ -315,7 +315,7 @@ export class LiveSubscription
 
   private channelFor(key: string): string {
     // Every event resolved asks this again; the last answer is kept (one key, for a large group's
-    // thousand subscribers and for most inboxes' bursts).
+    // thousand subscribers and for a per-device channel's bursts).
     if (key === this.lastKey) return this.lastChannel;
     const { channel } = this.plan.live;
     const name = channelOf(channel, {

@@ -193,7 +193,7 @@ describe('ordered delivery per key', () => {
       replay: async () => {
         calls += 1;
         if (calls === 1) throw new Error('subgraph unavailable');
-        throw new LiveRefusal(appError(ErrorCode.NOT_FOUND, 'Chat not found'));
+        throw new LiveRefusal(appError(ErrorCode.NOT_FOUND, 'Board not found'));
       },
       resolve: async (_key, order) => String(order),
       emit: () => {},
@@ -275,14 +275,14 @@ describe('reconcile', () => {
       return (subgraph.store.get('a') ?? []).find((order) => order > after) ?? null;
     };
     const leave = reconciler.watch(
-      'chat:a',
+      'board:a',
       head,
       (order) => stream.behind('a', order),
       () => stream.lastOf('a'),
     );
     stream.follow('a', null);
     subgraph.commit('a', 1, 2);
-    reconciler.seen('chat:a', 1);
+    reconciler.seen('board:a', 1);
     stream.event('a', 1, 1);
     // 2 was stored but its event lost, and nothing follows it.
     await until(() => delivered.length === 2);
@@ -300,7 +300,7 @@ describe('reconcile', () => {
     const head = async (after: number) =>
       (subgraph.store.get('a') ?? []).find((order) => order > after) ?? null;
     const leave = reconciler.watch(
-      'chat:a',
+      'board:a',
       head,
       (order) => stream.behind('a', order),
       () => stream.lastOf('a'),
@@ -308,7 +308,7 @@ describe('reconcile', () => {
     stream.follow('a', null);
     subgraph.commit('a', 1, 2);
     for (const order of [1, 2]) {
-      reconciler.seen('chat:a', order);
+      reconciler.seen('board:a', order);
       stream.event('a', order, order);
     }
     await until(() => delivered.length === 2);
@@ -327,13 +327,13 @@ describe('reconcile', () => {
     };
     const leave = [1, 2, 3].map(() =>
       reconciler.watch(
-        'chat:a',
+        'board:a',
         head,
         (order) => found.push(order),
         () => 6,
       ),
     );
-    reconciler.seen('chat:a', 6);
+    reconciler.seen('board:a', 6);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(asked).toBe(1);
     expect(found).toEqual([7, 7, 7]);
@@ -346,7 +346,7 @@ describe('reconcile', () => {
     const asked: { after: number; at: number }[] = [];
     const started = performance.now();
     const leave = reconciler.watch(
-      'chat:a',
+      'board:a',
       async (after) => {
         asked.push({ after, at: performance.now() - started });
         return null;
@@ -357,11 +357,11 @@ describe('reconcile', () => {
     // Each event reported by several subscribers, a new one every 15 ms: never quiet for 40 ms
     // until the last (at ~30 ms), so one check, at ~70 ms, from the newest.
     for (const order of [1, 2, 3]) {
-      for (let subscriber = 0; subscriber < 3; subscriber += 1) reconciler.seen('chat:a', order);
+      for (let subscriber = 0; subscriber < 3; subscriber += 1) reconciler.seen('board:a', order);
       if (order < 3) await new Promise((resolve) => setTimeout(resolve, 15));
     }
     // An older order reported late changes nothing.
-    reconciler.seen('chat:a', 2);
+    reconciler.seen('board:a', 2);
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(asked.map(({ after }) => after)).toEqual([3]);
     expect(asked[0]!.at).toBeGreaterThanOrEqual(65);

@@ -268,7 +268,7 @@ function subscriberSelection(
 
 /**
  * The replay of a subscription document: its root selection over the field's replay query, e.g.
- * `query { _liveReplay: _messagesAfter(chatId: $_liveKey, afterSeq: $_liveCursor, first: $_liveFirst)
+ * `query { _liveReplay: _notesAfter(boardId: $_liveKey, afterSeq: $_liveCursor, first: $_liveFirst)
  * { _liveOrder: seq ...the subscriber's selection } }`, planned once (internal: the replay query is
  * usually @inaccessible) and run once per page.
  */
@@ -296,7 +296,7 @@ function planReplay(
 
 /**
  * The payload that closes a catch-up: the subscriber's selection over the field's `caughtUp` query,
- * e.g. `query LiveCaughtUp { _liveCaughtUp: _inboxCaughtUp(device: $_liveKey, after: $_liveCursor,
+ * e.g. `query LiveCaughtUp { _liveCaughtUp: _feedCaughtUp(device: $_liveKey, after: $_liveCursor,
  * backlog: $_liveBacklog) { ...the subscriber's selection } }`.
  */
 function planCaughtUp(
