@@ -12,13 +12,17 @@ const shared = join(root, '../shared/contract/operations');
 /** Documents of open issues (`../shared/contract/next`): once served, they are part of the shared set. */
 const sharedNext = join(root, '../shared/contract/next');
 
+const graphqlFiles = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.graphql')) : [];
+
 const readDocuments = (dir: string): DocumentNode =>
   concatAST(
-    readdirSync(dir)
-      .filter((file) => file.endsWith('.graphql'))
+    graphqlFiles(dir)
       .sort()
       .map((file) => parse(readFileSync(join(dir, file), 'utf8'))),
   );
+
+const apiSchema = () => apiSchemaOf(readFileSync(join(root, 'supergraph.graphql'), 'utf8'));
 
 describe('client contract', () => {
   it('the committed supergraph equals a fresh composition of supergraph.yaml', async () => {
@@ -27,22 +31,35 @@ describe('client contract', () => {
   });
 
   it('every contract document validates against the supergraph', () => {
-    const api = apiSchemaOf(readFileSync(join(root, 'supergraph.graphql'), 'utf8'));
-    expect(validate(api, readDocuments(ours)).map((error) => error.message)).toEqual([]);
+    expect(validate(apiSchema(), readDocuments(ours)).map((error) => error.message)).toEqual([]);
   });
 
   it.skipIf(!existsSync(shared))('the project copy of the contract matches ../shared (with next/)', () => {
-    const graphqlFiles = (dir: string) =>
-      existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.graphql')) : [];
+    // Every shared document is required; a next/ document only once the supergraph serves it
+    // (it validates beside the shared ones), since its issue may still be open. Present, it is
+    // identical either way.
+    const api = apiSchema();
+    const sharedDocuments = readDocuments(shared);
     const sources = new Map<string, string>();
+    const required = new Set<string>();
     for (const dir of [shared, sharedNext])
       for (const file of graphqlFiles(dir)) {
         expect(sources.has(file), `${file} is in both operations/ and next/`).toBe(false);
         sources.set(file, join(dir, file));
+        const text = readFileSync(join(dir, file), 'utf8');
+        if (dir === shared || validate(api, concatAST([sharedDocuments, parse(text)])).length === 0)
+          required.add(file);
       }
-    const files = [...sources.keys()].sort();
-    expect(graphqlFiles(ours).sort()).toEqual(files);
-    for (const file of files) {
+    const present = graphqlFiles(ours);
+    expect(
+      present.filter((file) => !sources.has(file)),
+      'files that are not in ../shared',
+    ).toEqual([]);
+    expect(
+      [...required].filter((file) => !present.includes(file)),
+      'served files missing',
+    ).toEqual([]);
+    for (const file of present) {
       expect(readFileSync(join(ours, file), 'utf8'), file).toBe(readFileSync(sources.get(file)!, 'utf8'));
     }
   });

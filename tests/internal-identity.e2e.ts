@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import {
   DEV_JWT_SECRET,
   GATEWAY_ISSUER,
@@ -70,7 +70,10 @@ describe.each(SUBGRAPHS)('the %s subgraph', (name) => {
           SUBGRAPHS.find((other) => other !== name)!,
         ),
     ],
-    ['a user token', async () => signUserToken(someone.userId!, DEV_JWT_SECRET, 3600)],
+    [
+      'a user token',
+      async () => signUserToken({ userId: someone.userId, deviceId: randomUUID() }, DEV_JWT_SECRET, 3600),
+    ],
     [
       "a service's own token (users signs its gRPC calls; over GraphQL only the gateway vouches)",
       async () =>

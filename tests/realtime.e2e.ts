@@ -166,7 +166,11 @@ describe('federated subscriptions over graphql-ws', () => {
   it('ends a subscription with UNAUTHENTICATED when its token expires', async () => {
     const [alice, bob] = await Promise.all([signUp(anonymous), signUp(anonymous)]);
     const chatId = await group(alice, [bob]);
-    const shortLived = await signUserToken(bob.id, stack.config.jwtSecret, 2);
+    const shortLived = await signUserToken(
+      { userId: bob.id, deviceId: bob.deviceId },
+      stack.config.jwtSecret,
+      2,
+    );
     const client = wsClient(other.url, shortLived);
     sockets.push(client);
     const sub = subscribe(client, 'MessageAdded', { chatId });

@@ -93,7 +93,8 @@ describe('ids of no user (issue 12, item 3)', () => {
 });
 
 describe('a signed token whose user does not exist (issue 12, item 3)', () => {
-  const ghostToken = () => signUserToken(randomUUID(), DEV_JWT_SECRET, 3600);
+  const ghostToken = () =>
+    signUserToken({ userId: randomUUID(), deviceId: randomUUID() }, DEV_JWT_SECRET, 3600);
 
   it('is refused at the gateway with UNAUTHENTICATED, over HTTP and over WebSocket (4403)', async () => {
     const someone = await signUp(anonymous);

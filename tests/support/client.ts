@@ -80,14 +80,19 @@ export function uniqueName(prefix = 'u'): string {
   );
 }
 
-/** Signs up a fresh user through the gateway and returns a client holding their token. */
+/** Signs up a fresh user through the gateway and returns a client holding their first device's token. */
 export async function signUp(
   base: Client,
   displayName = 'Test User',
-): Promise<{ client: Client; id: string; username: string }> {
+): Promise<{ client: Client; id: string; username: string; deviceId: string }> {
   const username = uniqueName();
-  const data = await base.data<{ signUp: { token: string; user: { id: string } } }>('SignUp', {
-    input: { username, password: 'correct horse battery', displayName },
-  });
-  return { client: base.withToken(data.signUp.token), id: data.signUp.user.id, username };
+  const data = await base.data<{
+    signUp: { token: string; user: { id: string }; device: { id: string } };
+  }>('SignUpDevice', { input: { username, password: 'correct horse battery', displayName } });
+  return {
+    client: base.withToken(data.signUp.token),
+    id: data.signUp.user.id,
+    username,
+    deviceId: data.signUp.device.id,
+  };
 }
