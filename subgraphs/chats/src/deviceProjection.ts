@@ -22,15 +22,8 @@ export async function applyDevice(
   });
 }
 
-/**
- * A revoked device's inbox is dropped with it: nothing will ever read it. Until the inbox's
- * tables exist (its migration) there is nothing to drop; `to_regclass` says whether they do.
- */
+/** A revoked device's inbox is dropped with it: nothing will ever read it. */
 export async function dropInbox(tx: Tx, deviceId: string): Promise<void> {
-  const [inbox] = await tx.$queryRaw<{ exists: boolean }[]>`
-    SELECT to_regclass('"chats"."InboxHead"') IS NOT NULL
-       AND to_regclass('"chats"."InboxEntry"') IS NOT NULL AS "exists"`;
-  if (!inbox?.exists) return;
-  await tx.$executeRaw`DELETE FROM "chats"."InboxEntry" WHERE "deviceId" = ${deviceId}::uuid`;
-  await tx.$executeRaw`DELETE FROM "chats"."InboxHead" WHERE "deviceId" = ${deviceId}::uuid`;
+  await tx.inboxEntry.deleteMany({ where: { deviceId } });
+  await tx.inboxHead.deleteMany({ where: { deviceId } });
 }
