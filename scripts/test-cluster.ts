@@ -12,6 +12,7 @@ const FILES = [
   'tests/live-directives.e2e.ts',
   'tests/presence-stream.e2e.ts',
   'tests/chats-live.e2e.ts',
+  'tests/inbox.e2e.ts',
   'tests/redis-failover.e2e.ts',
   'tests/entity-cache-redis.e2e.ts',
   'packages/messaging/src/live.test.ts',

@@ -4,8 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { pruneInbox } from '../subgraphs/chats/src/inboxRetention.ts';
 import { Client, errorCode, uniqueName } from './support/client.ts';
+import { redisConnection } from '@switchboard/messaging';
+import { killOwnPubsubConnections } from './support/redis.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { subscribe, wsClient, type Subscription } from './support/subscriptions.ts';
+import { waitFor } from './support/wait.ts';
 
 /**
  * One inbox per device (docs/devices-and-inbox.md), through the gateway with the contract's
@@ -122,7 +125,12 @@ describe('inbox', () => {
     for (const sub of subs) {
       expect((await waitForEvent(sub, 'ChatJoined')).event['chat'].id).toBe(chatId);
       const added = await waitForEvent(sub, 'MessageAdded');
-      expect(added.event['message']).toMatchObject({ id: hello.id, seq: 1, body: 'hello', chat: { id: chatId } });
+      expect(added.event['message']).toMatchObject({
+        id: hello.id,
+        seq: 1,
+        body: 'hello',
+        chat: { id: chatId },
+      });
       expect(added.event['message'].sender.id).toBe(bob.id);
     }
 
@@ -134,7 +142,12 @@ describe('inbox', () => {
     const receipt = await waitForEvent(subs[2]!, 'ReceiptChanged');
     expect(receipt.event).toMatchObject({ chat: { id: chatId }, user: { id: alice.id }, readSeq: 1 });
     // The sender's status moved to READ: a change of the message, for every member device.
-    const status = await waitForEvent(subs[2]!, 'MessageChanged', 1, (e) => e.event['message'].status === 'READ');
+    const status = await waitForEvent(
+      subs[2]!,
+      'MessageChanged',
+      1,
+      (e) => e.event['message'].status === 'READ',
+    );
     expect(status.event['message'].id).toBe(hello.id);
     // Alice's other device learns her own read mark too.
     expect((await waitForEvent(subs[0]!, 'ReceiptChanged')).event['readSeq']).toBe(1);
@@ -259,4 +272,30 @@ describe('inbox', () => {
     const live = await send(bob.devices[0]!, chatId, 'new');
     expect((await waitForEvent(fresh, 'MessageAdded')).event['message'].id).toBe(live.id);
   });
+
+  it('loses no entry and keeps their order when the live "look" messages are lost', async () => {
+    const alice = await person();
+    const bob = await person();
+    const chatId = await directChat(bob.devices[0]!, alice);
+    const sub = inbox(alice.devices[0]!);
+    await waitForEvent(sub, 'CaughtUp');
+    const redis = redisConnection(stack.config.redisUrl);
+    const sent: number[] = [];
+    try {
+      // Every other send happens while this process's pub/sub connections are being cut.
+      for (let i = 0; i < 12; i += 1) {
+        // Once the subscriber reconnected (so each cut is a real loss, not a no-op).
+        if (i % 2 === 0) await waitFor(() => killOwnPubsubConnections(redis), 10_000, 'a connection to cut');
+        sent.push((await send(bob.devices[0]!, chatId, `m${i}`)).seq);
+      }
+    } finally {
+      redis.disconnect();
+    }
+    // The last one too: found by the reconcile once the channel is quiet, without another send.
+    await waitForEvent(sub, 'MessageAdded', sent.length);
+    const seqs = entries(sub)
+      .filter((entry) => entry.event.__typename === 'MessageAdded')
+      .map((entry) => entry.event['message'].seq as number);
+    expect(seqs).toEqual(sent);
+  }, 60_000);
 });
