@@ -1,8 +1,12 @@
 import type { Api } from './api.ts';
+import { deviceName } from './deviceName.ts';
 import { h } from './dom.ts';
 import type { Session } from './session.ts';
 
-/** Sign in, or sign up (username, password, display name); hands the session on. */
+/**
+ * Sign in, or sign up (username, password, display name); hands the session on. Either makes this
+ * tab a device of the user (named after the browser), with its own inbox.
+ */
 export function authView(api: Api, onSignedIn: (session: Session) => void): HTMLElement {
   const username = h('input', {
     name: 'username',
@@ -28,15 +32,19 @@ export function authView(api: Api, onSignedIn: (session: Session) => void): HTML
 
   async function submit(signUp: boolean) {
     error.textContent = '';
-    const credentials = { username: username.value.trim(), password: password.value };
+    const credentials = {
+      username: username.value.trim(),
+      password: password.value,
+      deviceName: deviceName(),
+    };
     try {
       const session = signUp
         ? (
-            await api.request<{ signUp: Session }>('SignUp', {
+            await api.request<{ signUp: Session }>('SignUpDevice', {
               input: { ...credentials, displayName: displayName.value.trim() || credentials.username },
             })
           ).signUp
-        : (await api.request<{ signIn: Session }>('SignIn', { input: credentials })).signIn;
+        : (await api.request<{ signIn: Session }>('SignInDevice', { input: credentials })).signIn;
       onSignedIn(session);
     } catch (failure) {
       error.textContent = (failure as Error).message;

@@ -3,20 +3,30 @@ import { composer } from './composer.ts';
 import { h } from './dom.ts';
 import { messageView } from './messageView.ts';
 import type { Receipts } from './receipts.ts';
-import type { Media, Message, MessageUpdate, User } from './types.ts';
+import type { Media, Message, MessageChange, MessageStatus, User } from './types.ts';
 
 export interface ChatView {
   chatId: string;
   element: HTMLElement;
+  /** A new message of this chat (the inbox's MessageAdded); one already shown is ignored. */
+  added(message: Message): void;
+  /** A message changed (MessageChanged): body, status, reactions, deletion. */
+  changed(message: MessageChange): void;
+  /** Another member's delivery and read marks (ReceiptChanged). */
+  receipt(userId: string, deliveredSeq: number, readSeq: number): void;
   close(): void;
 }
 
 const HISTORY_PAGE = 50;
+const RANK: Record<MessageStatus, number> = { SENT: 0, DELIVERED: 1, READ: 2 };
+/** How often attachments still being processed are read again (their news is not in the inbox). */
+const ATTACHMENT_POLL_MS = [500, 1_000, 1_000, 2_000, 2_000, 5_000];
+const ATTACHMENT_POLL_FOR_MS = 120_000;
 
 /**
- * One open chat: its latest history (ChatHistory), then every message after it live
- * (MessageAdded from the last seq shown, so none is missed in between), their updates
- * (MessageUpdated: status, edits, processed attachments), who is typing, and read marks.
+ * One open chat: its latest history (ChatHistory), then what the page's inbox says of it (new
+ * messages, their changes, others' marks: applied once the history is in, so none is lost in
+ * between and none shown twice), who is typing (Typing), and read marks.
  */
 export function chatView(
   api: Api,
@@ -24,6 +34,8 @@ export function chatView(
   me: User,
   chatId: string,
   title: string,
+  /** A direct chat: the other member's marks are this page's ticks. */
+  direct: boolean,
   /** Calls the other member (direct chats only). */
   onCall?: (video: boolean) => void,
 ): ChatView {
@@ -36,13 +48,17 @@ export function chatView(
   /** The highest seq shown of a message from someone else: what reading the chat marks read. */
   let latestFromOthers = 0;
   let closed = false;
+  /** Until the history is in: the inbox's news of this chat, applied after it. */
+  let pending: (() => void)[] | null = [];
+  const polling = new Map<string, ReturnType<typeof setTimeout>>();
 
   const write = composer(api, chatId, add);
   const fail = (error: ApiError) => (problem.textContent = error.message);
+  const later = (apply: () => void) => (pending ? pending.push(apply) : apply());
 
   /** Shows a new message (one already shown is ignored), in seq order whatever the arrival order. */
   function add(message: Message) {
-    if (messages.has(message.id)) return;
+    if (messages.has(message.id) || closed) return;
     const element = messageView(message, message.sender.id === me.id);
     messages.set(message.id, { message, element });
     const next = [...list.children].find(
@@ -50,6 +66,7 @@ export function chatView(
     );
     list.insertBefore(element, next ?? null);
     element.scrollIntoView({ block: 'end' });
+    pollAttachments(message.id);
     if (message.sender.id === me.id) return;
     latestFromOthers = Math.max(latestFromOthers, message.seq);
     if (typists.delete(message.sender.id)) renderTyping();
@@ -70,18 +87,60 @@ export function chatView(
       receipts.read(chatId, latestFromOthers);
   }
 
-  /** An attachment's news comes as MessageUpdated: read what is not ready yet again. */
-  async function refreshAttachments(message: Message) {
-    if (message.attachments.every((media) => media.status === 'READY' || media.status === 'FAILED')) return;
+  const processing = (message: Message) =>
+    message.attachments.some((media) => media.status !== 'READY' && media.status !== 'FAILED');
+
+  /**
+   * Attachments still being processed are read again (Media) until they are ready or failed: that
+   * news is a live event of its own, not an inbox entry.
+   */
+  function pollAttachments(messageId: string, attempt = 0, since = Date.now()) {
+    const current = messages.get(messageId)?.message;
+    if (!current || closed || polling.has(messageId) || !processing(current)) return;
+    if (Date.now() - since > ATTACHMENT_POLL_FOR_MS) return;
+    const wait = ATTACHMENT_POLL_MS[Math.min(attempt, ATTACHMENT_POLL_MS.length - 1)];
+    polling.set(
+      messageId,
+      setTimeout(() => {
+        void refreshAttachments(messageId)
+          .catch(() => {})
+          .finally(() => {
+            polling.delete(messageId);
+            pollAttachments(messageId, attempt + 1, since);
+          });
+      }, wait),
+    );
+  }
+
+  async function refreshAttachments(messageId: string) {
+    const message = messages.get(messageId)?.message;
+    if (!message || !processing(message)) return;
     const attachments = await Promise.all(
       message.attachments.map(async (media) =>
-        media.status === 'READY'
+        media.status === 'READY' || media.status === 'FAILED'
           ? media
           : (await api.request<{ media: Media }>('Media', { id: media.id })).media,
       ),
     );
-    const current = messages.get(message.id)?.message;
-    if (current) replace({ ...current, attachments });
+    const current = messages.get(messageId)?.message;
+    if (current && !current.deletedAt) replace({ ...current, attachments });
+  }
+
+  function changed({ chat: _chat, ...change }: MessageChange) {
+    const known = messages.get(change.id)?.message;
+    if (!known) return;
+    replace({ ...known, ...change, attachments: change.deletedAt ? [] : known.attachments });
+  }
+
+  /** Another member's marks: the ticks of one's own messages up to them (never back). */
+  function receipt(userId: string, deliveredSeq: number, readSeq: number) {
+    if (!direct || userId === me.id) return;
+    for (const { message } of messages.values()) {
+      if (message.sender.id !== me.id) continue;
+      const status: MessageStatus =
+        message.seq <= readSeq ? 'READ' : message.seq <= deliveredSeq ? 'DELIVERED' : message.status;
+      if (RANK[status] > RANK[message.status]) replace({ ...message, status });
+    }
   }
 
   function renderTyping() {
@@ -92,19 +151,7 @@ export function chatView(
   }
 
   async function load() {
-    // Updates first: one that comes while history loads is then already part of it or heard.
     stops.push(
-      api.subscribe<{ messageUpdated: MessageUpdate }>(
-        'MessageUpdated',
-        { chatId },
-        ({ messageUpdated: { chat: _chat, ...update } }) => {
-          const known = messages.get(update.id)?.message;
-          if (!known) return;
-          replace({ ...known, ...update });
-          void refreshAttachments({ ...known, ...update }).catch(fail);
-        },
-        fail,
-      ),
       api.subscribe<{ typing: { isTyping: boolean; user: { id: string; displayName: string } } }>(
         'Typing',
         { chatId },
@@ -123,24 +170,20 @@ export function chatView(
     );
     if (closed) return;
     for (const { node } of chat.messages.edges) add(node);
+    // What the inbox said while the history was read: news to it, or already part of it.
+    for (const apply of pending ?? []) apply();
+    pending = null;
     markRead();
-    const afterSeq = Math.max(0, ...chat.messages.edges.map(({ node }) => node.seq));
-    stops.push(
-      api.subscribe<{ messageAdded: Message }>(
-        'MessageAdded',
-        { chatId, afterSeq },
-        ({ messageAdded }) => {
-          add(messageAdded);
-          markRead();
-        },
-        fail,
-      ),
-    );
   }
 
   const onVisible = () => markRead();
   document.addEventListener('visibilitychange', onVisible);
-  void load().catch(fail);
+  void load().catch((error: ApiError) => {
+    fail(error);
+    // The inbox's news is shown still, on what there is.
+    for (const apply of pending ?? []) apply();
+    pending = null;
+  });
 
   return {
     chatId,
@@ -165,10 +208,18 @@ export function chatView(
       typingLine,
       write.element,
     ),
+    added: (message) =>
+      later(() => {
+        add(message);
+        markRead();
+      }),
+    changed: (message) => later(() => changed(message)),
+    receipt: (userId, deliveredSeq, readSeq) => later(() => receipt(userId, deliveredSeq, readSeq)),
     close() {
       closed = true;
       document.removeEventListener('visibilitychange', onVisible);
       write.close();
+      for (const timer of polling.values()) clearTimeout(timer);
       for (const stop of stops.splice(0)) stop();
     },
   };

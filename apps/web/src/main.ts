@@ -26,10 +26,7 @@ function signedIn(session: Session) {
     clearSession();
     signedOut();
   };
-  const api = createApi(session.token, {
-    onUnauthenticated: signOut,
-    onReconnected: () => app.reconnected(),
-  });
+  const api = createApi(session.token, { onUnauthenticated: signOut });
   const app = chatApp(api, session, signOut);
   root.replaceChildren(app.element);
 }

@@ -24,6 +24,7 @@ export interface Media {
 export interface Reaction {
   emoji: string;
   count: number;
+  reactedByMe?: boolean;
 }
 
 /** `MessageFields`, the parts the page shows. */
@@ -40,13 +41,30 @@ export interface Message {
   reactions: Reaction[];
 }
 
-/** `MessageUpdated`'s payload. */
-export type MessageUpdate = Pick<
+/** `MessageChanged`'s message (an inbox entry): what an edit, deletion, reaction or status changes. */
+export type MessageChange = Pick<
   Message,
-  'id' | 'body' | 'status' | 'editedAt' | 'deletedAt' | 'reactions'
+  'id' | 'seq' | 'body' | 'status' | 'editedAt' | 'deletedAt' | 'reactions'
 > & {
   chat: { id: string };
 };
+
+/** The events of `Inbox` entries (contract/operations/devices.graphql), as the page uses them. */
+export type InboxEvent =
+  | { __typename: 'MessageAdded'; message: Message & { chat: { id: string } } }
+  | { __typename: 'MessageChanged'; message: MessageChange }
+  | {
+      __typename: 'ReceiptChanged';
+      chat: { id: string };
+      user: { id: string };
+      deliveredSeq: number;
+      readSeq: number;
+    }
+  | { __typename: 'ChatJoined'; chat: { id: string; kind: string; title: string | null } }
+  | { __typename: 'ChatLeft'; chatId: string }
+  // Calls are followed with CallEvents; the inbox's copy of their signalling is not used here.
+  | { __typename: 'CallSignal' }
+  | { __typename: 'CaughtUp'; backlog: number };
 
 /** A node of `ChatList`. */
 export interface ChatSummary {
