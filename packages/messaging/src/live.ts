@@ -31,8 +31,19 @@ export type LiveEvent =
       candidate: string | null;
       data?: object;
     }
-  /** A device's inbox has entries up to `pos` (`inbox:<device id>`): the store has them, this says "look". */
-  | { type: 'inbox'; deviceId: string; pos: number; data?: object }
+  /**
+   * A device's inbox has an entry at `pos` (`inbox:<device id>`): the store has it, this says
+   * "look". `share` is the same for every device's entry of one item (resolved once by the
+   * gateway), `own` what differs per device (its cursor).
+   */
+  | {
+      type: 'inbox';
+      deviceId: string;
+      pos: number;
+      share?: string;
+      own?: { cursor: string };
+      data?: object;
+    }
   /** The gateway's own protocol: a subscriber gained or lost a channel (`@live(revokedOn:)`). */
   | { type: 'liveAccess'; channel: string; granted: boolean; after?: number }
   /** The gateway's own protocol: an entity's `@cached` fields changed; cached values are dropped. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { appError, badInput, deliveryKey, ErrorCode, unauthenticated, asUuid } from '@switchboard/core';
 import type { CallSignalKind } from './__generated__/resolvers-types.ts';
 import type { ChatsContext } from './context.ts';
@@ -21,6 +22,11 @@ export interface InboxItem {
 export interface WrittenEntry {
   deviceId: string;
   pos: number;
+  /**
+   * The same for every device's entry of one item: those entries read alike but for their cursor,
+   * so the gateway resolves the item once for all of them (`share` in docs/live-subscriptions.md).
+   */
+  share?: string;
 }
 
 /** The live channel a device's inbox is announced on (`@live(channel: "inbox:{device}")`). */
@@ -37,21 +43,41 @@ export async function appendInbox(
   items: InboxItem[],
 ): Promise<WrittenEntry[]> {
   if (items.length === 0) return [];
-  return tx.$queryRaw<WrittenEntry[]>`
+  const written = await tx.$queryRaw<WrittenEntry[]>`
     SELECT "deviceId"::text AS "deviceId", "pos" FROM "chats"."inbox_append"(
       ${chatId}::uuid, ${userIds}::uuid[], ${items.map((item) => item.kind)}::text[],
       ${items.map((item) => JSON.stringify(item.payload))}::jsonb[])`;
+  return shareByItem(written);
 }
 
 /**
- * Says "look" on each written device's channel once the change committed; only the device's last
- * position matters (the gateway replays whatever it missed before it).
+ * Gives the entries of one append of the same items to every device a share id per item:
+ * chats.inbox_append numbers each device's entries in the items' order, so the n-th lowest
+ * position written for a device holds the n-th item.
+ */
+export function shareByItem(written: WrittenEntry[]): WrittenEntry[] {
+  const first = new Map<string, number>();
+  for (const { deviceId, pos } of written) first.set(deviceId, Math.min(pos, first.get(deviceId) ?? pos));
+  const shares: string[] = [];
+  return written.map((entry) => {
+    const item = entry.pos - first.get(entry.deviceId)!;
+    return { ...entry, share: (shares[item] ??= randomUUID()) };
+  });
+}
+
+/**
+ * Says "look" for every written entry on its device's channel once the change committed. An entry
+ * with a share id carries it, and its own cursor under `own`: the gateway resolves a shared item
+ * once and hands each device the result with its own cursor.
  */
 export function announceInbox(ctx: Pick<ChatsContext, 'live'>, written: WrittenEntry[]): void {
-  const last = new Map<string, number>();
-  for (const { deviceId, pos } of written) last.set(deviceId, Math.max(pos, last.get(deviceId) ?? 0));
-  for (const [deviceId, pos] of last)
-    ctx.live.publishAfterCommit(inboxChannel(deviceId), { type: 'inbox', deviceId, pos });
+  for (const { deviceId, pos, share } of written)
+    ctx.live.publishAfterCommit(
+      inboxChannel(deviceId),
+      share === undefined
+        ? { type: 'inbox', deviceId, pos }
+        : { type: 'inbox', deviceId, pos, share, own: { cursor: encodeCursor(deviceId, pos) } },
+    );
 }
 
 /** A message changed (edit, deletion, reaction, status): every member device is told. */

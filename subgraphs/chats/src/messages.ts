@@ -10,7 +10,14 @@ import type { ChatsContext } from './context.ts';
 import { isUniqueViolation, transaction } from './db.ts';
 import type { Message } from './generated/prisma/client.ts';
 import { freshMessages } from './freshMessages.ts';
-import { announceInbox, appendInbox, inboxMessages, messageChanged, type WrittenEntry } from './inbox.ts';
+import {
+  announceInbox,
+  appendInbox,
+  inboxMessages,
+  messageChanged,
+  shareByItem,
+  type WrittenEntry,
+} from './inbox.ts';
 import { messageAdded, messageUpdated } from './liveEvents.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -119,7 +126,8 @@ async function sendMessage(
   freshMessages.set(message, { replyTo });
   // Only a message stored now is news; a retry that found the stored one is not.
   ctx.live.publishAfterCommit(...messageAdded(message, replyTo));
-  announceInbox(ctx, result.inbox ?? []);
+  // send_message appended the one MessageAdded item to every member device: one share for all.
+  announceInbox(ctx, shareByItem(result.inbox ?? []));
   return message;
 }
 

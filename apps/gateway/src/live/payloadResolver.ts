@@ -46,24 +46,49 @@ export function rootError(error: GraphQLFormattedError | undefined): ReturnType<
   );
 }
 
+/** A resolution shared by the events of one `share` id, and the channel it was resolved as. */
+interface ShareResolution {
+  channel: string;
+  outcome: Promise<PayloadOutcome>;
+}
+
+/** What this gateway resolved for one `share` id: per plan, per selection variables. */
+interface Share {
+  byPlan: Map<SubscriptionPlan, Map<string, ShareResolution>>;
+  /** Resolutions not settled yet: the share is kept while any runs, then `keepMs` more. */
+  pending: number;
+  expiry?: NodeJS.Timeout;
+}
+
 /**
  * Turns live events into subscription payloads (design.md, principles 4 and 7). The same event
  * for the same selection is resolved once and shared by every subscriber on this gateway who
- * asked for it, as a follower of the event's channel; where the selection holds a field that
- * depends on the viewer (`@viewer`) and the shared payload has a value for it, each subscriber
- * gets a resolution of their own instead. A refusal (access lost) ends the subscription; a
- * transient failure is retried, then the event is dropped for the subscriber to catch up by its
- * order (the subscription goes on).
+ * asked for it, as a follower of the event's channel; events that carry the same `share` id (the
+ * owner's word that they read alike but for the root fields in their `own`) are resolved once
+ * across their channels, as a follower of the first one's, and each subscriber gets that result
+ * with its own event's `own` values. Where the selection holds a field that depends on the viewer
+ * (`@viewer`) and the shared payload has a value for it, each subscriber gets a resolution of
+ * their own instead. A refusal (access lost) ends the subscription; a transient failure is
+ * retried, then the event is dropped for the subscriber to catch up by its order (the
+ * subscription goes on).
  */
 export function createPayloadResolver(options: {
   federation: Federation;
   signer: IdentitySigner;
   retries?: number[];
+  /** How long a `share` id's resolutions are kept once settled, for its late events (ms). */
+  shareKeepMs?: number;
+  /** At most this many `share` ids are kept (the oldest are forgotten first). */
+  maxShares?: number;
 }) {
   // Event -> plan (one per document, shared by its subscriptions) -> selection variables and
   // channel. Keyed by the plan object, not its document's text: the key is built per subscriber and
   // event, and hashing the whole document each time cost more than the rest of the lookup.
   const shared = new WeakMap<object, Map<SubscriptionPlan, Map<string, Promise<PayloadOutcome>>>>();
+  // Share id -> plan -> selection variables. Map order is insertion order: the first is the oldest.
+  const shares = new Map<string, Share>();
+  const shareKeepMs = options.shareKeepMs ?? 2_000;
+  const maxShares = options.maxShares ?? 10_000;
   const retries = options.retries ?? [50, 250];
   let executions = 0;
 
@@ -114,24 +139,116 @@ export function createPayloadResolver(options: {
     return outcome;
   }
 
+  const selectionKey = ({ plan, variables }: PayloadRequest) =>
+    plan.selectionVariables.length === 0
+      ? ''
+      : JSON.stringify(plan.selectionVariables.map((name) => variables[name] ?? null));
+
+  /** The resolution of a `share` id for this request's plan and selection, started if it is the first. */
+  function resolveShare(request: PayloadRequest, id: string): ShareResolution {
+    let share = shares.get(id);
+    if (!share) {
+      if (shares.size >= maxShares) forget(shares.keys().next().value!);
+      share = { byPlan: new Map(), pending: 0 };
+      shares.set(id, share);
+    }
+    let byKey = share.byPlan.get(request.plan);
+    if (!byKey) {
+      byKey = new Map();
+      share.byPlan.set(request.plan, byKey);
+    }
+    const key = selectionKey(request);
+    let resolution = byKey.get(key);
+    if (!resolution) {
+      const { channel } = request;
+      resolution = { channel, outcome: resolveAs(request, { userId: null, delivery: { channel } }) };
+      byKey.set(key, resolution);
+      const kept = share;
+      kept.pending += 1;
+      clearTimeout(kept.expiry);
+      const settled = () => {
+        kept.pending -= 1;
+        if (kept.pending > 0 || shares.get(id) !== kept) return;
+        kept.expiry = setTimeout(() => {
+          if (shares.get(id) === kept) shares.delete(id);
+        }, shareKeepMs).unref();
+      };
+      resolution.outcome.then(settled, settled);
+    }
+    return resolution;
+  }
+
+  function forget(id: string): void {
+    clearTimeout(shares.get(id)?.expiry);
+    shares.delete(id);
+  }
+
+  /** Shared by channel: every subscriber of this event on this gateway with the same selection. */
+  async function resolveChannel(request: PayloadRequest): Promise<PayloadOutcome> {
+    const { plan, channel } = request;
+    const selection = selectionKey(request);
+    const outcome = await resolveShared(request, selection === '' ? channel : `${channel}\n${selection}`);
+    if ('dropped' in outcome || !hasViewerValue(outcome.result.data?.[plan.responseKey], plan.viewerPaths))
+      return outcome;
+    return resolveAs(request, request.subscriber);
+  }
+
+  /** Shared by `share` id, across channels: the result with this event's `own` values. */
+  async function resolveByShare(request: PayloadRequest, id: string): Promise<PayloadOutcome> {
+    const { plan } = request;
+    const resolution = resolveShare(request, id);
+    let outcome: PayloadOutcome;
+    try {
+      outcome = await resolution.outcome;
+    } catch (error) {
+      // A refusal to the follower of another channel says nothing of this one's: asked as its own.
+      if (error instanceof LiveRefusal && resolution.channel !== request.channel)
+        return resolveChannel(request);
+      throw error;
+    }
+    if ('dropped' in outcome) return outcome;
+    if (hasViewerValue(outcome.result.data?.[plan.responseKey], plan.viewerPaths))
+      return resolveAs(request, request.subscriber);
+    return { result: withOwn(outcome.result, plan, request.event['own']) };
+  }
+
   return {
     get executions() {
       return executions;
     },
     /** The payload of `event` for one subscriber; throws LiveRefusal when they may not have it. */
-    async resolve(request: PayloadRequest, share: boolean): Promise<PayloadOutcome> {
+    resolve(request: PayloadRequest, share: boolean): Promise<PayloadOutcome> {
       if (!share) return resolveAs(request, request.subscriber);
-      const { plan, variables, channel } = request;
-      const shareKey =
-        plan.selectionVariables.length === 0
-          ? channel
-          : `${channel}\n${JSON.stringify(plan.selectionVariables.map((name) => variables[name] ?? null))}`;
-      const outcome = await resolveShared(request, shareKey);
-      if ('dropped' in outcome || !hasViewerValue(outcome.result.data?.[plan.responseKey], plan.viewerPaths))
-        return outcome;
-      return resolveAs(request, request.subscriber);
+      const id = request.event['share'];
+      return typeof id === 'string' ? resolveByShare(request, id) : resolveChannel(request);
     },
   };
+}
+
+/**
+ * A shared result with the root object's fields named in `own` set to this event's values, under
+ * every response key the subscriber's selection gives them (a field it did not select, or that a
+ * condition left out, stays out). The shared objects are copied, never changed.
+ */
+export function withOwn(result: ExecutionResult, plan: SubscriptionPlan, own: unknown): ExecutionResult {
+  const root = result.data?.[plan.responseKey];
+  if (
+    typeof own !== 'object' ||
+    own === null ||
+    typeof root !== 'object' ||
+    root === null ||
+    Array.isArray(root)
+  )
+    return result;
+  let copy: Record<string, unknown> | undefined;
+  for (const [field, value] of Object.entries(own)) {
+    for (const key of plan.rootKeys.get(field) ?? []) {
+      if (!(key in root)) continue;
+      copy ??= { ...(root as Record<string, unknown>) };
+      copy[key] = value;
+    }
+  }
+  return copy ? { ...result, data: { ...result.data, [plan.responseKey]: copy } } : result;
 }
 
 export type PayloadResolver = ReturnType<typeof createPayloadResolver>;

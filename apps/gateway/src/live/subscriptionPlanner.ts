@@ -50,6 +50,11 @@ export interface SubscriptionPlan {
   documentKey: string;
   /** Response paths (under the root field) of fields whose value depends on the viewer. */
   viewerPaths: string[][];
+  /**
+   * The response keys (aliases) under which the selection holds each field of the root field's
+   * value, by field name: where an event's `own` values go in a shared payload.
+   */
+  rootKeys: Map<string, string[]>;
   /** The subscriber's selection over the replay query: a page of payloads in one execution. */
   replay?: OperationPlan;
   /** The subscriber's selection over the field's `initial` query: what is owed at subscribe. */
@@ -112,6 +117,7 @@ export function createSubscriptionPlanner(options: {
       selectionVariables,
       documentKey,
       viewerPaths: viewerPaths(options.schema, root, fragments, liveSchema.viewerFields),
+      rootKeys: rootKeys(selectionSet, fragments),
     };
     if (live.replay || live.initial) {
       const selection = subscriberSelection(operation, selectionSet, fragments, selectionVariables);
@@ -186,6 +192,30 @@ function variablesIn(
       },
     });
   return [...used].sort();
+}
+
+/** The fields of a selection set, through its fragments, by name: their response keys. */
+function rootKeys(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  const walk = (node: SelectionSetNode, seen: Set<string>) => {
+    for (const selection of node.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const list = keys.get(selection.name.value) ?? [];
+        const key = selection.alias?.value ?? selection.name.value;
+        if (!list.includes(key)) list.push(key);
+        keys.set(selection.name.value, list);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet, seen);
+      else if (!seen.has(selection.name.value)) {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) walk(fragment.selectionSet, new Set([...seen, selection.name.value]));
+      }
+    }
+  };
+  walk(selectionSet, new Set());
+  return keys;
 }
 
 /** Response paths of `@viewer` fields in the selection, relative to the root field's value. */
