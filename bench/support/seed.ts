@@ -1,12 +1,16 @@
 // Users written straight into the users subgraph's tables, each with one device, with tokens signed
 // as users would sign them: SignUp hashes passwords with scrypt, slow on purpose, which would
-// dominate seeding. (chats is not told of the devices: their inboxes stay empty.)
+// dominate seeding. (chats is not told of the devices, so their inboxes stay empty, unless the
+// bench calls `projectDevices`.)
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { DEV_JWT_SECRET, signUserToken } from '@switchboard/core';
 import type { PrismaClient as UsersDb } from '../../subgraphs/users/src/generated/prisma/client.ts';
 
 export interface SeededUser {
   id: string;
+  /** The user's one device, which its token speaks for. */
+  deviceId: string;
   token: string;
 }
 
@@ -34,8 +38,30 @@ export async function seedUsers(usersDb: UsersDb, count: number, label = 'User')
     const deviceOf = new Map(devices.map((device) => [device.userId, device.id]));
     for (const user of created) {
       const subject = { userId: user.id, deviceId: deviceOf.get(user.id)! };
-      users.push({ id: user.id, token: await signUserToken(subject, DEV_JWT_SECRET, TOKEN_TTL_SECONDS) });
+      users.push({
+        id: user.id,
+        deviceId: subject.deviceId,
+        token: await signUserToken(subject, DEV_JWT_SECRET, TOKEN_TTL_SECONDS),
+      });
     }
   }
   return users;
+}
+
+/**
+ * Tells chats of the seeded devices (its `DeviceProjection`, which users fills over gRPC at
+ * signUp/signIn), so everything they are owed is appended to their inboxes.
+ */
+export async function projectDevices(databaseUrl: string, users: SeededUser[]): Promise<void> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `INSERT INTO "chats"."DeviceProjection" ("deviceId", "userId")
+       SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING`,
+      [users.map((user) => user.deviceId), users.map((user) => user.id)],
+    );
+  } finally {
+    await db.end();
+  }
 }
