@@ -117,12 +117,21 @@ const delivery = (chatId: string): Identity => ({
   delivery: { channel: liveChannel.chat(chatId) },
 });
 
-/** A new message's event, carrying the message as messageAdded answers it. */
-const added = (message: { id: string; chatId: string; seq: number }, body: string, senderId: string) => ({
+/**
+ * A new message's event, carrying the message as messageAdded answers it, and the chat's membership
+ * version (1: as created).
+ */
+const added = (
+  message: { id: string; chatId: string; seq: number },
+  body: string,
+  senderId: string,
+  accessVersion = 1,
+) => ({
   type: 'messageAdded',
   chatId: message.chatId,
   messageId: message.id,
   seq: message.seq,
+  accessVersion,
   data: {
     __typename: 'Message',
     id: message.id,
@@ -142,12 +151,19 @@ const added = (message: { id: string; chatId: string; seq: number }, body: strin
   },
 });
 
-const receipt = (chatId: string, userId: string, deliveredSeq: number, readSeq: number) => ({
+const receipt = (
+  chatId: string,
+  userId: string,
+  deliveredSeq: number,
+  readSeq: number,
+  accessVersion = 1,
+) => ({
   type: 'receiptUpdated',
   chatId,
   userId,
   deliveredSeq,
   readSeq,
+  accessVersion,
   data: {
     __typename: 'ReceiptUpdate',
     chat: { __typename: 'Chat', id: chatId },
@@ -184,7 +200,7 @@ describe('live events of mutations', () => {
     const chatId = await directChat(alice!, bob!);
     const message = await send(alice!, chatId);
     const live = await listenToChat(chatId);
-    const updated = { type: 'messageUpdated', chatId, messageId: message.id };
+    const updated = { type: 'messageUpdated', chatId, messageId: message.id, accessVersion: 1 };
 
     await alice!.client.data('EditMessage', { id: message.id, body: 'edited' });
     await bob!.client.data('React', { messageId: message.id, emoji: '👍' });
@@ -218,7 +234,7 @@ describe('live events of mutations', () => {
     const second = await send(alice!, chatId);
     const own = await send(bob!, chatId); // bob's own message: his marks do not change its status
     const live = await listenToChat(chatId);
-    const updated = (messageId: string) => ({ type: 'messageUpdated', chatId, messageId });
+    const updated = (messageId: string) => ({ type: 'messageUpdated', chatId, messageId, accessVersion: 1 });
 
     await bob!.client.data('MarkDelivered', { chatId, seq: 1 });
     expect(await live.received(2)).toEqual([
@@ -259,7 +275,7 @@ describe('live events of mutations', () => {
       expect.arrayContaining([
         receipt(chatId, bob!.id, 1, 1),
         receipt(chatId, carol!.id, 1, 1),
-        { type: 'messageUpdated', chatId, messageId: message.id },
+        { type: 'messageUpdated', chatId, messageId: message.id, accessVersion: 1 },
       ]),
     );
   });
@@ -314,6 +330,27 @@ describe('live events of mutations', () => {
     expect(again).toEqual([access(chatId, true, 1)]);
   });
 
+  it('carries the chat’s membership version on its events, counted by each membership change', async () => {
+    const [owner, bob, carol] = await users(3);
+    const chatId = await group(owner!, [bob!]);
+    const message = await send(owner!, chatId);
+    const live = await listenToChat(chatId);
+    /** The accessVersion of the one event a step publishes on the chat. */
+    const version = async (step: () => Promise<unknown>) =>
+      ((await nextEvents(live, 1, step))[0] as { accessVersion?: number }).accessVersion;
+
+    expect(await version(() => send(owner!, chatId))).toBe(1); // created with its members
+    await owner!.client.data('AddMembers', { chatId, userIds: [carol!.id] });
+    expect(await version(() => send(carol!, chatId))).toBe(2);
+    await owner!.client.data('AddMembers', { chatId, userIds: [carol!.id] }); // already in: no change
+    await owner!.client.data('RemoveMember', { chatId, userId: bob!.id });
+    const edit = () => owner!.client.data('EditMessage', { id: message.id, body: 'edited' });
+    expect(await version(edit)).toBe(3);
+    await carol!.client.data('LeaveChat', { chatId });
+    expect(await version(() => owner!.client.data('React', { messageId: message.id, emoji: '👍' }))).toBe(4);
+    expect(await version(() => owner!.client.data('MarkDelivered', { chatId, seq: 1 }))).toBe(4);
+  });
+
   it('announces messageUpdated for the messages carrying a media once media processed it', async () => {
     const [alice, bob] = await users(2);
     const chatId = await directChat(alice!, bob!);
@@ -342,7 +379,7 @@ describe('live events of mutations', () => {
     } finally {
       await publisher.close();
     }
-    expect(await live.received(1)).toEqual([{ type: 'messageUpdated', chatId, messageId }]);
+    expect(await live.received(1)).toEqual([{ type: 'messageUpdated', chatId, messageId, accessVersion: 1 }]);
   });
 });
 
@@ -545,23 +582,29 @@ describe('internal queries for the gateway', () => {
     await send(alice!, direct);
     await send(bob!, direct);
     const access = async (identity: Identity, chatId: string | null = null) =>
-      chats(identity, 'query($chatId: ID) { _chatAccess(chatId: $chatId) { key after } }', { chatId });
+      chats(identity, 'query($chatId: ID) { _chatAccess(chatId: $chatId) { key after version } }', {
+        chatId,
+      });
     const channels = async (userId: string) =>
       ((await access({ userId })).data!['_chatAccess'] as { key: string; after: number }[]).sort((a, b) =>
         a.key.localeCompare(b.key),
       );
     expect(await channels(alice!.id)).toEqual(
       [
-        { key: direct, after: 2 },
-        { key: groupId, after: 0 },
+        { key: direct, after: 2, version: 1 },
+        { key: groupId, after: 0, version: 1 },
       ].sort((a, b) => a.key.localeCompare(b.key)),
     );
-    expect(await channels(carol!.id)).toEqual([{ key: groupId, after: 0 }]);
+    expect(await channels(carol!.id)).toEqual([{ key: groupId, after: 0, version: 1 }]);
     expect(await channels(loner!.id)).toEqual([]);
     expect((await access({ userId: bob!.id }, direct)).data).toEqual({
-      _chatAccess: [{ key: direct, after: 2 }],
+      _chatAccess: [{ key: direct, after: 2, version: 1 }],
     });
+    // Each membership change counts.
+    await alice!.client.data('AddMembers', { chatId: groupId, userIds: [loner!.id] });
+    expect(await channels(loner!.id)).toEqual([{ key: groupId, after: 0, version: 2 }]);
     expect(errorCode(await access({ userId: carol!.id }, direct))).toBe('NOT_FOUND');
+    expect(errorCode(await access({ userId: carol!.id }, 'not-an-id'))).toBe('NOT_FOUND');
     expect(errorCode(await access(delivery(groupId)))).toBe('UNAUTHENTICATED');
   });
 

@@ -6,17 +6,27 @@ import { isCluster, redisConnection } from './redis.ts';
  * data: clients catch up by `seq`. Subgraphs publish them after their transaction commits, on the
  * channels their @live directives name; the gateway turns them into subscription payloads. An
  * event may carry `data`: the committed value of the field it feeds, as its owner would answer
- * it (no viewer-dependent field in it), so the gateway need not ask the owner again.
+ * it (no viewer-dependent field in it), so the gateway need not ask the owner again. An event may
+ * carry `accessVersion`: the version of its channel's access (a chat's membership) in the change's
+ * transaction; a gateway that granted access at an older one checks again before delivering it.
  */
 export type LiveEvent =
-  | { type: 'messageAdded'; chatId: string; messageId: string; seq: number; data?: object }
-  | { type: 'messageUpdated'; chatId: string; messageId: string; data?: object }
+  | {
+      type: 'messageAdded';
+      chatId: string;
+      messageId: string;
+      seq: number;
+      accessVersion?: number;
+      data?: object;
+    }
+  | { type: 'messageUpdated'; chatId: string; messageId: string; accessVersion?: number; data?: object }
   | {
       type: 'receiptUpdated';
       chatId: string;
       userId: string;
       deliveredSeq: number;
       readSeq: number;
+      accessVersion?: number;
       data?: object;
     }
   | { type: 'typing'; chatId: string; userId: string; isTyping: boolean; data?: object }

@@ -64,7 +64,12 @@ async function createDirectChat(
   try {
     const { chat, written } = await transaction(ctx.db, async (tx) => {
       const chat = await tx.chat.create({
-        data: { kind: 'DIRECT', directKey, members: { create: [{ userId: me }, { userId: other }] } },
+        data: {
+          kind: 'DIRECT',
+          directKey,
+          memberVersion: 1,
+          members: { create: [{ userId: me }, { userId: other }] },
+        },
       });
       for (const userId of [me, other])
         await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
@@ -95,6 +100,8 @@ async function createGroup(_: unknown, { input }: MutationCreateGroupArgs, ctx: 
       data: {
         kind: 'GROUP',
         title,
+        // Its first membership (docs/live-subscriptions.md: accessVersion).
+        memberVersion: 1,
         members: { create: [{ userId: me, role: 'OWNER' }, ...others.map((userId) => ({ userId }))] },
       },
     });

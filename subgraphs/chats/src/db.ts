@@ -29,3 +29,20 @@ export async function lockChat(tx: Tx, chatId: string): Promise<number | null> {
     SELECT "lastSeq" FROM "chats"."Chat" WHERE "id" = ${chatId}::uuid FOR UPDATE`;
   return row?.lastSeq ?? null;
 }
+
+/**
+ * A chat's membership version (Chat.memberVersion), read under a share lock on its row: it holds
+ * until the transaction ends, so the version is that of the members the change reached. Live events
+ * of the chat carry it as `accessVersion` (docs/live-subscriptions.md).
+ */
+export async function memberVersion(tx: Tx, chatId: string): Promise<number> {
+  const [row] = await tx.$queryRaw<{ memberVersion: number }[]>`
+    SELECT "memberVersion" FROM "chats"."Chat" WHERE "id" = ${chatId}::uuid FOR SHARE`;
+  return row?.memberVersion ?? 0;
+}
+
+/** Counts a membership change (create, add, remove, leave); the caller holds the chat's row lock. */
+export async function bumpMemberVersion(tx: Tx, chatId: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "chats"."Chat" SET "memberVersion" = "memberVersion" + 1 WHERE "id" = ${chatId}::uuid`;
+}

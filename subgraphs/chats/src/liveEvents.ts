@@ -3,10 +3,18 @@ import type { Message } from './generated/prisma/client.ts';
 
 export { createLiveQueue, type LiveQueue } from '@switchboard/messaging';
 
-/** A change subscribers of a message see (body, deletion, reactions, status, attachments). */
-export const messageUpdated = (message: { id: string; chatId: string }): [string, LiveEvent] => [
+/**
+ * A change subscribers of a message see (body, deletion, reactions, status, attachments).
+ * `accessVersion`, here and on every event of a chat's channel, is the chat's memberVersion as
+ * read in the change's transaction: a gateway that granted access at an older one asks again
+ * before delivering it (docs/live-subscriptions.md).
+ */
+export const messageUpdated = (
+  message: { id: string; chatId: string },
+  accessVersion: number,
+): [string, LiveEvent] => [
   liveChannel.chat(message.chatId),
-  { type: 'messageUpdated', chatId: message.chatId, messageId: message.id },
+  { type: 'messageUpdated', chatId: message.chatId, messageId: message.id, accessVersion },
 ];
 
 /**
@@ -53,13 +61,18 @@ function committed(message: Message) {
  * A new message's event, carrying the message as `messageAdded` answers it (design.md, principle
  * 8): the gateway delivers it without asking chats again. New, it has no reactions and is SENT.
  */
-export const messageAdded = (message: Message, replyTo: Message | null): [string, LiveEvent] => [
+export const messageAdded = (
+  message: Message,
+  replyTo: Message | null,
+  accessVersion: number,
+): [string, LiveEvent] => [
   liveChannel.chat(message.chatId),
   {
     type: 'messageAdded',
     chatId: message.chatId,
     messageId: message.id,
     seq: message.seq,
+    accessVersion,
     data: {
       ...committed(message),
       status: 'SENT',

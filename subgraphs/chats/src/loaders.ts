@@ -55,7 +55,7 @@ export function createLoaders(db: PrismaClient, identity: Identity) {
         SELECT cm."chatId"::text AS "chatId", cm."userId"::text AS "userId", cm."role"::text AS "role",
                cm."deliveredSeq", cm."readSeq", cm."joinedAt",
                c."id"::text AS "id", c."kind"::text AS "kind", c."title", c."directKey", c."lastSeq",
-               c."lastMessageAt", c."createdAt",
+               c."memberVersion", c."lastMessageAt", c."createdAt",
                CASE WHEN c."kind" = 'DIRECT' THEN (
                  SELECT json_agg(json_build_object('chatId', o."chatId", 'userId', o."userId",
                    'role', o."role", 'deliveredSeq', o."deliveredSeq", 'readSeq', o."readSeq",
@@ -71,6 +71,7 @@ export function createLoaders(db: PrismaClient, identity: Identity) {
         title,
         directKey,
         lastSeq,
+        memberVersion,
         lastMessageAt,
         createdAt,
         members,
@@ -78,7 +79,7 @@ export function createLoaders(db: PrismaClient, identity: Identity) {
       } of rows) {
         byChat.set(member.chatId, {
           member,
-          chat: { id, kind, title, directKey, lastSeq, lastMessageAt, createdAt },
+          chat: { id, kind, title, directKey, lastSeq, memberVersion, lastMessageAt, createdAt },
         });
         if (members)
           loaders.members.prime(

@@ -7,7 +7,7 @@ import type {
 } from './__generated__/resolvers-types.ts';
 import { chatAccess, requireManager, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
-import { lockChat, transaction, type Tx } from './db.ts';
+import { bumpMemberVersion, lockChat, transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember } from './generated/prisma/client.ts';
 import { announceInbox, appendInbox, type WrittenEntry } from './inbox.ts';
 import { chatAccessChanged } from './liveEvents.ts';
@@ -87,6 +87,7 @@ async function addMembers(_: unknown, args: MutationAddMembersArgs, ctx: ChatsCo
     if (members.length + joining.length > MAX_MEMBERS)
       throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'userIds');
     await tx.chatMember.createMany({ data: joining.map((userId) => ({ chatId: chat.id, userId })) });
+    if (joining.length > 0) await bumpMemberVersion(tx, chat.id);
     for (const userId of joining) await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
     return { joined: joining, lastSeq, written: await appendJoined(tx, chat.id, joining) };
   });
@@ -107,6 +108,7 @@ async function removeMember(_: unknown, args: MutationRemoveMemberArgs, ctx: Cha
     if (!member) return null;
     if (member.role === 'OWNER') throw forbidden('The owner cannot be removed');
     await tx.chatMember.delete({ where: { chatId_userId: { chatId: chat.id, userId } } });
+    await bumpMemberVersion(tx, chat.id);
     await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId });
     return appendLeft(tx, chat.id, userId);
   });
@@ -130,6 +132,7 @@ async function leaveChat(_: unknown, args: MutationLeaveChatArgs, ctx: ChatsCont
     });
     if (!member) return null;
     await tx.chatMember.delete({ where: { chatId_userId: { chatId: chat.id, userId: me } } });
+    await bumpMemberVersion(tx, chat.id);
     if (member.role === 'OWNER') {
       const byTenure = [{ joinedAt: 'asc' as const }, { userId: 'asc' as const }];
       const heir =

@@ -7,7 +7,7 @@ import type {
 } from './__generated__/resolvers-types.ts';
 import { chatAccess, messageAccess, requireSender, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
-import { isUniqueViolation, transaction } from './db.ts';
+import { isUniqueViolation, memberVersion, transaction } from './db.ts';
 import type { Message } from './generated/prisma/client.ts';
 import { freshMessages } from './freshMessages.ts';
 import {
@@ -43,6 +43,8 @@ interface SendOutcome {
   reply_to: MessageRow | null;
   /** The inbox entries it appended (one per member device). */
   inbox: WrittenEntry[] | null;
+  /** The chat's memberVersion, read with the seq under the row lock: the message's accessVersion. */
+  member_version: number | null;
 }
 
 /** A Message row as Postgres' to_jsonb writes it (dates as ISO strings). */
@@ -125,7 +127,7 @@ async function sendMessage(
   const replyTo = result.reply_to ? messageOf(result.reply_to) : null;
   freshMessages.set(message, { replyTo });
   // Only a message stored now is news; a retry that found the stored one is not.
-  ctx.live.publishAfterCommit(...messageAdded(message, replyTo));
+  ctx.live.publishAfterCommit(...messageAdded(message, replyTo, result.member_version ?? 0));
   // send_message appended the one MessageAdded item to every member device: one share for all.
   announceInbox(ctx, shareByItem(result.inbox ?? []));
   return message;
@@ -143,10 +145,11 @@ async function editMessage(_: unknown, args: MutationEditMessageArgs, ctx: Chats
       data: { body, editedAt: new Date() },
     });
     if (count === 0) throw badInput('A deleted message cannot be edited', 'id');
-    return appendInbox(tx, message.chatId, null, [messageChanged(message.id)]);
+    const entries = await appendInbox(tx, message.chatId, null, [messageChanged(message.id)]);
+    return { entries, version: await memberVersion(tx, message.chatId) };
   });
-  ctx.live.publishAfterCommit(...messageUpdated(message));
-  announceInbox(ctx, written);
+  ctx.live.publishAfterCommit(...messageUpdated(message, written.version));
+  announceInbox(ctx, written.entries);
   return ctx.db.message.findUniqueOrThrow({ where: { id: message.id } });
 }
 
@@ -169,14 +172,20 @@ async function deleteMessage(
     });
     if (count > 0) await tx.reaction.deleteMany({ where: { messageId: message.id } });
     return {
-      deleted: count > 0 ? await appendInbox(tx, message.chatId, null, [messageChanged(message.id)]) : null,
+      deleted:
+        count > 0
+          ? {
+              entries: await appendInbox(tx, message.chatId, null, [messageChanged(message.id)]),
+              version: await memberVersion(tx, message.chatId),
+            }
+          : null,
       stored: await tx.message.findUniqueOrThrow({ where: { id: message.id } }),
     };
   });
   // A concurrent delete that won the race announced it already.
   if (deleted) {
-    ctx.live.publishAfterCommit(...messageUpdated(message));
-    announceInbox(ctx, deleted);
+    ctx.live.publishAfterCommit(...messageUpdated(message, deleted.version));
+    announceInbox(ctx, deleted.entries);
   }
   return stored;
 }

@@ -2,13 +2,19 @@ import { badInput } from '@switchboard/core';
 import type { MutationReactArgs, Resolvers } from './__generated__/resolvers-types.ts';
 import { messageAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
-import { transaction } from './db.ts';
+import { memberVersion, transaction, type Tx } from './db.ts';
 import { announceInbox, appendInbox, messageChanged } from './inbox.ts';
 import type { Message } from './generated/prisma/client.ts';
 import { freshMessages } from './freshMessages.ts';
 import { messageUpdated } from './liveEvents.ts';
 
 const MAX_EMOJI = 16;
+
+/** The message's inbox entries, and the chat's memberVersion for its live event, in one transaction. */
+const announced = async (tx: Tx, message: Message) => ({
+  entries: await appendInbox(tx, message.chatId, null, [messageChanged(message.id)]),
+  version: await memberVersion(tx, message.chatId),
+});
 
 /** One reaction per user per message; an empty emoji removes the caller's. */
 async function react(_: unknown, args: MutationReactArgs, ctx: ChatsContext): Promise<Message> {
@@ -18,11 +24,11 @@ async function react(_: unknown, args: MutationReactArgs, ctx: ChatsContext): Pr
   if (args.emoji === '') {
     const written = await transaction(ctx.db, async (tx) => {
       const { count } = await tx.reaction.deleteMany({ where: where.messageId_userId });
-      return count > 0 ? appendInbox(tx, message.chatId, null, [messageChanged(message.id)]) : null;
+      return count > 0 ? announced(tx, message) : null;
     });
     if (written) {
-      ctx.live.publishAfterCommit(...messageUpdated(message));
-      announceInbox(ctx, written);
+      ctx.live.publishAfterCommit(...messageUpdated(message, written.version));
+      announceInbox(ctx, written.entries);
     }
     return message;
   }
@@ -36,10 +42,10 @@ async function react(_: unknown, args: MutationReactArgs, ctx: ChatsContext): Pr
       create: { messageId: message.id, userId: me, emoji },
       update: { emoji, createdAt: new Date() },
     });
-    return appendInbox(tx, message.chatId, null, [messageChanged(message.id)]);
+    return announced(tx, message);
   });
-  ctx.live.publishAfterCommit(...messageUpdated(message));
-  announceInbox(ctx, written);
+  ctx.live.publishAfterCommit(...messageUpdated(message, written.version));
+  announceInbox(ctx, written.entries);
   return message;
 }
 

@@ -3,7 +3,7 @@ import { liveChannel } from '@switchboard/messaging';
 import type { Resolvers } from './__generated__/resolvers-types.ts';
 import { chatAccess, requireUser } from './access.ts';
 import type { ChatsContext } from './context.ts';
-import { transaction, type Tx } from './db.ts';
+import { memberVersion, transaction, type Tx } from './db.ts';
 import type { Chat, ChatMember, Message } from './generated/prisma/client.ts';
 import { freshMessages } from './freshMessages.ts';
 import { announceInbox, appendInbox, messageChanged, type InboxItem } from './inbox.ts';
@@ -117,8 +117,9 @@ async function moveMark(ctx: ChatsContext, mark: Mark, chatId: string, seq: numb
 
   const moved = await transaction(ctx.db, async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${MARKS_LOCK}::int, hashtext(${chat.id}))`;
-    // The chat before the member row (as membership changes take them), for the inbox's append.
-    await tx.$executeRaw`SELECT 1 FROM "chats"."Chat" WHERE "id" = ${chat.id}::uuid FOR SHARE`;
+    // The chat before the member row (as membership changes take them), for the inbox's append;
+    // its memberVersion, held by that lock, is the accessVersion of the live events below.
+    const accessVersion = await memberVersion(tx, chat.id);
     const marks = await updateMark(tx, chat.id, me, mark, seq);
     if (!marks) return null;
     const { before, after } = marks;
@@ -132,10 +133,10 @@ async function moveMark(ctx: ChatsContext, mark: Mark, chatId: string, seq: numb
       receipt,
       ...changed.map((message) => messageChanged(message.id)),
     ]);
-    return { ...after, changed, written };
+    return { ...after, changed, written, accessVersion };
   });
   if (moved) {
-    const { deliveredSeq, readSeq, changed, written } = moved;
+    const { deliveredSeq, readSeq, changed, written, accessVersion } = moved;
     announceInbox(ctx, written);
     ctx.live.publishAfterCommit(liveChannel.chat(chat.id), {
       type: 'receiptUpdated',
@@ -143,6 +144,7 @@ async function moveMark(ctx: ChatsContext, mark: Mark, chatId: string, seq: numb
       userId: me,
       deliveredSeq,
       readSeq,
+      accessVersion,
       data: {
         __typename: 'ReceiptUpdate',
         chat: { __typename: 'Chat', id: chat.id },
@@ -151,7 +153,7 @@ async function moveMark(ctx: ChatsContext, mark: Mark, chatId: string, seq: numb
         readSeq,
       },
     });
-    for (const message of changed) ctx.live.publishAfterCommit(...messageUpdated(message));
+    for (const message of changed) ctx.live.publishAfterCommit(...messageUpdated(message, accessVersion));
   }
   return chat;
 }

@@ -1,4 +1,4 @@
-import { badInput, forbidden, asUuid } from '@switchboard/core';
+import { badInput, forbidden, notFound, asUuid } from '@switchboard/core';
 import type { LiveEvent } from '@switchboard/messaging';
 import type {
   Query_ChatAccessArgs,
@@ -115,23 +115,25 @@ async function messagesAfter(
 
 /**
  * Which chats a subscriber may follow (`@live(access:)`): the one asked for, if a member
- * (NOT_FOUND otherwise, as for any read of it), or, with no chatId, every chat they are in.
+ * (NOT_FOUND otherwise, as for any read of it), or, with no chatId, every chat they are in. Each
+ * with its last seq and its memberVersion, read in the statement that read the membership: a
+ * version read after it could postdate a removal the membership predates, and the gateway would
+ * take the removal's events for granted.
  */
 async function chatAccessKeys(
   _: unknown,
   args: Query_ChatAccessArgs,
   ctx: ChatsContext,
-): Promise<{ key: string; after: number }[]> {
+): Promise<{ key: string; after: number; version: number }[]> {
   const userId = requireUser(ctx);
-  if (args.chatId != null) {
-    const { chat } = await chatAccess(ctx, args.chatId);
-    return [{ key: chat.id, after: chat.lastSeq }];
-  }
-  const rows = await ctx.db.chatMember.findMany({
-    where: { userId },
-    select: { chatId: true, chat: { select: { lastSeq: true } } },
-  });
-  return rows.map((row) => ({ key: row.chatId, after: row.chat.lastSeq }));
+  const chatId = args.chatId == null ? null : asUuid(args.chatId);
+  if (args.chatId != null && !chatId) throw notFound('Chat');
+  const rows = await ctx.db.$queryRaw<{ key: string; after: number; version: number }[]>`
+    SELECT c."id"::text AS "key", c."lastSeq" AS "after", c."memberVersion" AS "version"
+    FROM "chats"."ChatMember" m JOIN "chats"."Chat" c ON c."id" = m."chatId"
+    WHERE m."userId" = ${userId}::uuid AND (${chatId}::uuid IS NULL OR m."chatId" = ${chatId}::uuid)`;
+  if (chatId && rows.length === 0) throw notFound('Chat');
+  return rows;
 }
 
 /** Queries only the gateway sends (`@inaccessible`: not part of the client API). */

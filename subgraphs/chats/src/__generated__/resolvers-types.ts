@@ -79,11 +79,13 @@ export type ChatMessagesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** A chat a subscriber may follow, and where its seq stands (@live access). */
+/** A chat a subscriber may follow, where its seq stands, and its membership version (@live access). */
 export type ChatChannel = {
   __typename?: 'ChatChannel';
   after: Scalars['Int']['output'];
   key: Scalars['ID']['output'];
+  /** The chat's memberVersion with this membership: its live events carry it as accessVersion. */
+  version: Scalars['Int']['output'];
 };
 
 export type ChatConnection = {
@@ -736,6 +738,7 @@ export type ChatChannelResolvers<
 > = ResolversObject<{
   after?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ChatConnectionResolvers<

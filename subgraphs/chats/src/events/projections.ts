@@ -29,12 +29,15 @@ export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHa
       case 'MediaProcessed': {
         const { mediaId } = event.payload;
         // Live events only: nothing is stored, so a retry at most repeats an announcement.
-        const messages = await db.$queryRaw<{ id: string; chatId: string }[]>`
-          SELECT "id"::text AS "id", "chatId"::text AS "chatId" FROM "chats"."Message"
-          WHERE "attachmentIds" @> ARRAY[${mediaId}]::uuid[]
-          ORDER BY "createdAt" DESC
+        const messages = await db.$queryRaw<{ id: string; chatId: string; memberVersion: number }[]>`
+          SELECT m."id"::text AS "id", m."chatId"::text AS "chatId", c."memberVersion"
+          FROM "chats"."Message" m JOIN "chats"."Chat" c ON c."id" = m."chatId"
+          WHERE m."attachmentIds" @> ARRAY[${mediaId}]::uuid[]
+          ORDER BY m."createdAt" DESC
           LIMIT ${MAX_MESSAGES_PER_MEDIA}`;
-        await Promise.all(messages.map((message) => live.publish(...messageUpdated(message))));
+        await Promise.all(
+          messages.map((message) => live.publish(...messageUpdated(message, message.memberVersion))),
+        );
         return;
       }
       default:
