@@ -13,7 +13,8 @@ export function liveOperations(federation: Federation, live: LiveField) {
   return {
     /**
      * `query { _liveKeys: <access>(<the field's arguments>) }`: the keys a subscriber may follow
-     * (with `{ key after }` when the access field answers where each channel stands).
+     * (with `{ key after }` when the access field answers where each channel stands, and `version`
+     * when it answers that too).
      */
     access(): OperationPlan | undefined {
       const access = live.access;
@@ -24,7 +25,7 @@ export function liveOperations(federation: Federation, live: LiveField) {
         `${KEYS_ALIAS}: ${access.field}${argumentList(
           access.arguments.map((argument) => `${argument.name}: $${argument.name}`),
         )}`,
-        access.withOrder ? ['key after'] : [],
+        access.withOrder ? [access.withVersion ? 'key after version' : 'key after'] : [],
       );
       return federation.plan(`access\n${live.field}`, () => parse(text), 'LiveAccess', true);
     },

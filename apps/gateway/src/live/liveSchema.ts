@@ -76,6 +76,11 @@ export interface QueryCall {
    * key's channel stands in its order now, so a follower knows what is owed from the start.
    */
   withOrder?: boolean;
+  /**
+   * Its objects also answer `version`: the version of the key's access at the grant. An event
+   * carrying a higher `accessVersion` makes the gateway ask again before delivering it.
+   */
+  withVersion?: boolean;
 }
 
 /** A field the gateway may cache per entity until its owner says the entity changed (`@cached`). */
@@ -210,6 +215,7 @@ export function readLiveSchema(schema: Schema): LiveSchema {
             `@live access Query.${access.field} answers ${named.name}, which needs key and after`,
           );
         access.withOrder = true;
+        if (named.field('version')) access.withVersion = true;
       }
       spec.access = access;
     }

@@ -12,7 +12,7 @@ import type { Federation, OperationPlan } from '../federation/federation.ts';
 import type { LiveBus } from './liveBus.ts';
 import { KEYS_ALIAS, liveOperations } from './liveOperations.ts';
 import { channelOf, hasPlaceholder, keyOf, type Subscriber } from './liveSchema.ts';
-import { OrderedStream, type Ordered, type OrderedStreamOptions } from './orderedStream.ts';
+import { OrderedStream, RETRY_DELAYS, type Ordered, type OrderedStreamOptions } from './orderedStream.ts';
 import type { LiveAccessEvent, LiveEvent } from './liveEvent.ts';
 import { LiveRefusal, isRefusal, rootError, type PayloadResolver } from './payloadResolver.ts';
 import type { Reconciler } from './reconciler.ts';
@@ -64,6 +64,17 @@ const isAccessEvent = (event: LiveEvent): event is LiveEvent & LiveAccessEvent =
   typeof event['granted'] === 'boolean';
 
 const toList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+/** One item of an access answer: a bare key, or `{ key, after?, version? }`. */
+function grantOf(item: unknown): { key: string; after?: number; version?: number } {
+  if (typeof item !== 'object' || item === null) return { key: String(item) };
+  const { key, after, version } = item as Record<string, unknown>;
+  return {
+    key: String(key),
+    ...(typeof after === 'number' ? { after } : {}),
+    ...(typeof version === 'number' ? { version } : {}),
+  };
+}
 
 /**
  * The items of a list the gateway asked for under `alias` (a replay page, what is owed at
@@ -139,6 +150,10 @@ export class LiveSubscription
   private readonly stream: OrderedStream<LiveEvent, ExecutionResult> | undefined;
   /** Followed channels, and how to stop following each (null while it is being set up). */
   private readonly followed = new Map<string, (() => void) | null>();
+  /** Per followed key, the access version it was granted at (when access said, or a check did). */
+  private readonly versions = new Map<string, number>();
+  /** Per key, the access check under way and the event version it answers for. */
+  private readonly checks = new Map<string, { version: number; granted: Promise<boolean> }>();
   private stopAccess: (() => void) | undefined;
   /** Unordered fields: one event after another, in the order they arrived. */
   private tail: Promise<void> = Promise.resolve();
@@ -371,10 +386,11 @@ export class LiveSubscription
     return items[0]?.[ORDER_ALIAS] ?? null;
   }
 
-  /** An unordered field's event: delivered after the ones before it. */
-  private deliver(key: string, event: LiveEvent): void {
+  /** An unordered field's event: delivered after the ones before it, if access still holds. */
+  private deliver(key: string, channel: string, event: LiveEvent): void {
     this.tail = this.tail
       .then(async () => {
+        if (!this.followed.has(channel) || !(await this.admit(key, event))) return;
         const result = await this.resolve(key, event);
         if (result) this.emit(result);
       })
@@ -384,7 +400,7 @@ export class LiveSubscription
   private onEvent(key: string, channel: string, event: LiveEvent): void {
     const { live } = this.plan;
     if (!live.events.has(event.type) || !this.followed.has(channel)) return;
-    if (!this.stream) return this.deliver(key, event);
+    if (!this.stream) return this.deliver(key, channel, event);
     const order = event[live.replay!.orderBy];
     if (typeof order !== 'number') return;
     this.deps.reconciler.seen(channel, order);
@@ -412,6 +428,7 @@ export class LiveSubscription
       stop();
       unwatch?.();
       stream?.forget(key);
+      this.versions.delete(key);
     };
     if (this.followed.has(channel) && !this.ended) this.followed.set(channel, release);
     else release();
@@ -428,10 +445,72 @@ export class LiveSubscription
     if (key === null) return;
     if (event.granted) {
       if (this.open) void this.follow(key, event.after ?? null).catch((error: unknown) => this.fail(error));
-    } else if (this.followed.has(event.channel)) {
-      if (this.open) this.unfollow(event.channel);
-      else this.fail(forbidden('You no longer have access to this'));
+    } else if (this.followed.has(event.channel)) this.lose(key);
+  }
+
+  /** Access to a followed key is gone: a null key argument lets it go, a named one ends with FORBIDDEN. */
+  private lose(key: string): false {
+    if (this.open) this.unfollow(this.channelFor(key));
+    else this.fail(forbidden('You no longer have access to this'));
+    return false;
+  }
+
+  /**
+   * Whether a live event of `key` may go out. One whose `accessVersion` is above the version access
+   * was granted at (or that carries one when none is known) waits for access, asked again as the
+   * subscriber for that key alone; refused, the key is lost (`lose`) and nothing of it goes out.
+   * A key's events pass here one at a time, and a check answers for every version up to its own, so
+   * it is one check per key and version.
+   */
+  admit(key: string, event: LiveEvent): boolean | Promise<boolean> {
+    const version = event['accessVersion'];
+    if (typeof version !== 'number' || !this.request.access) return true;
+    const granted = this.versions.get(key);
+    if (granted !== undefined && version <= granted) return true;
+    const running = this.checks.get(key);
+    if (running && running.version >= version) return running.granted;
+    const check = this.recheck(key, version).finally(() => {
+      if (this.checks.get(key)?.granted === check) this.checks.delete(key);
+    });
+    this.checks.set(key, { version, granted: check });
+    return check;
+  }
+
+  /**
+   * Asks `access` again for one key (its channel's argument set to the key), as the subscriber,
+   * until it answers: a failure for a moment is tried again, with backoff, while the key's events
+   * wait. Granted: the version it answers (at least `version`) is remembered.
+   */
+  private async recheck(key: string, version: number): Promise<boolean> {
+    const { live } = this.plan;
+    const argument = live.channel.argument;
+    const variables = Object.fromEntries(
+      live.access!.arguments.map(({ name, type }) => [
+        name,
+        name !== argument ? (this.request.args[name] ?? null) : type.startsWith('[') ? [key] : key,
+      ]),
+    );
+    for (let failures = 0; !this.ended; failures += 1) {
+      try {
+        const result = await this.execute(this.request.access!, variables);
+        const answer = result.data?.[KEYS_ALIAS];
+        if (!Array.isArray(answer)) {
+          const error = rootError(result.errors?.[0] as GraphQLFormattedError | undefined);
+          if (isRefusal(error.extensions['code'])) return this.lose(key);
+          throw error;
+        }
+        const grant = answer.map(grantOf).find((item) => item.key === key);
+        if (!grant) return this.lose(key);
+        if (this.ended) return false;
+        this.versions.set(key, Math.max(grant.version ?? version, version));
+        return true;
+      } catch (error) {
+        this.deps.log('live access check failed; trying again', error);
+        const wait = RETRY_DELAYS[Math.min(failures, RETRY_DELAYS.length - 1)] ?? 0;
+        await new Promise((resolve) => setTimeout(resolve, wait).unref());
+      }
     }
+    return false;
   }
 
   /**
@@ -482,10 +561,10 @@ export class LiveSubscription
         const granted = result.data?.[KEYS_ALIAS];
         if (!Array.isArray(granted)) throw rootError(result.errors?.[0] as GraphQLFormattedError | undefined);
         keys = granted.map((item: unknown) => {
-          if (typeof item !== 'object' || item === null) return String(item);
-          const { key, after } = item as { key: unknown; after: unknown };
-          if (typeof after === 'number') standing.set(String(key), after);
-          return String(key);
+          const { key, after, version } = grantOf(item);
+          if (after !== undefined) standing.set(key, after);
+          if (version !== undefined) this.versions.set(key, version);
+          return key;
         });
       } else {
         const { keyName } = live.channel;

@@ -264,6 +264,59 @@ describe('ordered delivery per key', () => {
   });
 });
 
+describe('access before delivery', () => {
+  /** A stream whose `admit` holds event 3 until the test answers, and lets the others through. */
+  function gated() {
+    const subgraph = fakeSubgraph();
+    const delivered: string[] = [];
+    const asked: number[] = [];
+    let answer!: (granted: boolean) => void;
+    const stream: OrderedStream<number, string> = new OrderedStream<number, string>({
+      pageSize: subgraph.pageSize,
+      replay: (key, after) => subgraph.replay(key, after),
+      resolve: async (key, order) => `${key}#${order} (live)`,
+      admit: (key, order) => {
+        asked.push(order);
+        if (order !== 3) return true;
+        return new Promise<boolean>((resolve) => {
+          answer = (granted) => {
+            if (!granted) stream.forget(key); // as the subscription lets a refused key go
+            resolve(granted);
+          };
+        });
+      },
+      emit: (payload) => delivered.push(payload),
+      fail: (error) => {
+        throw error;
+      },
+    });
+    stream.follow('a', 0, false);
+    subgraph.commit('a', 1, 2, 3, 4);
+    for (const order of [1, 3, 4]) stream.event('a', order, order); // 2 is lost
+    return { subgraph, delivered, asked, answer: (granted: boolean) => answer(granted) };
+  }
+
+  it('holds an event, its catch-up and what follows until access answers; refused, none goes out', async () => {
+    const { subgraph, delivered, asked, answer } = gated();
+    await waitUntil(() => asked.includes(3));
+    expect(delivered).toEqual(['a#1 (live)']);
+    answer(false);
+    // The key's queued steps (4) run and find it gone.
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(asked).toEqual([1, 3]);
+    expect(delivered).toEqual(['a#1 (live)']);
+    expect(subgraph.replays).toBe(0);
+  });
+
+  it('granted, goes on in order from where it was held', async () => {
+    const { delivered, asked, answer } = gated();
+    await waitUntil(() => asked.includes(3));
+    answer(true);
+    await waitUntil(() => delivered.length === 4);
+    expect(delivered.map((payload) => payload.split(' ')[0])).toEqual(['a#1', 'a#2', 'a#3', 'a#4']);
+  });
+});
+
 describe('reconcile', () => {
   it('finds a lost last event once its channel has been quiet, and catches the stream up', async () => {
     const subgraph = fakeSubgraph();

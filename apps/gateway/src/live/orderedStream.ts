@@ -13,6 +13,11 @@ export interface OrderedStreamOptions<E, P> {
   /** The payload of a live event, or null when it could not be had (it is caught up later). */
   resolve(key: string, event: E): Promise<P | null>;
   /**
+   * Whether the subscriber may still have a live event of `key`, asked before anything of it
+   * (its catch-up, its payload) goes out; false: the key was let go or the subscription ended.
+   */
+  admit?(key: string, event: E): boolean | Promise<boolean>;
+  /**
    * The payload that closes a key's first catch-up (from where it was followed), sent before any
    * live event after it: `after` is where the catch-up ended, `backlog` how many stored payloads it
    * delivered. Null: none.
@@ -27,7 +32,7 @@ export interface OrderedStreamOptions<E, P> {
   retryDelays?: readonly number[];
 }
 
-const RETRY_DELAYS = [100, 250, 500, 1_000, 2_000, 5_000];
+export const RETRY_DELAYS = [100, 250, 500, 1_000, 2_000, 5_000];
 
 interface KeyState {
   /** The order of the last payload delivered; null until the first one (nothing owed before it). */
@@ -78,6 +83,8 @@ export class OrderedStream<E, P> {
   event(key: string, order: number, event: E): void {
     this.enqueue(key, async (state) => {
       if (state.last !== null && order <= state.last) return; // replayed already
+      if (this.options.admit && !(await this.options.admit(key, event))) return;
+      if (state.gone) return;
       if (state.last !== null && order > state.last + 1) await this.catchUp(key, state);
       // Delivered by the catch-up, or no longer followed: a failed catch-up is retried, never
       // skipped, so nothing goes out past a gap.
