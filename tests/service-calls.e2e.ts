@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
-import { DEV_JWT_SECRET, GATEWAY_ISSUER, createIdentitySigner, signUserToken } from '@switchboard/core';
+import {
+  DEV_JWT_SECRET,
+  GATEWAY_ISSUER,
+  createIdentitySigner,
+  signUserToken,
+  type IdentitySigner,
+} from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { createRpcTransport } from '@switchboard/rpc';
 import { ChatsService } from '@switchboard/rpc/chats/v1';
@@ -8,6 +14,7 @@ import { PresenceService } from '@switchboard/rpc/presence/v1';
 import { UsersService } from '@switchboard/rpc/users/v1';
 import { createWorker } from '@switchboard/worker';
 import { Queue } from 'bullmq';
+import { SignJWT } from 'jose';
 import { redisConnection } from '@switchboard/messaging';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,15 +220,8 @@ describe('the internal gRPC plane', () => {
     url: string,
     audience: string,
     issuer: keyof ReturnType<typeof keys>,
-  ) =>
-    createClient(
-      service,
-      createRpcTransport({
-        baseUrl: url,
-        audience,
-        signer: createIdentitySigner({ issuer, key: keys()[issuer] }),
-      }),
-    );
+    signer: IdentitySigner = createIdentitySigner({ issuer, key: keys()[issuer] }),
+  ) => createClient(service, createRpcTransport({ baseUrl: url, audience, signer }));
   const codeOf = (call: Promise<unknown>) =>
     call.then(
       () => 'ok',
@@ -254,6 +254,62 @@ describe('the internal gRPC plane', () => {
       'PermissionDenied',
     ]);
     expect(await chatsDb.blockProjection.count({ where: { blockerId: alice.id } })).toBe(0);
+  });
+
+  it('refuses a token that names no audience on every method, each from an issuer it accepts (issue 17)', async () => {
+    const { users, chats, presence } = stack.subgraphs;
+    // The issuer's own key and claims, all but `aud`.
+    const noAudience = (issuer: keyof ReturnType<typeof keys>): IdentitySigner => ({
+      issuer,
+      tokenFor: () =>
+        new SignJWT({ uid: null })
+          .setProtectedHeader({ alg: 'EdDSA', kid: issuer })
+          .setIssuer(issuer)
+          .setIssuedAt()
+          .setExpirationTime('60s')
+          .sign(keys()[issuer]),
+    });
+    const unnamed = <S extends typeof UsersService | typeof ChatsService | typeof PresenceService>(
+      service: S,
+      url: string,
+      issuer: keyof ReturnType<typeof keys>,
+    ) => client(service, url, '(none)', issuer, noAudience(issuer));
+    // The stream's first answer, then the stream is cancelled.
+    const firstAnswer = async (stream: AsyncIterable<unknown>) => {
+      for await (const answer of stream) return answer;
+      return undefined;
+    };
+    async function* register() {
+      yield {
+        kind: {
+          case: 'register' as const,
+          value: { gatewayId: `no-audience-${randomUUID()}`, leaseMs: 1_000 },
+        },
+      };
+    }
+    const change = { blockerId: randomUUID(), blockedId: randomUUID(), blocked: true, version: 1n };
+    expect(
+      await Promise.all([
+        codeOf(unnamed(UsersService, users.rpcUrl!, GATEWAY_ISSUER).exist({ userIds: [] })),
+        codeOf(unnamed(UsersService, users.rpcUrl!, 'chats').exist({ userIds: [] })),
+        codeOf(unnamed(ChatsService, chats.rpcUrl!, 'users').applyBlock(change)),
+        codeOf(unnamed(ChatsService, chats.rpcUrl!, 'users').applyDevice({})),
+        codeOf(unnamed(ChatsService, chats.rpcUrl!, 'calls').appendCallSignals({})),
+        codeOf(unnamed(PresenceService, presence.rpcUrl, 'worker').online({ userIds: [] })),
+        codeOf(firstAnswer(unnamed(PresenceService, presence.rpcUrl, GATEWAY_ISSUER).connect(register()))),
+      ]),
+    ).toEqual(Array(7).fill('Unauthenticated'));
+    // The same calls with tokens that name their callee are answered: only `aud` was missing.
+    expect(
+      await Promise.all([
+        codeOf(client(ChatsService, chats.rpcUrl!, 'chats', 'users').applyBlock(change)),
+        codeOf(
+          firstAnswer(
+            client(PresenceService, presence.rpcUrl, 'presence', GATEWAY_ISSUER).connect(register()),
+          ),
+        ),
+      ]),
+    ).toEqual(['ok', 'ok']);
   });
 
   it('answers Exist with exactly the ids that name users, whatever else is asked', async () => {

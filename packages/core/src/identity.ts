@@ -215,7 +215,8 @@ export interface IdentityVerifierOptions {
 
 /**
  * Verifies internal identity tokens: EdDSA only, signed by a trusted issuer's key (named by the
- * token's `kid`, which must equal its `iss`), for this audience, unexpired. Returns null otherwise.
+ * token's `kid`, which must equal its `iss`), naming this audience alone, unexpired. Returns null
+ * otherwise.
  */
 export function createIdentityVerifier(options: IdentityVerifierOptions) {
   const cacheSize = options.cacheSize ?? 10_000;
@@ -231,7 +232,8 @@ export function createIdentityVerifier(options: IdentityVerifierOptions) {
       key: pemOf(key),
       algorithms: [INTERNAL_ALGORITHM],
       allowedAud: options.audience,
-      requiredClaims: ['exp', 'iss'],
+      // fast-jwt checks allowedAud only when the token has an `aud`: one without is no one's.
+      requiredClaims: ['exp', 'iss', 'aud'],
       complete: true,
     }),
   );
@@ -243,7 +245,8 @@ export function createIdentityVerifier(options: IdentityVerifierOptions) {
           header: { kid?: unknown };
           payload: Record<string, unknown> & { iss: string; exp: number };
         };
-        if (payload.iss !== header.kid) return null;
+        // A list of audiences passes allowedAud if one matches: a token names one callee alone.
+        if (payload.iss !== header.kid || payload['aud'] !== options.audience) return null;
         const identity = identityOf(payload);
         return identity && { caller: { issuer: payload.iss, identity }, expiresAt: payload.exp * 1000 };
       } catch (error) {
