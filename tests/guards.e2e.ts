@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { signUserToken } from '@switchboard/core';
 import type { GatewayConfig, RunningGateway } from '@switchboard/gateway';
 import { getOperationAST, parse } from 'graphql';
 import type { Client as WsClient } from 'graphql-ws';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiSchemaOf } from '../apps/gateway/src/apiSchema.ts';
 import { DEFAULT_LIMITS, exceededLimit, measureOperation } from '../apps/gateway/src/guards/limits.ts';
@@ -11,7 +13,7 @@ import { MAX_PAGE_SIZE } from '../subgraphs/chats/src/cursors.ts';
 import { Client, contract, errorCode, signUp, type GraphQLResponse } from './support/client.ts';
 import { SUBGRAPHS, startStack, type Stack } from './support/stack.ts';
 import { countingProxy } from './support/proxy.ts';
-import { wsClient } from './support/subscriptions.ts';
+import { subscribe, wsClient } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -77,6 +79,22 @@ function once(client: WsClient, payload: Request & { query: string }): Promise<G
       },
       error: (error) => resolve({ errors: error as GraphQLResponse['errors'] }),
       complete: () => {},
+    });
+  });
+}
+
+/**
+ * The answer to a query or mutation over graphql-ws, once it completes. (Disposing an operation
+ * from its first payload, as `once` does, and then receiving its `complete` releases the client's
+ * hold on the socket twice: with `lazy: false` it then closes the socket, 1000, itself.)
+ */
+function answer(client: WsClient, payload: Request & { query: string }): Promise<GraphQLResponse> {
+  return new Promise((resolve) => {
+    let result: GraphQLResponse = {};
+    client.subscribe(payload, {
+      next: (value) => void (result = value as GraphQLResponse),
+      error: (error) => resolve({ errors: error as GraphQLResponse['errors'] }),
+      complete: () => resolve(result),
     });
   });
 }
@@ -280,6 +298,52 @@ describe('trusted documents', () => {
       });
       await waitFor(() => results.length === 2, 10_000, 'both payloads');
       for (const result of results) expect(result.data?.['messageAdded']?.id).toBe(sent.sendMessage.id);
+    });
+
+    it('refuses every operation on a socket whose token has expired with UNAUTHENTICATED, and closes it with 4403 (issue 17)', async () => {
+      const [alice, bob] = await Promise.all([signUp(anonymous), signUp(anonymous)]);
+      const chatId = (
+        await alice.client.data('CreateGroup', { input: { title: 'Expiring', memberIds: [bob.id] } })
+      ).createGroup.id;
+      // Bob's own device, with a token that runs out within 4 s (`exp` is in whole seconds).
+      const deviceId = decodeJwt(bob.client.token!)['did'] as string;
+      const expiring = await signUserToken({ userId: bob.id, deviceId }, stack.config.jwtSecret, 4);
+      const opened = () => {
+        let client!: WsClient;
+        const closeCode = new Promise<number>((resolve) => {
+          client = wsClient(safe.gateway.url, expiring, {
+            onClosed: (event) => resolve((event as { code: number }).code),
+          });
+        });
+        sockets.push(client);
+        return { client, closeCode };
+      };
+      const [listening, writing] = [opened(), opened()];
+      const me = { query: contract.get('Me')!, operationName: 'Me' };
+      // Both sockets work while the token holds.
+      for (const { client } of [listening, writing])
+        expect((await answer(client, me)).data?.['me']?.id).toBe(bob.id);
+      const active = safe.gateway.activeSubscriptions();
+      const messages = subscribe(listening.client, 'MessageAdded', { chatId });
+      await waitFor(() => safe.gateway.activeSubscriptions() > active, 10_000, 'the subscription');
+
+      // The subscription ends when the token does: that moment has passed.
+      expect(errorCode({ errors: (await messages.ended) as GraphQLResponse['errors'] })).toBe(
+        'UNAUTHENTICATED',
+      );
+      const before = safe.subgraphRequests();
+      expect(errorCode(await answer(listening.client, me))).toBe('UNAUTHENTICATED');
+      expect(await listening.closeCode).toBe(4403);
+      const sent = await answer(writing.client, {
+        query: contract.get('SendMessage')!,
+        operationName: 'SendMessage',
+        variables: { input: { chatId, clientId: randomUUID(), body: 'after my token ran out' } },
+      });
+      expect(errorCode(sent)).toBe('UNAUTHENTICATED');
+      expect(await writing.closeCode).toBe(4403);
+      expect(safe.subgraphRequests()).toBe(before);
+      const history = await alice.client.data('ChatHistory', { chatId, last: 10 });
+      expect(history.chat.messages.edges).toEqual([]);
     });
   });
 });

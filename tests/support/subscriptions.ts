@@ -28,6 +28,8 @@ export function wsClient(
     retryAttempts: 0,
     lazy: false,
     on: { ...(options.onClosed ? { closed: options.onClosed } : {}) },
+    // A caller watching closes expects them; graphql-ws would print a fatal one (4403) as well.
+    ...(options.onClosed ? { onNonLazyError: () => {} } : {}),
   });
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import { makeServer } from 'graphql-ws';
+import { CloseCode, makeServer } from 'graphql-ws';
 import { ErrorCode, appError, maskError, unauthenticated, type Identity } from '@switchboard/core';
 import {
   GraphQLError,
@@ -14,12 +14,13 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { WebSocket } from 'ws';
-import { authenticateSession, sessionExpired, type AuthConfig } from '../context.ts';
+import { authenticateSession, type AuthConfig } from '../context.ts';
 import type { SocketGuard } from '../guards/createGuards.ts';
 import type { LiveSubscription } from '../live/liveSubscription.ts';
 import type { SubscriptionExecutor } from '../live/subscriptionExecutor.ts';
 import type { ConnectionHooks } from './connectionHooks.ts';
 import { createPayloadSerializer } from './sharedPayloads.ts';
+import { checkSocketSession, type SocketSession } from './socketSession.ts';
 import {
   DEFAULT_SOCKET_LIMITS,
   serveWebSockets,
@@ -75,14 +76,11 @@ export interface SocketServerOptions {
   guard?: SocketGuard;
 }
 
-interface ConnectionExtra extends SocketExtra {
-  identity?: Identity;
+interface ConnectionExtra extends SocketExtra, SocketSession {
   connectionId?: string;
   /** The subscriptions running on this socket, by operation id: ended when their token runs out. */
   live?: Map<string, LiveSubscription>;
   expiry?: NodeJS.Timeout;
-  /** When the connection's token runs out (ms since the epoch); null when anonymous. */
-  expiresAt?: number | null;
   /** Subscriptions held or being set up on this socket (the per-socket limit counts these). */
   held?: number;
 }
@@ -135,12 +133,16 @@ export function createSocketServer(options: SocketServerOptions) {
     setTimeout(() => socket.terminate(), 5_000).unref();
   }
 
-  /** A socket lives no longer than its token: its subscriptions end with UNAUTHENTICATED. */
+  /**
+   * A socket lives no longer than its token: its subscriptions end with UNAUTHENTICATED, and any
+   * operation sent after is refused (onSubscribe).
+   */
   function armExpiry(extra: ConnectionExtra, expiresAt: number) {
     extra.expiry = setTimeout(
       () => {
-        if (Date.now() < expiresAt) return armExpiry(extra, expiresAt);
-        for (const subscription of extra.live?.values() ?? []) subscription.fail(sessionExpired());
+        const ended = checkSocketSession(extra);
+        if (!ended) return armExpiry(extra, expiresAt);
+        for (const subscription of extra.live?.values() ?? []) subscription.fail(ended);
       },
       Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS),
     );
@@ -230,6 +232,14 @@ export function createSocketServer(options: SocketServerOptions) {
 
     async onSubscribe(ctx, id, payload) {
       const extra = ctx.extra;
+      // Every operation, before anything else: a socket whose session ended answers nothing more.
+      // It is closed as at connection_init (4403) once graphql-ws has sent this refusal, which it
+      // does within this turn.
+      const ended = checkSocketSession(extra);
+      if (ended) {
+        setImmediate(() => extra.socket.close(CloseCode.Forbidden, 'Forbidden'));
+        return [ended];
+      }
       const identity = extra.identity ?? { userId: null };
       if (identity.userId && extra.connectionId) options.hooks?.active(identity.userId, extra.connectionId);
       const source = options.guard ? await options.guard.source(payload) : payload.query;
@@ -260,7 +270,6 @@ export function createSocketServer(options: SocketServerOptions) {
       const prepared: Prepared = { identity };
       if (operation.operation === 'subscription') {
         if (!identity.userId) return [unauthenticated()];
-        if (extra.expiresAt && extra.expiresAt <= Date.now()) return [sessionExpired()];
         if ((extra.held ?? 0) >= limits.maxSubscriptionsPerSocket) {
           extra.socket.close(
             TOO_MANY_SUBSCRIPTIONS_CLOSE,
