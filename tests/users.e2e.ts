@@ -13,7 +13,7 @@ import { INTERNAL_IDENTITY_HEADER } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../subgraphs/users/src/generated/prisma/client.ts';
-import { Client, errorCode, signUp, uniqueName } from './support/client.ts';
+import { Client, errorCode, signUp, uniqueName, type GraphQLResponse } from './support/client.ts';
 import { gatewayToken, startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;
@@ -654,5 +654,85 @@ describe('push subscriptions', () => {
   it('is UNAUTHENTICATED when anonymous', async () => {
     const result = await anonymous.op('RegisterPush', { input: subscription() });
     expect(errorCode(result)).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('a NUL character in a string input (issue 17)', () => {
+  // Postgres cannot store U+0000 in text (22021): every subgraph refuses it before any resolver.
+  const NUL = 'a\u0000b';
+  type User = Awaited<ReturnType<typeof signUp>>;
+  let alice: User;
+  let bob: User;
+  let chatId: string;
+  let messageId: string;
+  beforeAll(async () => {
+    [alice, bob] = await Promise.all([signUp(anonymous, 'Alice'), signUp(anonymous, 'Bob')]);
+    chatId = (await alice.client.data('CreateGroup', { input: { title: 'Plain', memberIds: [bob.id] } }))
+      .createGroup.id;
+    messageId = (
+      await alice.client.data('SendMessage', { input: { chatId, clientId: randomUUID(), body: 'plain' } })
+    ).sendMessage.id;
+  });
+
+  const cases: [string, string, () => Promise<GraphQLResponse>][] = [
+    [
+      'signUp',
+      'displayName',
+      () =>
+        anonymous.op('SignUp', { input: { username: uniqueName(), password: PASSWORD, displayName: NUL } }),
+    ],
+    ['updateProfile', 'displayName', () => alice.client.op('UpdateProfile', { input: { displayName: NUL } })],
+    ['updateProfile', 'about', () => alice.client.op('UpdateProfile', { input: { about: NUL } })],
+    ['createGroup', 'title', () => alice.client.op('CreateGroup', { input: { title: NUL, memberIds: [] } })],
+    [
+      'sendMessage',
+      'body',
+      () => alice.client.op('SendMessage', { input: { chatId, clientId: randomUUID(), body: NUL } }),
+    ],
+    [
+      'sendMessage',
+      'clientId',
+      () => alice.client.op('SendMessage', { input: { chatId, clientId: NUL, body: 'hi' } }),
+    ],
+    ['editMessage', 'body', () => alice.client.op('EditMessage', { id: messageId, body: NUL })],
+    ['react', 'emoji', () => bob.client.op('React', { messageId, emoji: NUL })],
+    ['userByUsername', 'username', () => alice.client.op('FindUser', { username: NUL })],
+    // Every way a string reaches a subgraph: literals in the document, lists, objects in lists.
+    [
+      'an inline literal in an input object',
+      'about',
+      () => alice.client.request('mutation { updateProfile(input: { about: "a\\u0000b" }) { id } }'),
+    ],
+    [
+      'an inline argument',
+      'emoji',
+      () => bob.client.request(`mutation { react(messageId: "${messageId}", emoji: "\\u0000") { id } }`),
+    ],
+    ['a list', 'userIds[1]', () => alice.client.op('AddMembers', { chatId, userIds: [bob.id, NUL] })],
+    [
+      'an input object in a list',
+      'oneTimePreKeys[0].publicKey',
+      () => {
+        const { identityKey, signedPreKey } = makeKeys();
+        return alice.client.op('PublishKeys', {
+          input: { identityKey, signedPreKey, oneTimePreKeys: [{ keyId: 1, publicKey: NUL }] },
+        });
+      },
+    ],
+  ];
+  it.each(cases)('%s: refuses it in %s with BAD_USER_INPUT naming the field', async (_where, field, send) => {
+    const result = await send();
+    expect(errorCode(result)).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.extensions?.['field']).toBe(field);
+    expect(result.errors?.[0]?.message).toContain('NUL');
+    for (const answer of Object.values(result.data ?? {})) expect(answer).toBeNull();
+  });
+
+  it('stored none of it', async () => {
+    expect((await alice.client.data('Me')).me).toMatchObject({ displayName: 'Alice', about: null });
+    const history = await alice.client.data('ChatHistory', { chatId, last: 10 });
+    expect(history.chat.messages.edges.map((edge: { node: unknown }) => edge.node)).toEqual([
+      expect.objectContaining({ id: messageId, body: 'plain', editedAt: null, reactions: [] }),
+    ]);
   });
 });

@@ -32,6 +32,7 @@ import {
   type Identity,
   type TrustedKeys,
 } from '@switchboard/core';
+import { refuseNulCharacters } from './refuseNulCharacters.ts';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   name: string;
@@ -127,6 +128,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin({ registry: metrics, logger }),
+      refuseNulCharacters(),
     ],
     // serveSubgraph stops it on SIGTERM, relay and all; Apollo's own handler would re-raise the
     // signal once Apollo alone stopped, killing the process mid-way (exit 143).
