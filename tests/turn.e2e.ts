@@ -92,18 +92,22 @@ describe.skipIf(coturnMissing)('TURN credentials, checked by a real coturn', () 
   });
 });
 
-describe('the TURN secret in production', () => {
-  it('stops the calls subgraph from starting with the development secret', async () => {
+describe('the calls subgraph in production', () => {
+  /** Starts calls with NODE_ENV=production and real keys (production refuses the development ones first). */
+  async function start(env: Record<string, string>) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/calls/src/index.ts'], {
       cwd: new URL('..', import.meta.url).pathname,
       env: {
         ...process.env,
         NODE_ENV: 'production',
-        // Real keys: production refuses the development ones before it looks at TURN_SECRET.
         INTERNAL_TRUSTED_KEYS: JSON.stringify({
           gateway: generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }),
         }),
+        INTERNAL_SIGNING_KEY: String(
+          generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        ),
         PORT: '0',
+        ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -112,7 +116,30 @@ describe('the TURN secret in production', () => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     const [code] = (await once(child, 'exit')) as [number | null];
     clearTimeout(timer);
+    return { code, stderr };
+  }
+
+  it('refuses to start with the development TURN secret', async () => {
+    const { code, stderr } = await start({});
     expect(code).toBe(1);
     expect(stderr).toContain('TURN_SECRET is the development default');
+  });
+
+  it('refuses to start handing clients a loopback TURN or STUN URL, the defaults included (issue 17)', async () => {
+    const secret = { TURN_SECRET: randomBytes(32).toString('hex') };
+    const [defaults, stun] = await Promise.all([
+      start(secret),
+      start({
+        ...secret,
+        TURN_URLS: 'turn:turn.example.com:3478?transport=udp',
+        STUN_URLS: 'stun:[::1]:3478',
+      }),
+    ]);
+    expect(defaults.code).toBe(1);
+    expect(defaults.stderr).toContain(
+      'TURN_URLS names a loopback address (turn:127.0.0.1:3478?transport=udp)',
+    );
+    expect(stun.code).toBe(1);
+    expect(stun.stderr).toContain('STUN_URLS names a loopback address (stun:[::1]:3478)');
   });
 });

@@ -4,6 +4,7 @@ import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
 import { env } from './env.ts';
+import { isLoopbackIceUrl } from './turn/iceUrls.ts';
 import { DEV_TURN_SECRET } from './turn/turnCredentials.ts';
 
 refuseDevSecretsInProduction(env);
@@ -14,6 +15,18 @@ if (env.NODE_ENV === 'production' && env.TURN_SECRET === DEV_TURN_SECRET)
   throw new Error(
     "TURN_SECRET is the development default; set coturn's real static-auth-secret in production",
   );
+// The defaults name this machine (npm start's local coturn): each client would look for TURN on its own.
+if (env.NODE_ENV === 'production')
+  for (const [name, urls] of [
+    ['TURN_URLS', env.TURN_URLS],
+    ['STUN_URLS', env.STUN_URLS],
+  ] as const) {
+    const loopback = urls.find(isLoopbackIceUrl);
+    if (loopback)
+      throw new Error(
+        `${name} names a loopback address (${loopback}); set where clients reach coturn in production`,
+      );
+  }
 const server = await createServer({
   databaseUrl: databaseUrlOf('calls', env),
   redisUrl: redisAddress(env),
