@@ -47,7 +47,11 @@ async function inboxAfter(
   return entriesAfter(ctx, deviceId, args.after, args.first);
 }
 
-function inboxCaughtUp(_: unknown, args: { device: string; after: number; backlog: number }, ctx: ChatsContext) {
+function inboxCaughtUp(
+  _: unknown,
+  args: { device: string; after: number; backlog: number },
+  ctx: ChatsContext,
+) {
   const deviceId = requireInboxReader(ctx, args.device);
   return {
     cursor: encodeCursor(deviceId, args.after),
@@ -89,7 +93,10 @@ export const inboxResolvers = {
   Query: { _inboxAccess: inboxAccess, _inboxAfter: inboxAfter, _inboxCaughtUp: inboxCaughtUp },
   Mutation: { ackInbox },
   Subscription: {
-    inbox: { subscribe: servedByGateway, resolve: (_: unknown, __: unknown, ctx: ChatsContext) => inboxPayload(ctx) },
+    inbox: {
+      subscribe: servedByGateway,
+      resolve: (_: unknown, __: unknown, ctx: ChatsContext) => inboxPayload(ctx),
+    },
   },
   InboxEvent: {
     __resolveType: (event: { __typename?: InboxEvent['__typename'] }) => event.__typename!,

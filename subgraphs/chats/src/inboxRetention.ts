@@ -10,7 +10,10 @@ const PRUNE_BATCH = 10_000;
  * newest position it lost, so a cursor below it is answered RESYNC_REQUIRED rather than a gap.
  * Safe to run from several chats processes at once. Returns how many entries it deleted.
  */
-export async function pruneInbox(db: PrismaClient, retentionDays = DEFAULT_INBOX_RETENTION_DAYS): Promise<number> {
+export async function pruneInbox(
+  db: PrismaClient,
+  retentionDays = DEFAULT_INBOX_RETENTION_DAYS,
+): Promise<number> {
   let total = 0;
   for (;;) {
     const [row] = await db.$queryRaw<{ deleted: number }[]>`
