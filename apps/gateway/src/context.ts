@@ -39,6 +39,10 @@ export interface AuthConfig {
 export const sessionExpired = () =>
   appError(ErrorCode.UNAUTHENTICATED, 'Your session has expired; sign in again', { http: { status: 401 } });
 
+/** A token whose device is unknown or was revoked (or is not its user's). */
+export const deviceRevoked = () =>
+  appError(ErrorCode.UNAUTHENTICATED, 'Unknown or revoked device; sign in again', { http: { status: 401 } });
+
 /**
  * Tokens this gateway verified, until they expire: a client sends the same token with every
  * request, and checking its HMAC each time (WebCrypto, a key import per call) was a tenth of the
@@ -75,9 +79,7 @@ export async function authenticateSession(
   // revoked, or the secret may have signed for a user since gone, or one of another environment).
   // Remembered per device for a few seconds, and forgotten at once on a revocation.
   if (config.knownUsers && !(await config.knownUsers.deviceActive(result.userId, result.deviceId)))
-    throw appError(ErrorCode.UNAUTHENTICATED, 'Unknown or revoked device; sign in again', {
-      http: { status: 401 },
-    });
+    throw deviceRevoked();
   return {
     identity: { userId: result.userId, deviceId: result.deviceId },
     expiresAt: result.expiresAt,

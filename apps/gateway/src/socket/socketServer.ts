@@ -112,8 +112,8 @@ export function createSocketServer(options: SocketServerOptions) {
   let active = 0;
   /** Sockets closed because their subscriber could not keep up. */
   let slowClosed = 0;
-  /** Each device's open sockets, to close them when it is revoked. */
-  const socketsOfDevice = new Map<string, Set<WebSocket>>();
+  /** Each device's open sockets, to end their sessions when it is revoked. */
+  const socketsOfDevice = new Map<string, Set<ConnectionExtra>>();
   /** Subscription payloads handed to sockets (metrics). */
   let delivered = 0;
   /** Errors leave the socket masked exactly as over HTTP (codes pass, internals do not). */
@@ -210,7 +210,7 @@ export function createSocketServer(options: SocketServerOptions) {
       if (deviceId && ctx.extra.socket.readyState === ctx.extra.socket.OPEN) {
         let sockets = socketsOfDevice.get(deviceId);
         if (!sockets) socketsOfDevice.set(deviceId, (sockets = new Set()));
-        sockets.add(ctx.extra.socket);
+        sockets.add(ctx.extra);
       }
       const userId = ctx.extra.identity.userId;
       if (userId) {
@@ -225,7 +225,7 @@ export function createSocketServer(options: SocketServerOptions) {
       clearTimeout(extra.expiry);
       const deviceId = extra.identity?.deviceId;
       const sockets = deviceId ? socketsOfDevice.get(deviceId) : undefined;
-      if (sockets?.delete(extra.socket) && sockets.size === 0) socketsOfDevice.delete(deviceId!);
+      if (sockets?.delete(extra) && sockets.size === 0) socketsOfDevice.delete(deviceId!);
       if (extra.identity?.userId && extra.connectionId)
         options.hooks?.closed(extra.identity.userId, extra.connectionId);
     },
@@ -375,10 +375,15 @@ export function createSocketServer(options: SocketServerOptions) {
     get deliveries() {
       return delivered;
     },
-    /** Closes the sockets of a device that was revoked with 4403, as a bad token is at connect. */
+    /**
+     * Ends the sessions of a device that was revoked: nothing more runs on its sockets, which are
+     * closed with 4403, as a bad token is at connect.
+     */
     closeDevice(deviceId: string) {
-      for (const socket of socketsOfDevice.get(deviceId) ?? [])
-        socket.close(FORBIDDEN_CLOSE, 'Device revoked');
+      for (const extra of socketsOfDevice.get(deviceId) ?? []) {
+        extra.revoked = true;
+        extra.socket.close(FORBIDDEN_CLOSE, 'Device revoked');
+      }
     },
     /** Closes every socket with 1001 (going away: clients reconnect elsewhere). */
     close: () => transport.close(),

@@ -1,12 +1,14 @@
 import type { Identity } from '@switchboard/core';
 import type { GraphQLError } from 'graphql';
-import { sessionExpired } from '../context.ts';
+import { deviceRevoked, sessionExpired } from '../context.ts';
 
 /** Who a socket speaks for, as `connection_init` established it. */
 export interface SocketSession {
   identity?: Identity;
   /** When the connection's token runs out (ms since the epoch); null when anonymous. */
   expiresAt?: number | null;
+  /** Its device was revoked (users announced it): the session ended. */
+  revoked?: boolean;
 }
 
 /**
@@ -16,6 +18,7 @@ export interface SocketSession {
  * session ends belongs here (a revoked device too).
  */
 export function checkSocketSession(session: SocketSession, now = Date.now()): GraphQLError | null {
+  if (session.revoked) return deviceRevoked();
   if (session.expiresAt != null && session.expiresAt <= now) return sessionExpired();
   return null;
 }
