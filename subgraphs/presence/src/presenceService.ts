@@ -26,16 +26,22 @@ const KINDS: Partial<Record<ConnectionChange_Kind, ConnectionChangeKind>> = {
  * - Connect, each gateway's stream: Register, then batches applied one at a time in order, each
  *   acknowledged once its changes are stored and announced. The stream ending cleanly is the
  *   gateway's goodbye (its connections close now); a broken stream leaves them to the lease.
- * - Online: which users hold a live connection, for users' push handler in the worker (which
- *   reads no Redis key of presence's).
+ * - Online: which users, and which devices, hold a live connection, for users' push handler in
+ *   the worker (which reads no Redis key of presence's).
  */
 export function presenceService(connections: Connections, store: PresenceStore, stats: PresenceStreamStats) {
   const impl: ServiceImpl<typeof PresenceService> = {
     async online(request, context) {
       requireIssuer(context, ['worker']);
-      checkIdCount(request.userIds);
-      const online = await store.onlineAmong(request.userIds);
-      return { onlineUserIds: request.userIds.filter((id) => online.has(id)) };
+      checkIdCount([...request.userIds, ...request.deviceIds]);
+      const [online, connected] = await Promise.all([
+        store.onlineAmong(request.userIds),
+        store.connectedDevices(request.deviceIds),
+      ]);
+      return {
+        onlineUserIds: request.userIds.filter((id) => online.has(id)),
+        onlineDeviceIds: request.deviceIds.filter((id) => connected.has(id)),
+      };
     },
     async *connect(requests, context) {
       if (callerOf(context).issuer !== GATEWAY_ISSUER)
@@ -58,7 +64,14 @@ export function presenceService(connections: Connections, store: PresenceStore, 
             for (const change of kind.value.changes) {
               const changeKind = KINDS[change.kind];
               if (!changeKind || !change.connectionId || !change.userId) continue;
-              changes.push({ kind: changeKind, connectionId: change.connectionId, userId: change.userId });
+              // A device id is a token's: no space can split the stored "<user> <device>".
+              const deviceId = /^\S*$/.test(change.deviceId) ? change.deviceId : '';
+              changes.push({
+                kind: changeKind,
+                connectionId: change.connectionId,
+                userId: change.userId,
+                deviceId,
+              });
               stats.changes[changeKind] += 1;
             }
             stats.batches += 1;

@@ -12,10 +12,13 @@ import type { RedisClient } from '@switchboard/messaging';
  *
  *   leases            ZSET gateway -> lease end (ms)
  *   sessions          HASH gateway -> id of its current stream (a stale stream's batches are refused)
- *   gw:<id>           HASH connection -> user: what the gateway holds
- *   gw:<id>:stale     HASH connection -> user: held before it registered again, until its snapshot
- *                     confirms them (so a presence restart makes nobody flap offline and back)
+ *   gw:<id>           HASH connection -> "<user> <device>" ("<user>" for a socket of no device):
+ *                     what the gateway holds
+ *   gw:<id>:stale     HASH connection -> "<user> <device>": held before it registered again, until
+ *                     its snapshot confirms them (so a presence restart makes nobody flap offline
+ *                     and back)
  *   user:<id>         SET "<gateway> <connection>": the user is online while it is not empty
+ *   device:<id>       SET "<gateway> <connection>": the device is connected while it is not empty
  *   awake             ZSET user -> last activity (ms): online users not announced AWAY
  *   typing:<chat>:<user>  typing.ts
  */
@@ -29,6 +32,8 @@ export interface ConnectionChange {
   kind: ConnectionChangeKind;
   connectionId: string;
   userId: string;
+  /** The device the socket speaks for (read with OPENED); '' for none. */
+  deviceId: string;
 }
 
 /** A change of status to announce: ONLINE (connected, or active again after AWAY) or OFFLINE. */
@@ -66,6 +71,8 @@ export interface PresenceStore {
   claimIdle(awayAfterMs: number, limit?: number): Promise<string[]>;
   /** The users among `userIds` that hold at least one live connection now. */
   onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
+  /** The devices among `deviceIds` that hold at least one live connection now. */
+  connectedDevices(deviceIds: readonly string[]): Promise<Set<string>>;
   /** Last activity of an online user not yet announced AWAY; null otherwise. */
   lastActiveAt(userId: string): Promise<number | null>;
 }
@@ -79,6 +86,13 @@ local function clock()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 local function userKey(user) return P .. 'user:' .. user end
+local function deviceKey(device) return P .. 'device:' .. device end
+-- A held connection's value: "<user> <device>", or "<user>" for a socket of no device.
+local function holder(value)
+  local user, device = string.match(value, '^(%S+) (%S+)$')
+  if user then return user, device end
+  return value, nil
+end
 local function liveKey(gw) return P .. 'gw:' .. gw end
 local function staleKey(gw) return P .. 'gw:' .. gw .. ':stale' end
 local function announce(user, status, at)
@@ -86,8 +100,10 @@ local function announce(user, status, at)
   changes[#changes + 1] = status
   changes[#changes + 1] = at
 end
--- Forgets one connection; the user's last one takes them offline.
-local function drop(gw, conn, user, at)
+-- Forgets one connection (its held value); the user's last one takes them offline.
+local function drop(gw, conn, value, at)
+  local user, device = holder(value)
+  if device then redis.call('SREM', deviceKey(device), gw .. ' ' .. conn) end
   redis.call('SREM', userKey(user), gw .. ' ' .. conn)
   if redis.call('EXISTS', userKey(user)) == 0 then
     redis.call('ZREM', P .. 'awake', user)
@@ -116,7 +132,7 @@ redis.call('DEL', liveKey(gw))
 return 1
 `;
 
-/** ARGV: gateway, session, lease ms, snapshot complete (1/0), then (kind, connection, user) triples. */
+/** ARGV: gateway, session, lease ms, snapshot complete (1/0), then (kind, connection, user, device) quads. */
 const BATCH = `
 local gw = ARGV[1]
 if redis.call('HGET', P .. 'sessions', gw) ~= ARGV[2] then return false end
@@ -130,15 +146,18 @@ local function active(user)
 end
 -- Opens first, closes last: a user who moves between connections within one batch stays online.
 for pass = 1, 3 do
-  for i = 5, #ARGV, 3 do
-    local kind, conn, user = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  for i = 5, #ARGV, 4 do
+    local kind, conn, user, device = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+    local value = user
+    if device ~= '' then value = user .. ' ' .. device end
     if pass == 1 and kind == 'O' then
       if redis.call('HDEL', stale, conn) == 1 then
         -- Open through a presence restart: confirmed, and not news.
-        redis.call('HSET', live, conn, user)
-      elseif redis.call('HSET', live, conn, user) == 1 then
+        redis.call('HSET', live, conn, value)
+      elseif redis.call('HSET', live, conn, value) == 1 then
         local wasOnline = redis.call('EXISTS', userKey(user)) == 1
         redis.call('SADD', userKey(user), gw .. ' ' .. conn)
+        if device ~= '' then redis.call('SADD', deviceKey(device), gw .. ' ' .. conn) end
         if wasOnline then
           active(user)
         else
@@ -147,7 +166,7 @@ for pass = 1, 3 do
         end
       end
     elseif pass == 2 and kind == 'A' then
-      if redis.call('HEXISTS', live, conn) == 1 then active(redis.call('HGET', live, conn)) end
+      if redis.call('HEXISTS', live, conn) == 1 then active((holder(redis.call('HGET', live, conn)))) end
     elseif pass == 3 and kind == 'C' then
       local owner = redis.call('HGET', live, conn) or redis.call('HGET', stale, conn)
       if owner then
@@ -218,6 +237,14 @@ export function createPresenceStore(redis: RedisClient, options: { tag?: string 
     claimIdle: script('presenceClaimIdle', CLAIM_IDLE),
   };
   const userKey = (userId: string) => `${prefix}user:${userId}`;
+  const deviceKey = (deviceId: string) => `${prefix}device:${deviceId}`;
+  const existing = async (keys: readonly string[]) => {
+    if (keys.length === 0) return new Set<number>();
+    const pipeline = redis.pipeline();
+    for (const key of keys) pipeline.exists(key);
+    const replies = (await pipeline.exec()) ?? [];
+    return new Set(keys.flatMap((_, index) => (Number(replies[index]?.[1] ?? 0) > 0 ? [index] : [])));
+  };
 
   return {
     async register({ gatewayId, sessionId, leaseMs }) {
@@ -225,7 +252,8 @@ export function createPresenceStore(redis: RedisClient, options: { tag?: string 
     },
     async applyBatch({ gatewayId, sessionId, leaseMs }, changes, snapshotComplete) {
       const args: string[] = [];
-      for (const change of changes) args.push(KIND_CODES[change.kind], change.connectionId, change.userId);
+      for (const change of changes)
+        args.push(KIND_CODES[change.kind], change.connectionId, change.userId, change.deviceId);
       const reply = await scripts.batch(
         prefix,
         gatewayId,
@@ -246,11 +274,12 @@ export function createPresenceStore(redis: RedisClient, options: { tag?: string 
       return (await scripts.claimIdle(prefix, awayAfterMs, limit)) as string[];
     },
     async onlineAmong(userIds) {
-      if (userIds.length === 0) return new Set();
-      const pipeline = redis.pipeline();
-      for (const userId of userIds) pipeline.exists(userKey(userId));
-      const replies = (await pipeline.exec()) ?? [];
-      return new Set(userIds.filter((_, index) => Number(replies[index]?.[1] ?? 0) > 0));
+      const found = await existing(userIds.map(userKey));
+      return new Set(userIds.filter((_, index) => found.has(index)));
+    },
+    async connectedDevices(deviceIds) {
+      const found = await existing(deviceIds.map(deviceKey));
+      return new Set(deviceIds.filter((_, index) => found.has(index)));
     },
     async lastActiveAt(userId) {
       const score = await redis.zscore(`${prefix}awake`, userId);

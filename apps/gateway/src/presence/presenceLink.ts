@@ -43,10 +43,16 @@ export interface PresenceLink extends ConnectionHooks {
 
 type Kind = ConnectionChange_Kind.OPENED | ConnectionChange_Kind.ACTIVE | ConnectionChange_Kind.CLOSED;
 
+/** Whose a connection is: its user, and the device its token speaks for ('' for none). */
+interface Holder {
+  userId: string;
+  deviceId: string;
+}
+
 /** One stream to presence; a new one (with a new snapshot) after each break. */
 interface Session {
   /** Held connections still to announce after Register, oldest first. */
-  snapshot: [connectionId: string, userId: string][];
+  snapshot: [connectionId: string, holder: Holder][];
   snapshotSent: boolean;
   seq: bigint;
   /** The batch presence has not acknowledged yet: one at a time. */
@@ -77,9 +83,9 @@ export function createPresenceLink(options: PresenceLinkOptions): PresenceLink {
   );
 
   /** Connections this gateway holds: what a snapshot re-registers. */
-  const held = new Map<string, string>();
+  const held = new Map<string, Holder>();
   /** Changes not sent yet, the newest per connection. */
-  const pending = new Map<string, { userId: string; kind: Kind }>();
+  const pending = new Map<string, Holder & { kind: Kind }>();
   let batchDue = false;
   let batchTimer: NodeJS.Timeout | undefined;
   let session: Session | undefined;
@@ -100,8 +106,8 @@ export function createPresenceLink(options: PresenceLinkOptions): PresenceLink {
     if (isSettled()) for (const resolve of settledWaiters.splice(0)) resolve();
   };
 
-  function change(connectionId: string, userId: string, kind: Kind) {
-    pending.set(connectionId, { userId, kind });
+  function change(connectionId: string, holder: Holder, kind: Kind) {
+    pending.set(connectionId, { ...holder, kind });
     if (batchTimer || batchDue) return;
     batchTimer = setTimeout(() => {
       batchTimer = undefined;
@@ -113,7 +119,7 @@ export function createPresenceLink(options: PresenceLinkOptions): PresenceLink {
 
   const batch = (
     current: Session,
-    changes: { connectionId: string; userId: string; kind: Kind }[],
+    changes: (Holder & { connectionId: string; kind: Kind })[],
     snapshotComplete = false,
   ): ConnectRequest => {
     current.seq += 1n;
@@ -131,9 +137,9 @@ export function createPresenceLink(options: PresenceLinkOptions): PresenceLink {
       const chunk = current.snapshot
         .splice(0, maxBatch)
         .filter(([connectionId]) => held.has(connectionId))
-        .map(([connectionId, userId]) => ({
+        .map(([connectionId, holder]) => ({
           connectionId,
-          userId,
+          ...holder,
           kind: ConnectionChange_Kind.OPENED as Kind,
         }));
       current.snapshotSent = current.snapshot.length === 0;
@@ -141,8 +147,8 @@ export function createPresenceLink(options: PresenceLinkOptions): PresenceLink {
     }
     if ((batchDue || state === 'stopping') && pending.size > 0) {
       const changes = [];
-      for (const [connectionId, { userId, kind }] of pending) {
-        changes.push({ connectionId, userId, kind });
+      for (const [connectionId, { userId, deviceId, kind }] of pending) {
+        changes.push({ connectionId, userId, deviceId, kind });
         pending.delete(connectionId);
         if (changes.length === maxBatch) break;
       }
@@ -232,22 +238,26 @@ export function createPresenceLink(options: PresenceLinkOptions): PresenceLink {
     get connections() {
       return held.size;
     },
-    opened(userId, connectionId) {
-      held.set(connectionId, userId);
-      change(connectionId, userId, ConnectionChange_Kind.OPENED);
+    opened(userId, connectionId, deviceId) {
+      const holder = { userId, deviceId: deviceId ?? '' };
+      held.set(connectionId, holder);
+      change(connectionId, holder, ConnectionChange_Kind.OPENED);
     },
-    active(userId, connectionId) {
+    active(_userId, connectionId) {
       // A pending open already counts as activity; one ACTIVE per connection per batch.
-      if (!held.has(connectionId) || pending.has(connectionId)) return;
-      change(connectionId, userId, ConnectionChange_Kind.ACTIVE);
+      const holder = held.get(connectionId);
+      if (!holder || pending.has(connectionId)) return;
+      change(connectionId, holder, ConnectionChange_Kind.ACTIVE);
     },
-    closed(userId, connectionId) {
-      if (!held.delete(connectionId)) return;
+    closed(_userId, connectionId) {
+      const holder = held.get(connectionId);
+      if (!holder) return;
+      held.delete(connectionId);
       // Opened and closed before presence heard of it: presence never needs to.
       if (pending.get(connectionId)?.kind === ConnectionChange_Kind.OPENED) {
         pending.delete(connectionId);
         checkSettled();
-      } else change(connectionId, userId, ConnectionChange_Kind.CLOSED);
+      } else change(connectionId, holder, ConnectionChange_Kind.CLOSED);
     },
     start() {
       if (state !== 'idle') return;

@@ -215,7 +215,7 @@ export function createSocketServer(options: SocketServerOptions) {
       const userId = ctx.extra.identity.userId;
       if (userId) {
         ctx.extra.connectionId = randomUUID();
-        options.hooks?.opened(userId, ctx.extra.connectionId);
+        options.hooks?.opened(userId, ctx.extra.connectionId, deviceId);
       }
       return true;
     },

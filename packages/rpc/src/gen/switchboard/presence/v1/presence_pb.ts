@@ -10,18 +10,23 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/presence/v1/presence.proto.
  */
 export const file_switchboard_presence_v1_presence: GenFile = /*@__PURE__*/
-  fileDesc("CiZzd2l0Y2hib2FyZC9wcmVzZW5jZS92MS9wcmVzZW5jZS5wcm90bxIXc3dpdGNoYm9hcmQucHJlc2VuY2UudjEiIQoNT25saW5lUmVxdWVzdBIQCgh1c2VyX2lkcxgBIAMoCSIpCg5PbmxpbmVSZXNwb25zZRIXCg9vbmxpbmVfdXNlcl9pZHMYASADKAkigAEKDkNvbm5lY3RSZXF1ZXN0EjUKCHJlZ2lzdGVyGAEgASgLMiEuc3dpdGNoYm9hcmQucHJlc2VuY2UudjEuUmVnaXN0ZXJIABIvCgViYXRjaBgCIAEoCzIeLnN3aXRjaGJvYXJkLnByZXNlbmNlLnYxLkJhdGNoSABCBgoEa2luZCKBAQoPQ29ubmVjdFJlc3BvbnNlEjkKCnJlZ2lzdGVyZWQYASABKAsyIy5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5SZWdpc3RlcmVkSAASKwoDYWNrGAIgASgLMhwuc3dpdGNoYm9hcmQucHJlc2VuY2UudjEuQWNrSABCBgoEa2luZCIwCghSZWdpc3RlchISCgpnYXRld2F5X2lkGAEgASgJEhAKCGxlYXNlX21zGAIgASgNIh4KClJlZ2lzdGVyZWQSEAoIbGVhc2VfbXMYASABKA0iawoFQmF0Y2gSCwoDc2VxGAEgASgEEjoKB2NoYW5nZXMYAiADKAsyKS5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5Db25uZWN0aW9uQ2hhbmdlEhkKEXNuYXBzaG90X2NvbXBsZXRlGAMgASgIIskBChBDb25uZWN0aW9uQ2hhbmdlEjwKBGtpbmQYASABKA4yLi5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5Db25uZWN0aW9uQ2hhbmdlLktpbmQSFQoNY29ubmVjdGlvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJIk8KBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEg8KC0tJTkRfT1BFTkVEEAESDwoLS0lORF9BQ1RJVkUQAhIPCgtLSU5EX0NMT1NFRBADIhIKA0FjaxILCgNzZXEYASABKAQyzgEKD1ByZXNlbmNlU2VydmljZRJgCgdDb25uZWN0Eicuc3dpdGNoYm9hcmQucHJlc2VuY2UudjEuQ29ubmVjdFJlcXVlc3QaKC5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5Db25uZWN0UmVzcG9uc2UoATABElkKBk9ubGluZRImLnN3aXRjaGJvYXJkLnByZXNlbmNlLnYxLk9ubGluZVJlcXVlc3QaJy5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5PbmxpbmVSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("CiZzd2l0Y2hib2FyZC9wcmVzZW5jZS92MS9wcmVzZW5jZS5wcm90bxIXc3dpdGNoYm9hcmQucHJlc2VuY2UudjEiNQoNT25saW5lUmVxdWVzdBIQCgh1c2VyX2lkcxgBIAMoCRISCgpkZXZpY2VfaWRzGAIgAygJIkQKDk9ubGluZVJlc3BvbnNlEhcKD29ubGluZV91c2VyX2lkcxgBIAMoCRIZChFvbmxpbmVfZGV2aWNlX2lkcxgCIAMoCSKAAQoOQ29ubmVjdFJlcXVlc3QSNQoIcmVnaXN0ZXIYASABKAsyIS5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5SZWdpc3RlckgAEi8KBWJhdGNoGAIgASgLMh4uc3dpdGNoYm9hcmQucHJlc2VuY2UudjEuQmF0Y2hIAEIGCgRraW5kIoEBCg9Db25uZWN0UmVzcG9uc2USOQoKcmVnaXN0ZXJlZBgBIAEoCzIjLnN3aXRjaGJvYXJkLnByZXNlbmNlLnYxLlJlZ2lzdGVyZWRIABIrCgNhY2sYAiABKAsyHC5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5BY2tIAEIGCgRraW5kIjAKCFJlZ2lzdGVyEhIKCmdhdGV3YXlfaWQYASABKAkSEAoIbGVhc2VfbXMYAiABKA0iHgoKUmVnaXN0ZXJlZBIQCghsZWFzZV9tcxgBIAEoDSJrCgVCYXRjaBILCgNzZXEYASABKAQSOgoHY2hhbmdlcxgCIAMoCzIpLnN3aXRjaGJvYXJkLnByZXNlbmNlLnYxLkNvbm5lY3Rpb25DaGFuZ2USGQoRc25hcHNob3RfY29tcGxldGUYAyABKAgi3AEKEENvbm5lY3Rpb25DaGFuZ2USPAoEa2luZBgBIAEoDjIuLnN3aXRjaGJvYXJkLnByZXNlbmNlLnYxLkNvbm5lY3Rpb25DaGFuZ2UuS2luZBIVCg1jb25uZWN0aW9uX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSEQoJZGV2aWNlX2lkGAQgASgJIk8KBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEg8KC0tJTkRfT1BFTkVEEAESDwoLS0lORF9BQ1RJVkUQAhIPCgtLSU5EX0NMT1NFRBADIhIKA0FjaxILCgNzZXEYASABKAQyzgEKD1ByZXNlbmNlU2VydmljZRJgCgdDb25uZWN0Eicuc3dpdGNoYm9hcmQucHJlc2VuY2UudjEuQ29ubmVjdFJlcXVlc3QaKC5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5Db25uZWN0UmVzcG9uc2UoATABElkKBk9ubGluZRImLnN3aXRjaGJvYXJkLnByZXNlbmNlLnYxLk9ubGluZVJlcXVlc3QaJy5zd2l0Y2hib2FyZC5wcmVzZW5jZS52MS5PbmxpbmVSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message switchboard.presence.v1.OnlineRequest
  */
 export type OnlineRequest = Message<"switchboard.presence.v1.OnlineRequest"> & {
   /**
-   * At most 2,048 ids per call.
+   * At most 2,048 ids per call (users and devices together).
    *
    * @generated from field: repeated string user_ids = 1;
    */
   userIds: string[];
+
+  /**
+   * @generated from field: repeated string device_ids = 2;
+   */
+  deviceIds: string[];
 };
 
 /**
@@ -41,6 +46,11 @@ export type OnlineResponse = Message<"switchboard.presence.v1.OnlineResponse"> &
    * @generated from field: repeated string online_user_ids = 1;
    */
   onlineUserIds: string[];
+
+  /**
+   * @generated from field: repeated string online_device_ids = 2;
+   */
+  onlineDeviceIds: string[];
 };
 
 /**
@@ -207,6 +217,14 @@ export type ConnectionChange = Message<"switchboard.presence.v1.ConnectionChange
    * @generated from field: string user_id = 3;
    */
   userId: string;
+
+  /**
+   * The device the socket's token speaks for (with KIND_OPENED; presence remembers it per
+   * connection): a device is connected while one of its connections is.
+   *
+   * @generated from field: string device_id = 4;
+   */
+  deviceId: string;
 };
 
 /**
@@ -288,8 +306,9 @@ export const PresenceService: GenService<{
     output: typeof ConnectResponseSchema;
   },
   /**
-   * Which of these users hold a live connection now (ONLINE or AWAY). users' push handler asks it
-   * before sending a push, instead of reading presence's Redis keys.
+   * Which of these users, and which of these devices, hold a live connection now (ONLINE or
+   * AWAY). users' push handler asks it before pushing a device, instead of reading presence's Redis
+   * keys.
    *
    * @generated from rpc switchboard.presence.v1.PresenceService.Online
    */
