@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file switchboard/chats/v1/chats.proto.
  */
 export const file_switchboard_chats_v1_chats: GenFile = /*@__PURE__*/
-  fileDesc("CiBzd2l0Y2hib2FyZC9jaGF0cy92MS9jaGF0cy5wcm90bxIUc3dpdGNoYm9hcmQuY2hhdHMudjEiXQoRQXBwbHlCbG9ja1JlcXVlc3QSEgoKYmxvY2tlcl9pZBgBIAEoCRISCgpibG9ja2VkX2lkGAIgASgJEg8KB2Jsb2NrZWQYAyABKAgSDwoHdmVyc2lvbhgEIAEoBCIlChJBcHBseUJsb2NrUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCJIChJBcHBseURldmljZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSDgoGYWN0aXZlGAMgASgIIhUKE0FwcGx5RGV2aWNlUmVzcG9uc2UisgEKGEFwcGVuZENhbGxTaWduYWxzUmVxdWVzdBIPCgdjYWxsX2lkGAEgASgJEg8KB2NoYXRfaWQYAiABKAkSPAoKZGVsaXZlcmllcxgDIAMoCzIoLnN3aXRjaGJvYXJkLmNoYXRzLnYxLkNhbGxTaWduYWxEZWxpdmVyeRI2CgZmb3JnZXQYBCABKA4yJi5zd2l0Y2hib2FyZC5jaGF0cy52MS5Gb3JnZXRTaWduYWxsaW5nIqIBChJDYWxsU2lnbmFsRGVsaXZlcnkSDwoHdXNlcl9pZBgBIAEoCRISCgpkZXZpY2VfaWRzGAIgAygJEhkKEWV4Y2VwdF9kZXZpY2VfaWRzGAMgAygJEgwKBGtpbmQYBCABKAkSEAoDc2RwGAUgASgJSACIAQESFgoJY2FuZGlkYXRlGAYgASgJSAGIAQFCBgoEX3NkcEIMCgpfY2FuZGlkYXRlIi0KGUFwcGVuZENhbGxTaWduYWxzUmVzcG9uc2USEAoIYXBwZW5kZWQYASABKA0qbQoQRm9yZ2V0U2lnbmFsbGluZxIhCh1GT1JHRVRfU0lHTkFMTElOR19VTlNQRUNJRklFRBAAEhsKF0ZPUkdFVF9TSUdOQUxMSU5HX09GRkVSEAESGQoVRk9SR0VUX1NJR05BTExJTkdfQUxMEAIyyQIKDENoYXRzU2VydmljZRJfCgpBcHBseUJsb2NrEicuc3dpdGNoYm9hcmQuY2hhdHMudjEuQXBwbHlCbG9ja1JlcXVlc3QaKC5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseUJsb2NrUmVzcG9uc2USYgoLQXBwbHlEZXZpY2USKC5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseURldmljZVJlcXVlc3QaKS5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseURldmljZVJlc3BvbnNlEnQKEUFwcGVuZENhbGxTaWduYWxzEi4uc3dpdGNoYm9hcmQuY2hhdHMudjEuQXBwZW5kQ2FsbFNpZ25hbHNSZXF1ZXN0Gi8uc3dpdGNoYm9hcmQuY2hhdHMudjEuQXBwZW5kQ2FsbFNpZ25hbHNSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("CiBzd2l0Y2hib2FyZC9jaGF0cy92MS9jaGF0cy5wcm90bxIUc3dpdGNoYm9hcmQuY2hhdHMudjEiXQoRQXBwbHlCbG9ja1JlcXVlc3QSEgoKYmxvY2tlcl9pZBgBIAEoCRISCgpibG9ja2VkX2lkGAIgASgJEg8KB2Jsb2NrZWQYAyABKAgSDwoHdmVyc2lvbhgEIAEoBCIlChJBcHBseUJsb2NrUmVzcG9uc2USDwoHYXBwbGllZBgBIAEoCCJIChJBcHBseURldmljZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIRCglkZXZpY2VfaWQYAiABKAkSDgoGYWN0aXZlGAMgASgIIhUKE0FwcGx5RGV2aWNlUmVzcG9uc2UisgEKGEFwcGVuZENhbGxTaWduYWxzUmVxdWVzdBIPCgdjYWxsX2lkGAEgASgJEg8KB2NoYXRfaWQYAiABKAkSPAoKZGVsaXZlcmllcxgDIAMoCzIoLnN3aXRjaGJvYXJkLmNoYXRzLnYxLkNhbGxTaWduYWxEZWxpdmVyeRI2CgZmb3JnZXQYBCABKA4yJi5zd2l0Y2hib2FyZC5jaGF0cy52MS5Gb3JnZXRTaWduYWxsaW5nIqIBChJDYWxsU2lnbmFsRGVsaXZlcnkSDwoHdXNlcl9pZBgBIAEoCRISCgpkZXZpY2VfaWRzGAIgAygJEhkKEWV4Y2VwdF9kZXZpY2VfaWRzGAMgAygJEgwKBGtpbmQYBCABKAkSEAoDc2RwGAUgASgJSACIAQESFgoJY2FuZGlkYXRlGAYgASgJSAGIAQFCBgoEX3NkcEIMCgpfY2FuZGlkYXRlIi0KGUFwcGVuZENhbGxTaWduYWxzUmVzcG9uc2USEAoIYXBwZW5kZWQYASABKA0ioAEKEU93ZWRQdXNoZXNSZXF1ZXN0EhIKCmRldmljZV9pZHMYASADKAkSEgoKbWluX2FnZV9tcxgCIAEoDRINCgVsaW1pdBgDIAEoDRIQCghsZWFzZV9tcxgEIAEoDRI4CgVhZnRlchgFIAEoCzIkLnN3aXRjaGJvYXJkLmNoYXRzLnYxLk93ZWRQdXNoQ3Vyc29ySACIAQFCCAoGX2FmdGVyIjUKDk93ZWRQdXNoQ3Vyc29yEhAKCHNpbmNlX21zGAEgASgDEhEKCWRldmljZV9pZBgCIAEoCSJFChJPd2VkUHVzaGVzUmVzcG9uc2USLwoHZGV2aWNlcxgBIAMoCzIeLnN3aXRjaGJvYXJkLmNoYXRzLnYxLk93ZWRQdXNoIswBCghPd2VkUHVzaBIRCglkZXZpY2VfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRILCgNwb3MYAyABKA0SEAoIc2luY2VfbXMYBCABKAMSEAoIbWVzc2FnZXMYBSABKA0SDwoHY2hhdF9pZBgGIAEoCRIXCgpjaGF0X3RpdGxlGAcgASgJSACIAQESEgoKbWVzc2FnZV9pZBgIIAEoCRILCgNzZXEYCSABKA0SEQoJc2VuZGVyX2lkGAogASgJQg0KC19jaGF0X3RpdGxlIlcKEkNsYWltUHVzaGVzUmVxdWVzdBIvCgZjbGFpbXMYASADKAsyHy5zd2l0Y2hib2FyZC5jaGF0cy52MS5QdXNoQ2xhaW0SEAoIbGVhc2VfbXMYAiABKA0iKwoJUHVzaENsYWltEhEKCWRldmljZV9pZBgBIAEoCRILCgNwb3MYAiABKA0iRwoTQ2xhaW1QdXNoZXNSZXNwb25zZRIwCgdjbGFpbWVkGAEgAygLMh8uc3dpdGNoYm9hcmQuY2hhdHMudjEuUHVzaENsYWltIncKE1NldHRsZVB1c2hlc1JlcXVlc3QSLQoEc2VudBgBIAMoCzIfLnN3aXRjaGJvYXJkLmNoYXRzLnYxLlB1c2hDbGFpbRIxCghyZWxlYXNlZBgCIAMoCzIfLnN3aXRjaGJvYXJkLmNoYXRzLnYxLlB1c2hDbGFpbSIWChRTZXR0bGVQdXNoZXNSZXNwb25zZSptChBGb3JnZXRTaWduYWxsaW5nEiEKHUZPUkdFVF9TSUdOQUxMSU5HX1VOU1BFQ0lGSUVEEAASGwoXRk9SR0VUX1NJR05BTExJTkdfT0ZGRVIQARIZChVGT1JHRVRfU0lHTkFMTElOR19BTEwQAjL1BAoMQ2hhdHNTZXJ2aWNlEl8KCkFwcGx5QmxvY2sSJy5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBseUJsb2NrUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNoYXRzLnYxLkFwcGx5QmxvY2tSZXNwb25zZRJiCgtBcHBseURldmljZRIoLnN3aXRjaGJvYXJkLmNoYXRzLnYxLkFwcGx5RGV2aWNlUmVxdWVzdBopLnN3aXRjaGJvYXJkLmNoYXRzLnYxLkFwcGx5RGV2aWNlUmVzcG9uc2USdAoRQXBwZW5kQ2FsbFNpZ25hbHMSLi5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBlbmRDYWxsU2lnbmFsc1JlcXVlc3QaLy5zd2l0Y2hib2FyZC5jaGF0cy52MS5BcHBlbmRDYWxsU2lnbmFsc1Jlc3BvbnNlEl8KCk93ZWRQdXNoZXMSJy5zd2l0Y2hib2FyZC5jaGF0cy52MS5Pd2VkUHVzaGVzUmVxdWVzdBooLnN3aXRjaGJvYXJkLmNoYXRzLnYxLk93ZWRQdXNoZXNSZXNwb25zZRJiCgtDbGFpbVB1c2hlcxIoLnN3aXRjaGJvYXJkLmNoYXRzLnYxLkNsYWltUHVzaGVzUmVxdWVzdBopLnN3aXRjaGJvYXJkLmNoYXRzLnYxLkNsYWltUHVzaGVzUmVzcG9uc2USZQoMU2V0dGxlUHVzaGVzEikuc3dpdGNoYm9hcmQuY2hhdHMudjEuU2V0dGxlUHVzaGVzUmVxdWVzdBoqLnN3aXRjaGJvYXJkLmNoYXRzLnYxLlNldHRsZVB1c2hlc1Jlc3BvbnNlYgZwcm90bzM");
 
 /**
  * @generated from message switchboard.chats.v1.ApplyBlockRequest
@@ -218,6 +218,273 @@ export const AppendCallSignalsResponseSchema: GenMessage<AppendCallSignalsRespon
   messageDesc(file_switchboard_chats_v1_chats, 6);
 
 /**
+ * @generated from message switchboard.chats.v1.OwedPushesRequest
+ */
+export type OwedPushesRequest = Message<"switchboard.chats.v1.OwedPushesRequest"> & {
+  /**
+   * Only these devices (at most 2,048); none: any device, oldest owed first.
+   *
+   * @generated from field: repeated string device_ids = 1;
+   */
+  deviceIds: string[];
+
+  /**
+   * Only devices whose oldest owed entry is at least this old: a device with an open socket gets
+   * its entries live and acknowledges them within it.
+   *
+   * @generated from field: uint32 min_age_ms = 2;
+   */
+  minAgeMs: number;
+
+  /**
+   * At most this many devices (1-1,000).
+   *
+   * @generated from field: uint32 limit = 3;
+   */
+  limit: number;
+
+  /**
+   * A claim older than this that was never confirmed is owed again.
+   *
+   * @generated from field: uint32 lease_ms = 4;
+   */
+  leaseMs: number;
+
+  /**
+   * Resume after this device of the previous page (with device_ids empty).
+   *
+   * @generated from field: optional switchboard.chats.v1.OwedPushCursor after = 5;
+   */
+  after?: OwedPushCursor | undefined;
+};
+
+/**
+ * Describes the message switchboard.chats.v1.OwedPushesRequest.
+ * Use `create(OwedPushesRequestSchema)` to create a new message.
+ */
+export const OwedPushesRequestSchema: GenMessage<OwedPushesRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 7);
+
+/**
+ * Where a page of owed devices ended: devices are ordered by their oldest owed entry, then id.
+ *
+ * @generated from message switchboard.chats.v1.OwedPushCursor
+ */
+export type OwedPushCursor = Message<"switchboard.chats.v1.OwedPushCursor"> & {
+  /**
+   * Milliseconds since the epoch.
+   *
+   * @generated from field: int64 since_ms = 1;
+   */
+  sinceMs: bigint;
+
+  /**
+   * @generated from field: string device_id = 2;
+   */
+  deviceId: string;
+};
+
+/**
+ * Describes the message switchboard.chats.v1.OwedPushCursor.
+ * Use `create(OwedPushCursorSchema)` to create a new message.
+ */
+export const OwedPushCursorSchema: GenMessage<OwedPushCursor> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 8);
+
+/**
+ * @generated from message switchboard.chats.v1.OwedPushesResponse
+ */
+export type OwedPushesResponse = Message<"switchboard.chats.v1.OwedPushesResponse"> & {
+  /**
+   * @generated from field: repeated switchboard.chats.v1.OwedPush devices = 1;
+   */
+  devices: OwedPush[];
+};
+
+/**
+ * Describes the message switchboard.chats.v1.OwedPushesResponse.
+ * Use `create(OwedPushesResponseSchema)` to create a new message.
+ */
+export const OwedPushesResponseSchema: GenMessage<OwedPushesResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 9);
+
+/**
+ * A device owed a push, and the newest message it is owed (what the notification names).
+ *
+ * @generated from message switchboard.chats.v1.OwedPush
+ */
+export type OwedPush = Message<"switchboard.chats.v1.OwedPush"> & {
+  /**
+   * @generated from field: string device_id = 1;
+   */
+  deviceId: string;
+
+  /**
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+
+  /**
+   * The device's head: a claim covers its entries up to here.
+   *
+   * @generated from field: uint32 pos = 3;
+   */
+  pos: number;
+
+  /**
+   * When its oldest owed entry was written (milliseconds since the epoch).
+   *
+   * @generated from field: int64 since_ms = 4;
+   */
+  sinceMs: bigint;
+
+  /**
+   * How many messages it is owed.
+   *
+   * @generated from field: uint32 messages = 5;
+   */
+  messages: number;
+
+  /**
+   * @generated from field: string chat_id = 6;
+   */
+  chatId: string;
+
+  /**
+   * @generated from field: optional string chat_title = 7;
+   */
+  chatTitle?: string | undefined;
+
+  /**
+   * @generated from field: string message_id = 8;
+   */
+  messageId: string;
+
+  /**
+   * @generated from field: uint32 seq = 9;
+   */
+  seq: number;
+
+  /**
+   * @generated from field: string sender_id = 10;
+   */
+  senderId: string;
+};
+
+/**
+ * Describes the message switchboard.chats.v1.OwedPush.
+ * Use `create(OwedPushSchema)` to create a new message.
+ */
+export const OwedPushSchema: GenMessage<OwedPush> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 10);
+
+/**
+ * @generated from message switchboard.chats.v1.ClaimPushesRequest
+ */
+export type ClaimPushesRequest = Message<"switchboard.chats.v1.ClaimPushesRequest"> & {
+  /**
+   * @generated from field: repeated switchboard.chats.v1.PushClaim claims = 1;
+   */
+  claims: PushClaim[];
+
+  /**
+   * As in OwedPushesRequest: an unconfirmed claim older than this may be taken over.
+   *
+   * @generated from field: uint32 lease_ms = 2;
+   */
+  leaseMs: number;
+};
+
+/**
+ * Describes the message switchboard.chats.v1.ClaimPushesRequest.
+ * Use `create(ClaimPushesRequestSchema)` to create a new message.
+ */
+export const ClaimPushesRequestSchema: GenMessage<ClaimPushesRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 11);
+
+/**
+ * The push of one device's entries up to `pos`.
+ *
+ * @generated from message switchboard.chats.v1.PushClaim
+ */
+export type PushClaim = Message<"switchboard.chats.v1.PushClaim"> & {
+  /**
+   * @generated from field: string device_id = 1;
+   */
+  deviceId: string;
+
+  /**
+   * @generated from field: uint32 pos = 2;
+   */
+  pos: number;
+};
+
+/**
+ * Describes the message switchboard.chats.v1.PushClaim.
+ * Use `create(PushClaimSchema)` to create a new message.
+ */
+export const PushClaimSchema: GenMessage<PushClaim> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 12);
+
+/**
+ * @generated from message switchboard.chats.v1.ClaimPushesResponse
+ */
+export type ClaimPushesResponse = Message<"switchboard.chats.v1.ClaimPushesResponse"> & {
+  /**
+   * The claims this caller holds now; the others were taken, acknowledged, or pushed already.
+   *
+   * @generated from field: repeated switchboard.chats.v1.PushClaim claimed = 1;
+   */
+  claimed: PushClaim[];
+};
+
+/**
+ * Describes the message switchboard.chats.v1.ClaimPushesResponse.
+ * Use `create(ClaimPushesResponseSchema)` to create a new message.
+ */
+export const ClaimPushesResponseSchema: GenMessage<ClaimPushesResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 13);
+
+/**
+ * @generated from message switchboard.chats.v1.SettlePushesRequest
+ */
+export type SettlePushesRequest = Message<"switchboard.chats.v1.SettlePushesRequest"> & {
+  /**
+   * Reached the push service (or nothing to send): never sent again.
+   *
+   * @generated from field: repeated switchboard.chats.v1.PushClaim sent = 1;
+   */
+  sent: PushClaim[];
+
+  /**
+   * Refused for sure: owed again at once.
+   *
+   * @generated from field: repeated switchboard.chats.v1.PushClaim released = 2;
+   */
+  released: PushClaim[];
+};
+
+/**
+ * Describes the message switchboard.chats.v1.SettlePushesRequest.
+ * Use `create(SettlePushesRequestSchema)` to create a new message.
+ */
+export const SettlePushesRequestSchema: GenMessage<SettlePushesRequest> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 14);
+
+/**
+ * @generated from message switchboard.chats.v1.SettlePushesResponse
+ */
+export type SettlePushesResponse = Message<"switchboard.chats.v1.SettlePushesResponse"> & {
+};
+
+/**
+ * Describes the message switchboard.chats.v1.SettlePushesResponse.
+ * Use `create(SettlePushesResponseSchema)` to create a new message.
+ */
+export const SettlePushesResponseSchema: GenMessage<SettlePushesResponse> = /*@__PURE__*/
+  messageDesc(file_switchboard_chats_v1_chats, 15);
+
+/**
  * @generated from enum switchboard.chats.v1.ForgetSignalling
  */
 export enum ForgetSignalling {
@@ -289,6 +556,40 @@ export const ChatsService: GenService<{
     methodKind: "unary";
     input: typeof AppendCallSignalsRequestSchema;
     output: typeof AppendCallSignalsResponseSchema;
+  },
+  /**
+   * The worker asks which devices are owed a push (docs/devices-and-inbox.md, "Push"): a device
+   * with a message from someone else after both what it acknowledged and what was last pushed to
+   * it (or whose last push was claimed and never confirmed within the lease).
+   *
+   * @generated from rpc switchboard.chats.v1.ChatsService.OwedPushes
+   */
+  owedPushes: {
+    methodKind: "unary";
+    input: typeof OwedPushesRequestSchema;
+    output: typeof OwedPushesResponseSchema;
+  },
+  /**
+   * Claims the push of each device up to a position, atomically (`pushedPos`): of several workers
+   * (and the MessageSent job beside the sweep) exactly one gets each claim, so a batch of entries is
+   * pushed once. A claim not confirmed within its lease is owed again.
+   *
+   * @generated from rpc switchboard.chats.v1.ChatsService.ClaimPushes
+   */
+  claimPushes: {
+    methodKind: "unary";
+    input: typeof ClaimPushesRequestSchema;
+    output: typeof ClaimPushesResponseSchema;
+  },
+  /**
+   * Confirms claimed pushes as sent, or releases them (owed again at once) after a certain refusal.
+   *
+   * @generated from rpc switchboard.chats.v1.ChatsService.SettlePushes
+   */
+  settlePushes: {
+    methodKind: "unary";
+    input: typeof SettlePushesRequestSchema;
+    output: typeof SettlePushesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_switchboard_chats_v1_chats, 0);
