@@ -17,7 +17,7 @@ import { defaultLog, queueMetrics, type Registry } from '@switchboard/observabil
 import { openPresenceProjections } from '@switchboard/presence/events';
 import { openUserEntityChanges } from '@switchboard/users/entityChanges';
 import { openUsersProjections } from '@switchboard/users/events';
-import { openPushNotifications, presenceOnline, type VapidConfig } from '@switchboard/users/jobs';
+import { openPushNotifications, presenceLive, type VapidConfig } from '@switchboard/users/jobs';
 import type { PushTargetOptions } from '@switchboard/users/pushTargets';
 import { Queue, type Worker } from 'bullmq';
 
@@ -33,7 +33,10 @@ export interface WorkerConfig {
   signingKey: KeyObject;
   /** presence's gRPC server (PRESENCE_RPC_URL): who is online, before a push is sent or a call left alone. */
   presenceRpcUrl: string;
-  /** chats' gRPC server (CHATS_RPC_URL): the ENDED of a call calls' jobs end, on every device's inbox. */
+  /**
+   * chats' gRPC server (CHATS_RPC_URL): the ENDED of a call calls' jobs end, on every device's
+   * inbox; which devices are owed a push.
+   */
   chatsRpcUrl: string | (() => string);
   redisUrl: string;
   /** BullMQ key prefix, the same the relays use. */
@@ -43,6 +46,11 @@ export interface WorkerConfig {
   pushTargets?: PushTargetOptions;
   /** How long a claim on a push holds before another attempt takes it over (default 30 s). */
   pushClaimLeaseMs?: number;
+  /**
+   * The push sweep (README, "Push notifications"): every `intervalMs` (default 5 s), at most `batch`
+   * devices (200) whose owed entries are older than `graceMs` (10 s).
+   */
+  pushSweep?: { intervalMs?: number; graceMs?: number; batch?: number };
   /** The media service's storage directory (the worker reads uploads and writes thumbnails). */
   mediaStorageDir?: string;
   concurrency?: number;
@@ -64,8 +72,18 @@ export function createWorker(config: WorkerConfig) {
   const redis = redisConnection(config.redisUrl);
   const urlOf = (subgraph: string) => config.databaseUrls?.[subgraph] ?? config.databaseUrl;
   const signer = createIdentitySigner({ issuer: 'worker', key: config.signingKey });
-  const onlineAmong = presenceOnline({ url: config.presenceRpcUrl, signer });
+  const { onlineAmong, connectedAmong } = presenceLive({ url: config.presenceRpcUrl, signer });
   const inbox = callInbox({ url: config.chatsRpcUrl, signer });
+  const push = openPushNotifications(urlOf('users'), {
+    vapid: config.vapid,
+    signer,
+    chatsRpcUrl: config.chatsRpcUrl,
+    connectedAmong,
+    ...(config.pushTargets ? { targets: config.pushTargets } : {}),
+    ...(config.pushClaimLeaseMs ? { claimLeaseMs: config.pushClaimLeaseMs } : {}),
+    ...(config.pushSweep ? { sweep: config.pushSweep } : {}),
+    log,
+  });
   const handlers: Record<
     ConsumerQueue,
     { handle: EventHandler; close(): Promise<void>; concurrency?: number }
@@ -84,13 +102,7 @@ export function createWorker(config: WorkerConfig) {
     'users-projections': openUsersProjections(urlOf('users')),
     'users-entity-changes': openUserEntityChanges(config.redisUrl),
     'media-entity-changes': openMediaEntityChanges(config.redisUrl),
-    'push-notifications': openPushNotifications(urlOf('users'), {
-      vapid: config.vapid,
-      ...(config.pushTargets ? { targets: config.pushTargets } : {}),
-      ...(config.pushClaimLeaseMs ? { claimLeaseMs: config.pushClaimLeaseMs } : {}),
-      onlineAmong,
-      log,
-    }),
+    'push-notifications': push,
     'calls-projections': openCallsProjections(urlOf('calls'), config.redisUrl, inbox),
     'calls-timeouts': openRingTimeouts(urlOf('calls'), config.redisUrl, { inbox, onlineAmong }),
   };
@@ -120,6 +132,8 @@ export function createWorker(config: WorkerConfig) {
       await checkEvictionPolicy(redis, log);
       for (const worker of workers) void worker.run();
       await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+      // What the push jobs missed (a socket closed with entries unacknowledged, jobs lost with Redis).
+      push.start();
     },
     /** Graceful: waits for in-flight jobs to finish (BullMQ returns unfinished ones on restart). */
     async stop() {

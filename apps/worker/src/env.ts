@@ -2,7 +2,7 @@ import { SUBGRAPH_SCHEMAS } from '@switchboard/db';
 import { parseEnv, sharedEnv, signingKeyEnv, subgraphDatabaseEnv } from '@switchboard/core';
 import { DEV_MEDIA_STORAGE_DIR } from '@switchboard/media/jobs';
 import { metricsPortEnv, observabilityEnv } from '@switchboard/observability';
-import { DEFAULT_PUSH_CLAIM_LEASE_MS } from '@switchboard/users/jobs';
+import { DEFAULT_PUSH_CLAIM_LEASE_MS, DEFAULT_PUSH_SWEEP } from '@switchboard/users/jobs';
 import { pushTargetEnv } from '@switchboard/users/pushTargets';
 import { z } from 'zod';
 
@@ -39,5 +39,11 @@ export const env = parseEnv(
     ...pushTargetEnv,
     /** A claim on a push not confirmed within this is taken over (README, "Push notifications"). */
     PUSH_CLAIM_LEASE_MS: z.coerce.number().int().min(300).default(DEFAULT_PUSH_CLAIM_LEASE_MS),
+    /** The push sweep looks for devices owed a push this often (README, "Push notifications"). */
+    PUSH_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(DEFAULT_PUSH_SWEEP.intervalMs),
+    /** ...at entries at least this old: a connected device acknowledges its entries well within it. */
+    PUSH_SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(DEFAULT_PUSH_SWEEP.graceMs),
+    /** ...at most this many devices per round. */
+    PUSH_SWEEP_BATCH: z.coerce.number().int().min(1).max(1000).default(DEFAULT_PUSH_SWEEP.batch),
   }),
 );

@@ -31,6 +31,11 @@ const worker = createWorker({
   vapid: { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },
   pushTargets: { allowHosts: env.PUSH_ALLOW_HOSTS },
   pushClaimLeaseMs: env.PUSH_CLAIM_LEASE_MS,
+  pushSweep: {
+    intervalMs: env.PUSH_SWEEP_INTERVAL_MS,
+    graceMs: env.PUSH_SWEEP_GRACE_MS,
+    batch: env.PUSH_SWEEP_BATCH,
+  },
   concurrency: env.WORKER_CONCURRENCY,
   mediaStorageDir: env.MEDIA_STORAGE_DIR,
   mediaConcurrency: env.MEDIA_WORKER_CONCURRENCY,

@@ -1,54 +1,32 @@
 import { RetryLaterError, type EventHandler, type ReceivedEvent } from '@switchboard/messaging';
-import webPush from 'web-push';
+import type { IdentitySigner } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { defaultLog } from '@switchboard/observability';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { createPushSender, type PushTargetOptions } from '../pushTargets.ts';
+import { chatsPushes, MAX_OWED_PAGE, type ChatsPushes } from './chatsPushes.ts';
+import { devicePushes, type DevicePushes, type MessagePushPayload } from './devicePushes.ts';
+import type { LiveAmong } from './presenceLive.ts';
 import { claimPush, markPushSent, releasePush } from './pushDeliveries.ts';
-import {
-  createPushSender,
-  pushTargetRefusal,
-  type PushSender,
-  type PushTargetOptions,
-} from '../pushTargets.ts';
+import { pushSweep, type PushSweepOptions } from './pushSweep.ts';
+import { sendWebPush, type VapidConfig, type WebPushContext } from './webPush.ts';
 
-export interface VapidConfig {
-  subject: string;
-  publicKey: string;
-  privateKey: string;
-}
+export type { VapidConfig } from './webPush.ts';
+export type { MessagePushPayload } from './devicePushes.ts';
+export { presenceLive, type LiveAmong } from './presenceLive.ts';
+export { DEFAULT_PUSH_SWEEP } from './pushSweep.ts';
 
 export interface PushNotificationsOptions {
-  db: PrismaClient;
-  vapid: VapidConfig;
-  /** Which of these users hold a live connection now: presence answers (presenceOnline.ts). */
-  onlineAmong(userIds: readonly string[]): Promise<Set<string>>;
-  /** Seconds a push service keeps an undelivered message notification (a call's: while it rings). */
-  ttlSeconds?: number;
-  /** Which targets may be sent to: public push services, plus allowed hosts (pushTargets.ts). */
-  targets?: PushTargetOptions;
+  web: WebPushContext;
+  /** What chats keeps of each device's pushes (owed, claimed, settled). */
+  chats: ChatsPushes;
+  /** Which of these devices hold a live connection now: presence answers (presenceLive.ts). */
+  connectedAmong: LiveAmong;
   /**
    * How long a claim on a push holds before another attempt may take it over (default 30 s).
    * Each POST times out after a third of it, so a live holder is done well before.
    */
   claimLeaseMs?: number;
-  log?: (message: string, error?: unknown) => void;
-}
-
-/**
- * What the service worker receives (decrypted) for a new message. Never the message's text: the
- * event it comes from does not carry it (the app fetches the message when opened).
- */
-export interface MessagePushPayload {
-  type: 'message';
-  chatId: string;
-  chatTitle: string | null;
-  messageId: string;
-  seq: number;
-  sender: { id: string; displayName: string };
-  /** What the notification says: "New message from <sender's display name>". */
-  text: string;
-  /** The message id: the service worker shows the notification with this tag, so a repeat replaces it. */
-  tag: string;
 }
 
 /**
@@ -71,173 +49,153 @@ export interface CallPushPayload {
 
 export type PushPayload = MessagePushPayload | CallPushPayload;
 
-/** One notification to send: to whom, what, and how the push service should treat it. */
-interface Notification {
-  recipientIds: readonly string[];
-  /** Whose display name the notification shows. */
-  fromId: string;
-  payload(displayName: string): PushPayload;
-  /** Same topic for a repeated notification: the push service replaces, not duplicates. */
-  topic: string;
-  ttlSeconds: number;
-}
-
-/** What an event announces, or null when it announces nothing (a call that stopped ringing). */
-function notificationOf(event: ReceivedEvent, messageTtlSeconds: number): Notification | null {
-  switch (event.type) {
-    case 'MessageSent': {
-      const message = event.payload;
-      return {
-        recipientIds: message.recipientIds,
-        fromId: message.senderId,
-        payload: (displayName) => ({
-          type: 'message',
-          chatId: message.chatId,
-          chatTitle: message.chatTitle,
-          messageId: message.messageId,
-          seq: message.seq,
-          sender: { id: message.senderId, displayName },
-          text: `New message from ${displayName}`,
-          tag: message.messageId,
-        }),
-        topic: message.messageId.replaceAll('-', ''),
-        ttlSeconds: messageTtlSeconds,
-      };
-    }
-    case 'CallStarted': {
-      const call = event.payload;
-      // A call is worth ringing only while it rings: the push service drops it after that.
-      const ttlSeconds = Math.floor((Date.parse(call.ringsUntil) - Date.now()) / 1000);
-      if (ttlSeconds < 1) return null;
-      return {
-        recipientIds: [call.calleeId],
-        fromId: call.callerId,
-        payload: (displayName) => ({
-          type: 'call',
-          callId: call.callId,
-          chatId: call.chatId,
-          video: call.video,
-          caller: { id: call.callerId, displayName },
-          text: `Incoming ${call.video ? 'video' : 'voice'} call from ${displayName}`,
-          tag: call.callId,
-          ringsUntil: call.ringsUntil,
-        }),
-        topic: call.callId.replaceAll('-', ''),
-        ttlSeconds,
-      };
-    }
-    default:
-      return null;
-  }
-}
-
 export const DEFAULT_PUSH_CLAIM_LEASE_MS = 30_000;
 
 /**
- * Web Push (RFC 8030, payload encrypted per RFC 8291, VAPID per RFC 8292) to each push
- * subscription of each recipient with no live connection: of a new message, and of an incoming
- * call (one push per call: its one CallStarted). What it promises (README, "Push
- * notifications"): each notification reaches each subscription's push service at least once, and
- * is shown once. An attempt claims each push before sending (pushDeliveries.ts), so a stalled job
- * beside its original never sends at the same time; it skips one already sent; and it takes over
- * an unconfirmed claim only after its lease, which can send again what a worker that died after
- * the push service's 2xx had sent. That repeat carries the same `Topic` (the push service
- * replaces a notification it still holds) and the same `tag` (the device replaces the one it
- * shows). Subscriptions the service reports gone (404/410) are deleted.
+ * Push per device (README, "Push notifications"). What a device is owed is read from chats' inbox,
+ * so nothing here depends on the job that runs it: this is the fast path, and the sweep
+ * (pushSweep.ts) sends whatever it missed.
+ *
+ * - MessageSent: the recipients' devices that have a push target and are owed a push (chats) and
+ *   hold no live connection (presence) get one notification each, on each of their targets
+ *   (devicePushes.ts), claimed in chats so it is sent once per batch of entries.
+ * - CallStarted: each of the callee's devices with no live connection gets one push of the call
+ *   while it rings, on each of its targets, claimed per (event, target) in `users.PushDelivery`
+ *   (pushDeliveries.ts): a call is not an inbox batch, and its push is worth nothing once it stops
+ *   ringing. An attempt skips a push already sent, waits for one another attempt holds, and takes
+ *   over a claim only after its lease (then the same Topic and tag: shown once).
  */
-export function pushNotifications(options: PushNotificationsOptions, pushSender: PushSender): EventHandler {
-  const log = options.log ?? defaultLog({ component: 'push' });
+export function pushNotifications(options: PushNotificationsOptions, pushes: DevicePushes): EventHandler {
+  const { web } = options;
   const leaseMs = options.claimLeaseMs ?? DEFAULT_PUSH_CLAIM_LEASE_MS;
-  return async (event) => {
-    const notification = notificationOf(event, options.ttlSeconds ?? 24 * 3600);
-    if (!notification) return;
-    // users' own table first: presence is asked only about recipients a push could reach (a
-    // recipient with no push subscription, a web user, costs no call).
-    const reachable = await options.db.pushSubscription.findMany({
-      where: { userId: { in: [...notification.recipientIds] } },
+
+  async function messageSent(recipientIds: readonly string[]) {
+    // users' own table first: chats and presence are asked only about devices a push could reach
+    // (a recipient with no push target, a web user, costs no call).
+    const targets = await web.db.pushSubscription.findMany({
+      where: { userId: { in: [...recipientIds] }, deviceId: { not: null } },
+      select: { deviceId: true },
+    });
+    const deviceIds = [...new Set(targets.map((target) => target.deviceId!))];
+    for (let i = 0; i < deviceIds.length; i += MAX_OWED_PAGE) {
+      const page = deviceIds.slice(i, i + MAX_OWED_PAGE);
+      await pushes.push(await options.chats.owed({ deviceIds: page, minAgeMs: 0, limit: page.length }));
+    }
+  }
+
+  async function callStarted(event: Extract<ReceivedEvent, { type: 'CallStarted' }>) {
+    const call = event.payload;
+    // A call is worth ringing only while it rings: the push service drops it after that.
+    const ttlSeconds = Math.floor((Date.parse(call.ringsUntil) - Date.now()) / 1000);
+    if (ttlSeconds < 1) return;
+    const reachable = await web.db.pushSubscription.findMany({
+      where: { userId: call.calleeId, deviceId: { not: null } },
       orderBy: { createdAt: 'asc' },
     });
     if (reachable.length === 0) return;
-    const online = await options.onlineAmong([...new Set(reachable.map((s) => s.userId))]);
-    const subscriptions = reachable.filter((subscription) => !online.has(subscription.userId));
+    const connected = await options.connectedAmong([...new Set(reachable.map((s) => s.deviceId!))]);
+    const subscriptions = reachable.filter((subscription) => !connected.has(subscription.deviceId!));
     if (subscriptions.length === 0) return;
-
-    const from = await options.db.user.findUnique({
-      where: { id: notification.fromId },
+    const caller = await web.db.user.findUnique({
+      where: { id: call.callerId },
       select: { displayName: true },
     });
-    // users' own table: the sender's or caller's name is all a notification tells.
-    const body = JSON.stringify(notification.payload(from?.displayName ?? 'Someone'));
+    const displayName = caller?.displayName ?? 'Someone';
+    const payload: CallPushPayload = {
+      type: 'call',
+      callId: call.callId,
+      chatId: call.chatId,
+      video: call.video,
+      caller: { id: call.callerId, displayName },
+      text: `Incoming ${call.video ? 'video' : 'voice'} call from ${displayName}`,
+      tag: call.callId,
+      ringsUntil: call.ringsUntil,
+    };
+    const notification = {
+      body: JSON.stringify(payload),
+      topic: call.callId.replaceAll('-', ''),
+      ttlSeconds,
+    };
 
-    let failure: unknown;
+    let failed = false;
     let heldFor: number | undefined;
     // One at a time: each push is claimed, sent and recorded before the next.
     for (const subscription of subscriptions) {
-      // Checked again at send time (DNS can change since registration). A refused target is never
-      // contacted, so nothing about it can leak back: it is kept, and skipped while refused.
-      const refusal = await pushTargetRefusal(subscription.endpoint, options.targets);
-      if (refusal !== null) {
-        log(`push to subscription ${subscription.id} refused: ${refusal}`);
-        continue;
-      }
-      const claim = await claimPush(options.db, event.eventId, subscription.id, leaseMs);
+      const claim = await claimPush(web.db, event.eventId, subscription.id, leaseMs);
       if (claim.state === 'sent') continue;
       if (claim.state === 'held') {
         heldFor = Math.min(heldFor ?? Infinity, claim.expiresInMs);
         continue;
       }
-      // web-push builds the RFC 8291 payload and the VAPID header; the sender POSTs it through an
-      // agent that refuses a non-public address on connect, and gives us the status (404/410: gone).
-      const request = webPush.generateRequestDetails(
-        { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-        body,
-        {
-          vapidDetails: options.vapid,
-          TTL: notification.ttlSeconds,
-          contentEncoding: 'aes128gcm',
-          topic: notification.topic,
-          urgency: 'high',
-        },
-      );
-      try {
-        const status = await pushSender.send(request);
-        if (status === 404 || status === 410) {
-          await options.db.pushSubscription.deleteMany({ where: { id: subscription.id } });
-          continue;
-        }
-        if (status < 200 || status > 299) {
-          // Refused for sure: the job's next attempt may send it at once.
-          await releasePush(options.db, event.eventId, subscription.id, claim.claimId);
-          throw new Error(`push service answered ${status}`);
-        }
-        await markPushSent(options.db, event.eventId, subscription.id);
-      } catch (error) {
-        // A timeout or a broken connection may have reached the push service: the claim stays,
-        // and only its lease's end lets an attempt send again.
-        log(`push to subscription ${subscription.id} failed`, error);
-        failure = error;
-      }
+      const outcome = await sendWebPush(web, subscription, notification);
+      // Refused for sure: the job's next attempt may send it at once. Of unknown fate (it may have
+      // reached the push service): the claim stays, and only its lease's end lets an attempt send again.
+      if (outcome === 'rejected') await releasePush(web.db, event.eventId, subscription.id, claim.claimId);
+      if (outcome === 'rejected' || outcome === 'unknown') failed = true;
+      else await markPushSent(web.db, event.eventId, subscription.id);
     }
     // The job retries (with backoff) only for the subscriptions that were not reached.
-    if (failure) throw failure;
+    if (failed) throw new Error('a push of this call was not delivered');
     // Another attempt is sending some: look again each second until it is sent or its claim expires.
     if (heldFor !== undefined)
       throw new RetryLaterError('another attempt holds a push of this event', Math.min(heldFor + 50, 1000));
+  }
+
+  return async (event) => {
+    if (event.type === 'MessageSent') await messageSent(event.payload.recipientIds);
+    else if (event.type === 'CallStarted') await callStarted(event);
   };
 }
 
-export { presenceOnline } from './presenceOnline.ts';
+export interface OpenPushNotificationsOptions {
+  vapid: VapidConfig;
+  /** The worker's signer: its calls to chats and presence. */
+  signer: IdentitySigner;
+  /** chats' gRPC server: what each device is owed. */
+  chatsRpcUrl: string | (() => string);
+  connectedAmong: LiveAmong;
+  /** Seconds a push service keeps an undelivered message notification (default a day). */
+  ttlSeconds?: number;
+  /** Which targets may be sent to: public push services, plus allowed hosts (pushTargets.ts). */
+  targets?: PushTargetOptions;
+  claimLeaseMs?: number;
+  /** The sweep that sends what the MessageSent jobs missed (pushSweep.ts). */
+  sweep?: Partial<Omit<PushSweepOptions, 'chats' | 'pushes' | 'log'>>;
+  log?: (message: string, error?: unknown) => void;
+}
 
-/** For the worker: the push handler with its own connection to the users schema, as users' role. */
-export function openPushNotifications(databaseUrl: string, options: Omit<PushNotificationsOptions, 'db'>) {
+/**
+ * For the worker: the push handler and the sweep, with their own connection to the users schema,
+ * as users' role. The sweep runs from `start()` to `close()`.
+ */
+export function openPushNotifications(databaseUrl: string, options: OpenPushNotificationsOptions) {
+  const log = options.log ?? defaultLog({ component: 'push' });
+  const leaseMs = options.claimLeaseMs ?? DEFAULT_PUSH_CLAIM_LEASE_MS;
   const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'users', maxConnections: 4 }) });
-  const sender = createPushSender({
-    ...options.targets,
-    timeoutMs: (options.claimLeaseMs ?? DEFAULT_PUSH_CLAIM_LEASE_MS) / 3,
+  const sender = createPushSender({ ...options.targets, timeoutMs: leaseMs / 3 });
+  const web: WebPushContext = {
+    db,
+    sender,
+    vapid: options.vapid,
+    ...(options.targets ? { targets: options.targets } : {}),
+    log,
+  };
+  const chats = chatsPushes({ url: options.chatsRpcUrl, signer: options.signer, leaseMs });
+  const pushes = devicePushes({
+    web,
+    chats,
+    connectedAmong: options.connectedAmong,
+    ttlSeconds: options.ttlSeconds ?? 24 * 3600,
   });
+  const sweep = pushSweep({ ...options.sweep, chats, pushes, log });
   return {
-    handle: pushNotifications({ ...options, db }, sender),
+    handle: pushNotifications(
+      { web, chats, connectedAmong: options.connectedAmong, claimLeaseMs: leaseMs },
+      pushes,
+    ),
+    start: () => sweep.start(),
     close: async () => {
+      await sweep.stop();
       sender.close();
       await db.$disconnect();
     },
