@@ -260,7 +260,15 @@ describe('inbox', () => {
     try {
       await db.$executeRaw`UPDATE "chats"."InboxEntry" SET "createdAt" = now() - interval '8 days'
         WHERE "deviceId" = ${device.deviceId}::uuid`;
-      expect(await pruneInbox(db, 7)).toBeGreaterThanOrEqual(3);
+      // And an inbox of no device (appended while its device was being revoked) goes too.
+      const orphan = randomUUID();
+      await db.$executeRaw`INSERT INTO "chats"."InboxHead" ("deviceId", "userId", "pos", "createdAt")
+        VALUES (${orphan}::uuid, ${alice.id}::uuid, 1, now() - interval '2 minutes')`;
+      await db.$executeRaw`INSERT INTO "chats"."InboxEntry" ("deviceId", "pos", "kind", "payload")
+        VALUES (${orphan}::uuid, 1, 'ChatLeft', '{}')`;
+      expect(await pruneInbox(db, 7)).toBeGreaterThanOrEqual(4);
+      expect(await db.inboxHead.count({ where: { deviceId: orphan } })).toBe(0);
+      expect(await db.inboxEntry.count({ where: { deviceId: orphan } })).toBe(0);
     } finally {
       await db.$disconnect();
     }

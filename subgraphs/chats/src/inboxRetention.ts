@@ -34,8 +34,29 @@ export async function pruneInbox(
       SELECT count(*)::int AS deleted FROM gone`;
     const deleted = row?.deleted ?? 0;
     total += deleted;
-    if (deleted < PRUNE_BATCH) return total;
+    if (deleted < PRUNE_BATCH) break;
   }
+  return total + (await dropOrphans(db));
+}
+
+/**
+ * A message sent while a device is revoked may append to it from a snapshot taken before the
+ * revocation committed, after the revocation dropped its inbox: such rows are of no device (its
+ * token is refused, nobody reads them) and are dropped here rather than by locking every member
+ * device's projection row on each send. A minute's margin keeps a device being created safe.
+ */
+async function dropOrphans(db: PrismaClient): Promise<number> {
+  const [row] = await db.$queryRaw<{ deleted: number }[]>`
+    WITH orphans AS (
+      DELETE FROM "chats"."InboxHead" h
+      WHERE h."createdAt" < now() - interval '1 minute'
+        AND NOT EXISTS (SELECT 1 FROM "chats"."DeviceProjection" d WHERE d."deviceId" = h."deviceId")
+      RETURNING h."deviceId"
+    ), entries AS (
+      DELETE FROM "chats"."InboxEntry" e USING orphans o WHERE e."deviceId" = o."deviceId" RETURNING 1
+    )
+    SELECT count(*)::int AS deleted FROM entries`;
+  return row?.deleted ?? 0;
 }
 
 /** Prunes now and then every `intervalMs` (default hourly); returns a stop function. */
