@@ -9,7 +9,7 @@ import { SUBGRAPHS, startStack, type Stack } from './support/stack.ts';
 import { waitFor } from './support/wait.ts';
 
 /**
- * The gateway's entity cache (design.md, principle 8): `@cached` fields are fetched once per
+ * The gateway's entity cache (architecture.md, principle 8): `@cached` fields are fetched once per
  * entity, kept until the owner announces a change (never a stale value after it), shared by
  * gateways through Redis, kept per caller where access is per caller, and never for fields that
  * depend on the viewer.

@@ -1,6 +1,6 @@
 // The stock comparison for `npm run bench:gateways`, run as its own process: @apollo/gateway and
 // @apollo/server as their docs set them up, over the same subgraphs, plus the one thing the
-// subgraphs require (design.md, principle 6): the client's bearer token verified with the users
+// subgraphs require (architecture.md, principle 6): the client's bearer token verified with the users
 // JWT secret, and the signed internal identity header sent with every subgraph fetch.
 import { readFileSync } from 'node:fs';
 import {

@@ -103,7 +103,7 @@ export interface RunningGateway {
   presence: PresenceLink | undefined;
 }
 
-/** Builds the public gateway without listening (style.md: no side effects until `listen`). */
+/** Builds the public gateway without listening (conventions.md: no side effects until `listen`). */
 export async function createGateway(config: GatewayConfig) {
   const supergraph = loadSupergraph(
     config.supergraphSdl ?? (await readFile(config.supergraphPath ?? 'supergraph.graphql', 'utf8')),
@@ -175,7 +175,7 @@ export async function createGateway(config: GatewayConfig) {
   });
   await apollo.start();
 
-  // Federated subscriptions over graphql-ws on the same port and path (design.md, principle 4).
+  // Federated subscriptions over graphql-ws on the same port and path (architecture.md, principle 4).
   const executor = createSubscriptionExecutor({
     federation,
     bus,

@@ -47,13 +47,13 @@ type Options = GraphQLDataSourceProcessOptions<GatewayContext>;
 
 /**
  * The one path from the gateway to a subgraph, for client operations, subscription payloads and
- * the gateway's own internal operations alike (style.md: one path to each subgraph, with hooks):
+ * the gateway's own internal operations alike (conventions.md: one path to each subgraph, with hooks):
  *
  * - a subscription's primary fetch is answered from the live event's own data when that covers it
  *   (otherwise the event goes to the owner, which resolves the field from it);
  * - `_entities` fetches of `@cached` fields go through the entity cache;
  * - every request carries an internal identity token for the operation's caller, minted for this
- *   subgraph alone (design.md, principle 6), and the W3C `traceparent`;
+ *   subgraph alone (architecture.md, principle 6), and the W3C `traceparent`;
  * - each call has a deadline, and a circuit breaker (opossum) fails calls at once while the
  *   subgraph keeps failing, then lets one through to see if it is back: clients get
  *   SERVICE_UNAVAILABLE with `retryAfter` at once, not a reset or a long wait.

@@ -51,7 +51,7 @@ export const sharedEnv = {
 export const databaseUrlVariable = (subgraph: string): string => `DATABASE_URL_${subgraph.toUpperCase()}`;
 
 /**
- * `DATABASE_URL_<SUBGRAPH>` of each subgraph named: its own database, or its own server (design.md,
+ * `DATABASE_URL_<SUBGRAPH>` of each subgraph named: its own database, or its own server (architecture.md,
  * principle 5). Unset, the subgraph uses DATABASE_URL (`databaseUrlOf`).
  */
 export function subgraphDatabaseEnv<const Names extends readonly string[]>(

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** Every error code a client can see (shared/contract/README.md, "Errors"). */
+/** Every error code a client can see: the one registry (conventions.md: Errors). */
 export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',

@@ -6,7 +6,7 @@ import type { TrustedKeys } from './internalKeys.ts';
  * Two kinds of token:
  * - the user token a client holds (`Authorization: Bearer`), issued by users at signUp/signIn;
  * - the internal identity token the gateway attaches to every subgraph request after verifying
- *   the user token once. Subgraphs accept identity only from the latter (design.md, principle 6):
+ *   the user token once. Subgraphs accept identity only from the latter (architecture.md, principle 6):
  *   it is signed with the gateway's Ed25519 key (subgraphs hold only the public key), names the
  *   one subgraph it is for, and lives for seconds.
  */
@@ -20,7 +20,7 @@ const ISSUER = 'switchboard';
  * device of the user's token (every user token speaks for one device), absent for a service or a
  * delivery.
  * `delivery` is set instead of a user when the gateway resolves one live event once for all the
- * subscribers who follow its channel (design.md, principle 4): it may read what any signed-in user
+ * subscribers who follow its channel (architecture.md, principle 4): it may read what any signed-in user
  * may read, plus what any follower of that channel may read (for `chat:<id>`, any member of that
  * chat), and no more. The gateway checked each subscriber's own access before following.
  */

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } fr
 import { z } from 'zod';
 
 /**
- * Keys of the internal identity (design.md, principle 6): each process that vouches for a caller
+ * Keys of the internal identity (architecture.md, principle 6): each process that vouches for a caller
  * signs with its own Ed25519 private key; each callee holds the public keys of the issuers it
  * trusts, by issuer name. A process that only verifies holds no key that can sign.
  */

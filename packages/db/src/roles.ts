@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 /**
- * Each subgraph's Postgres role (design.md, principle 1): created by the subgraph's own migration,
+ * Each subgraph's Postgres role (architecture.md, principle 1): created by the subgraph's own migration,
  * with rights on its own schema only. Everything that reads or writes a subgraph's data (its server,
  * its outbox relay, its handlers in the worker, rebuilds) connects as that role, whatever login the
  * URL names: the login must be the role or a member of it (a superuser is, in development).

@@ -24,7 +24,7 @@ export interface TestDatabase {
 }
 
 /**
- * A database for tests (style.md: isolated, cleaned up after). With `template`, a copy of that
+ * A database for tests (conventions.md: isolated, cleaned up after). With `template`, a copy of that
  * (already migrated) database, which takes a fraction of a second; otherwise a fresh one with
  * the migrations of `schemas` (default: every subgraph's) applied. `baseUrl` is any database we
  * may run CREATE/DROP DATABASE from.

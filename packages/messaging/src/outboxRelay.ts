@@ -52,7 +52,7 @@ interface OutboxRow {
 }
 
 /**
- * Moves committed outbox rows to the consumers' BullMQ queues (design.md, principle 2).
+ * Moves committed outbox rows to the consumers' BullMQ queues (architecture.md, principle 2).
  * Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of relays can run; each job's id
  * is the event id, so a relay that dies after adding jobs but before marking the rows published
  * only re-adds jobs that BullMQ already holds: nothing is lost and nothing runs twice.

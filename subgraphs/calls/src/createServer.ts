@@ -32,7 +32,7 @@ export interface CallsConfig extends CallsSettings {
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
-/** Builds the calls subgraph without listening (style.md: no side effects). */
+/** Builds the calls subgraph without listening (conventions.md: no side effects). */
 export async function createServer(config: CallsConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl, { subgraph: 'calls' }) });
   const publisher = createLivePublisher(config.redisUrl, defaultLog({ service: 'calls' }));

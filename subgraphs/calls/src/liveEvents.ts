@@ -23,7 +23,7 @@ export const durationSeconds = (call: Pick<Call, 'answeredAt' | 'endedAt'>) =>
     ? Math.round((call.endedAt.getTime() - call.answeredAt.getTime()) / 1000)
     : null;
 
-/** A call as this subgraph answers it (design.md, principle 8: the event carries it). */
+/** A call as this subgraph answers it (architecture.md, principle 8: the event carries it). */
 export function callData(call: CallRecord) {
   return {
     __typename: 'Call',

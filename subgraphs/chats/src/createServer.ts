@@ -21,7 +21,7 @@ import { createUserDirectory } from './userDirectory.ts';
 export interface ChatsConfig {
   /** chats' database (DATABASE_URL_CHATS, else DATABASE_URL); used as the switchboard_chats role. */
   databaseUrl: string;
-  /** Where live events are published (design.md, principle 2). */
+  /** Where live events are published (architecture.md, principle 2). */
   redisUrl: string;
   /** Public keys of the issuers of internal identities (the gateway; users on the gRPC plane). */
   trustedKeys: TrustedKeys;
@@ -43,7 +43,7 @@ const SYNC_CALL_TIMEOUT_MS = 2_000;
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
-/** Builds the chats subgraph without listening (style.md: no side effects). */
+/** Builds the chats subgraph without listening (conventions.md: no side effects). */
 export async function createServer(config: ChatsConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl, { subgraph: 'chats' }) });
   const publisher = createLivePublisher(config.redisUrl, defaultLog({ service: 'chats' }));

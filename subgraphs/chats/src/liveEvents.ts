@@ -58,7 +58,7 @@ function committed(message: Message) {
 }
 
 /**
- * A new message's event, carrying the message as `messageAdded` answers it (design.md, principle
+ * A new message's event, carrying the message as `messageAdded` answers it (architecture.md, principle
  * 8): the gateway delivers it without asking chats again. New, it has no reactions and is SENT.
  */
 export const messageAdded = (

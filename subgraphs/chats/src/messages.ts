@@ -69,7 +69,7 @@ function isNoDataFound(error: unknown): boolean {
 }
 
 /**
- * Stores a message, numbered under the chat's row lock (design.md, principle 3), with its
+ * Stores a message, numbered under the chat's row lock (architecture.md, principle 3), with its
  * MessageSent event in the same transaction (principle 2), in one round trip to Postgres:
  * chats.send_message does every check, the numbering and both inserts. Idempotent per
  * (sender, clientId). Errors keep their order: input, then membership (NOT_FOUND), then a retry's

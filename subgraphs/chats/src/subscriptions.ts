@@ -14,7 +14,7 @@ import type { ChatsContext } from './context.ts';
 import type { Message } from './generated/prisma/client.ts';
 
 /**
- * The chats side of federated subscriptions (design.md, principles 4 and 7). schema.graphql
+ * The chats side of federated subscriptions (architecture.md, principles 4 and 7). schema.graphql
  * declares each Subscription field with @live: the gateway follows the channels, checks access
  * with `_chatAccess` and replays with `_messagesAfter`. Most events carry their payload
  * (liveEvents.ts); when a subscriber's selection needs more, the gateway sends the subscription's
@@ -93,7 +93,7 @@ export const subscriptionResolvers: SubscriptionResolvers = {
 const MAX_REPLAY = 500;
 
 /**
- * Replay before live (design.md, principle 3): a chat's messages after `afterSeq`, oldest first,
+ * Replay before live (architecture.md, principle 3): a chat's messages after `afterSeq`, oldest first,
  * for a member or for a follower of the chat's channel (the gateway's reconcile). The gateway
  * pages through them, then switches to live events.
  */

@@ -3,7 +3,7 @@ import { badInput } from '@switchboard/core';
 import { rpcFailure } from '@switchboard/rpc';
 import type { UsersService } from '@switchboard/rpc/users/v1';
 
-/** Whether user ids name users, asked of users over the internal gRPC plane (design.md, principle 9). */
+/** Whether user ids name users, asked of users over the internal gRPC plane (architecture.md, principle 9). */
 export interface UserDirectory {
   /**
    * Refuses ids that name no user with BAD_USER_INPUT on `field` (they are listed in

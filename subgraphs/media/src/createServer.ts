@@ -46,7 +46,7 @@ export interface MediaConfig {
 
 const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
-/** Builds the media subgraph without listening (style.md: no side effects). */
+/** Builds the media subgraph without listening (conventions.md: no side effects). */
 export async function createServer(config: MediaConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl, { subgraph: 'media' }) });
   const storage = config.storage ?? createLocalStorage(config.storageDir);

@@ -29,7 +29,7 @@ export interface RunningPresence extends RunningServer {
 }
 
 /**
- * Builds the presence subgraph without listening (style.md: no side effects): GraphQL for the
+ * Builds the presence subgraph without listening (conventions.md: no side effects): GraphQL for the
  * gateway's queries and subscription payloads, and a gRPC port for the gateways' connection streams.
  */
 export async function createServer(config: PresenceConfig) {

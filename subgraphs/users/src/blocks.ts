@@ -22,7 +22,7 @@ async function blockPair(tx: Prisma.TransactionClient, blockerId: string, userId
 
 type Pair = { blockerId: string; blockedId: string };
 
-/** Tells chats of a change before the mutation answers (design.md, principle 9). */
+/** Tells chats of a change before the mutation answers (architecture.md, principle 9). */
 function tellChats(context: UsersContext, pair: Pair, blocked: boolean, version: bigint) {
   return context.chats.applyBlock({ ...pair, blocked, version });
 }

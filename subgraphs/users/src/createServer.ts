@@ -21,7 +21,7 @@ const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url)
 /** A call that must hold before a mutation answers: short, the client is waiting. */
 const SYNC_CALL_TIMEOUT_MS = 2_000;
 
-/** Builds the users subgraph without listening (style.md: no side effects). */
+/** Builds the users subgraph without listening (conventions.md: no side effects). */
 export async function createServer(config: UsersConfig) {
   const db = new PrismaClient({ adapter: pgAdapter(config.databaseUrl, { subgraph: 'users' }) });
   const live = config.redisUrl ? createLivePublisher(config.redisUrl) : undefined;

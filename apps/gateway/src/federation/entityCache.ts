@@ -36,7 +36,7 @@ function callerOf(identity: Identity): string | null {
 }
 
 /**
- * The gateway's entity cache (design.md, principle 8), kept exact by events rather than TTLs:
+ * The gateway's entity cache (architecture.md, principle 8), kept exact by events rather than TTLs:
  * `_entities` fetches whose every field is `@cached` are answered per entity from an in-process
  * LRU, then from Redis (shared by every gateway), and only the missing entities are fetched. An
  * owner's `entityChanged` event drops every cached value of that entity here and in Redis. A

@@ -42,7 +42,7 @@ interface KeyState {
 }
 
 /**
- * Gap-free, duplicate-free delivery per key (design.md, principle 3). Events of one key are handled
+ * Gap-free, duplicate-free delivery per key (architecture.md, principle 3). Events of one key are handled
  * one at a time, in arrival order. A live event is delivered only when it is the next order of its
  * key; one that skips ahead (an event lost, or overtaken) first gets what is missing from the
  * store, a page per execution, and one already delivered (by a replay) is dropped. A key followed

@@ -7,7 +7,7 @@ import {
 } from 'graphql';
 
 /**
- * Answers a subscription's primary fetch from the data its live event carries (design.md,
+ * Answers a subscription's primary fetch from the data its live event carries (architecture.md,
  * principle 8: events carry what their owner committed), so a delivery need not ask the owner
  * again. It reads only plain fields: when the selection needs anything the event does not hold
  * (a field it left out, a field with arguments, a conditional directive), it answers undefined and

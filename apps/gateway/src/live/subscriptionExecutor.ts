@@ -26,7 +26,7 @@ export interface SubscriptionExecutorOptions {
 }
 
 /**
- * Executes subscriptions to any Subscription field its owning subgraph declared live (design.md,
+ * Executes subscriptions to any Subscription field its owning subgraph declared live (architecture.md,
  * principle 7), from the supergraph's directives alone: the gateway knows no domain. It plans the
  * document once, checks the variables, and starts a live subscription for the subscriber.
  */

@@ -12,7 +12,7 @@ import type { CallInbox } from '../inbox.ts';
 
 /**
  * calls' projections of other subgraphs' events: who is in which direct chat (chats) and who
- * blocked whom (users), so startCall decides alone who may call whom (design.md, principle 1).
+ * blocked whom (users), so startCall decides alone who may call whom (architecture.md, principle 1).
  * A block also ends the pair's call in progress: its participants lost the right to it (FAILED).
  */
 export function callsProjections(db: PrismaClient, live: LivePublisher, inbox: CallInbox): EventHandler {

@@ -515,7 +515,7 @@ export const ForgetSignallingSchema: GenEnum<ForgetSignalling> = /*@__PURE__*/
   enumDesc(file_switchboard_chats_v1_chats, 0);
 
 /**
- * What chats must apply before another service answers its client (design.md, principle 9).
+ * What chats must apply before another service answers its client (architecture.md, principle 9).
  *
  * @generated from service switchboard.chats.v1.ChatsService
  */

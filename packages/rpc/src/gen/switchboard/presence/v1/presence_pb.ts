@@ -288,7 +288,7 @@ export const AckSchema: GenMessage<Ack> = /*@__PURE__*/
 
 /**
  * Presence learns which users are connected from the gateways that hold their sockets: one
- * long-lived stream per gateway process, never a request per socket (design.md, principle 9).
+ * long-lived stream per gateway process, never a request per socket (architecture.md, principle 9).
  *
  * @generated from service switchboard.presence.v1.PresenceService
  */

@@ -90,7 +90,7 @@ export const ActiveDeviceSchema: GenMessage<ActiveDevice> = /*@__PURE__*/
 
 /**
  * What other services must know from users at once, not from an event that arrives later
- * (design.md, principle 9).
+ * (architecture.md, principle 9).
  *
  * @generated from service switchboard.users.v1.UsersService
  */
