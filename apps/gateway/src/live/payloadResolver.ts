@@ -3,6 +3,7 @@ import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import { contextFor, type GatewayContext } from '../context.ts';
 import type { Federation } from '../federation/federation.ts';
 import type { LiveEvent } from './liveEvent.ts';
+import { markSharedCopy } from './sharedCopies.ts';
 import type { SubscriptionPlan } from './subscriptionPlanner.ts';
 
 export interface PayloadRequest {
@@ -228,7 +229,8 @@ export function createPayloadResolver(options: {
 /**
  * A shared result with the root object's fields named in `own` set to this event's values, under
  * every response key the subscriber's selection gives them (a field it did not select, or that a
- * condition left out, stays out). The shared objects are copied, never changed.
+ * condition left out, stays out). The shared objects are copied, never changed, and the copies
+ * marked so the socket encodes what they share once.
  */
 export function withOwn(result: ExecutionResult, plan: SubscriptionPlan, own: unknown): ExecutionResult {
   const root = result.data?.[plan.responseKey];
@@ -248,7 +250,8 @@ export function withOwn(result: ExecutionResult, plan: SubscriptionPlan, own: un
       copy[key] = value;
     }
   }
-  return copy ? { ...result, data: { ...result.data, [plan.responseKey]: copy } } : result;
+  if (!copy) return result;
+  return { ...result, data: markSharedCopy({ ...result.data, [plan.responseKey]: markSharedCopy(copy) }) };
 }
 
 export type PayloadResolver = ReturnType<typeof createPayloadResolver>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { markSharedCopy } from '../live/sharedCopies.ts';
 import { createPayloadSerializer } from './sharedPayloads.ts';
 
 /** What graphql-ws does with a next message: JSON.stringify with our replacer, then our send. */
@@ -22,6 +23,27 @@ describe('shared payload serialization', () => {
       expect(sent).toBe(JSON.stringify({ id, type: 'next', payload: { data } }));
     }
     expect(encoded).toBe(1);
+  });
+
+  it('encodes a per-subscriber copy of a shared payload field by field, its shared values once', () => {
+    const serializer = createPayloadSerializer();
+    let encoded = 0;
+    const event = {
+      __typename: 'Added',
+      text: 'quote " and \u0000',
+      toJSON() {
+        encoded += 1;
+        return { __typename: this.__typename, text: this.text };
+      },
+    };
+    const shared = { feed: { cursor: 'first', event, skipped: undefined } };
+    for (const cursor of ['a', 'b', 'c']) {
+      const data = markSharedCopy({ feed: markSharedCopy({ ...shared.feed, cursor, n: 1, none: null }) });
+      const sent = wire(serializer, { id: cursor, type: 'next', payload: { data } });
+      expect(sent).toBe(JSON.stringify({ id: cursor, type: 'next', payload: { data } }));
+    }
+    // Once by the copies' serializer; JSON.stringify above encoded it three more times.
+    expect(encoded).toBe(4);
   });
 
   it('leaves payloads with errors, and other messages, as graphql-ws built them', () => {
