@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type * as Messaging from '@switchboard/messaging';
 import { liveChannel, type LiveEvent, type LivePublisher } from '@switchboard/messaging';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Client, signUp } from './support/client.ts';
+import { Client, errorCode, signUp } from './support/client.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { subscribe, wsClient, type Subscription } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
@@ -66,6 +66,15 @@ const send = async (user: User, chatId: string, body: string) =>
   (await user.client.data('SendMessage', { input: { chatId, clientId: randomUUID(), body } }))
     .sendMessage as { id: string; seq: number };
 
+/** Waits for a subscription's first payload or its end, whichever comes first; answers its end's error. */
+async function endedBeforeAnyPayload(sub: Subscription): Promise<unknown> {
+  let ended: { error: unknown } | undefined;
+  void sub.ended.then((error) => (ended = { error }));
+  await waitFor(() => ended || sub.results.length > 0, 10_000, 'a payload or the end');
+  expect(sub.results).toEqual([]);
+  return ended!.error;
+}
+
 const bodies = (sub: Subscription) => sub.results.map((result) => result.data!['messageAdded'].body);
 
 describe('access versions', () => {
@@ -102,10 +111,35 @@ describe('access versions', () => {
       body: 'edited',
     });
     // A named chat ends with FORBIDDEN, as a revocation that arrived would end it.
-    expect(bobUpdated.results).toEqual([]);
-    const error = (await bobUpdated.ended) as { extensions?: { code?: string } }[];
+    const error = (await endedBeforeAnyPayload(bobUpdated)) as { extensions?: { code?: string } }[];
     expect(error[0]?.extensions?.code).toBe('FORBIDDEN');
     await bobAdded.nth(1);
     expect(bodies(bobAdded)).toEqual(['marker']);
+  });
+
+  it('ends a removed member’s typing once presence has the removal, though the revocation was lost', async () => {
+    const [alice, bob, carol] = await Promise.all([signUp(anonymous), signUp(anonymous), signUp(anonymous)]);
+    const chatId = (
+      await alice.client.data('CreateGroup', { input: { title: 'Typing', memberIds: [bob.id, carol.id] } })
+    ).createGroup.id as string;
+    // presence learns membership from chats' events (its projection, with the chat's version).
+    const setTyping = (user: User, isTyping: boolean) => user.client.op('SetTyping', { chatId, isTyping });
+    for (const user of [alice, bob, carol])
+      await waitFor(async () => (await setTyping(user, false)).data?.['setTyping'] === true);
+    const aliceTyping = await listen(alice, 'Typing', { chatId });
+    const bobTyping = await listen(bob, 'Typing', { chatId });
+
+    loss.users.add(bob.id);
+    await alice.client.data('RemoveMember', { chatId, userId: bob.id });
+    // (false: nothing to announce, so asking has no effect while presence still has bob)
+    await waitFor(async () => errorCode(await setTyping(bob, false)) === 'NOT_FOUND');
+    await setTyping(carol, true);
+
+    expect((await aliceTyping.nth(1)).data!['typing']).toMatchObject({
+      isTyping: true,
+      user: { id: carol.id },
+    });
+    const error = (await endedBeforeAnyPayload(bobTyping)) as { extensions?: { code?: string } }[];
+    expect(error[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

@@ -8,13 +8,22 @@ import { z } from 'zod';
  * subgraph that writes the event (to its own outbox).
  */
 const uuid = z.string().uuid();
+/**
+ * A membership change's chat, member, and the chat's memberVersion after it (presence projects it
+ * to version its typing events; events written before had none).
+ */
+const membership = z.object({
+  chatId: uuid,
+  userId: uuid,
+  memberVersion: z.number().int().min(0).optional(),
+});
 
 export const eventCatalogue = {
   /** users: `blockerId` blocked `blockedId`. chats projects it to refuse direct messages. */
   UserBlocked: { producer: 'users', version: 1, payload: z.object({ blockerId: uuid, blockedId: uuid }) },
   UserUnblocked: { producer: 'users', version: 1, payload: z.object({ blockerId: uuid, blockedId: uuid }) },
   /** chats: someone joined a chat (created it, was added). presence and media project membership. */
-  ChatMemberJoined: { producer: 'chats', version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
+  ChatMemberJoined: { producer: 'chats', version: 1, payload: membership },
   /**
    * chats: a direct chat was created between two users (its members never change: a direct chat
    * cannot be left). calls projects it: only the two members of a direct chat may call each other.
@@ -25,7 +34,7 @@ export const eventCatalogue = {
     payload: z.object({ chatId: uuid, userIds: z.tuple([uuid, uuid]) }),
   },
   /** chats: someone left or was removed. */
-  ChatMemberLeft: { producer: 'chats', version: 1, payload: z.object({ chatId: uuid, userId: uuid }) },
+  ChatMemberLeft: { producer: 'chats', version: 1, payload: membership },
   /**
    * chats: a message was stored. Drives push notifications to members with no live connection.
    * Never the body: events are kept in the outbox (until OUTBOX_RETENTION_HOURS) and in queues,

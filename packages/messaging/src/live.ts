@@ -29,7 +29,14 @@ export type LiveEvent =
       accessVersion?: number;
       data?: object;
     }
-  | { type: 'typing'; chatId: string; userId: string; isTyping: boolean; data?: object }
+  | {
+      type: 'typing';
+      chatId: string;
+      userId: string;
+      isTyping: boolean;
+      accessVersion?: number;
+      data?: object;
+    }
   | { type: 'presenceChanged'; userId: string }
   /** A call's signalling for one participant (`calls:<user id>`): only ever the other side's. */
   | {

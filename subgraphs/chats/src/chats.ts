@@ -72,7 +72,7 @@ async function createDirectChat(
         },
       });
       for (const userId of [me, other])
-        await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
+        await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId, memberVersion: 1 });
       await recordEvent(tx, 'DirectChatCreated', { chatId: chat.id, userIds: [me, other] });
       return { chat, written: await appendJoined(tx, chat.id, [me, other]) };
     });
@@ -106,7 +106,7 @@ async function createGroup(_: unknown, { input }: MutationCreateGroupArgs, ctx: 
       },
     });
     for (const userId of [me, ...others])
-      await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
+      await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId, memberVersion: 1 });
     return { chat, written: await appendJoined(tx, chat.id, [me, ...others]) };
   });
   announceJoined(ctx, chat.id, [me, ...others], 0, written);

@@ -41,8 +41,13 @@ export async function memberVersion(tx: Tx, chatId: string): Promise<number> {
   return row?.memberVersion ?? 0;
 }
 
-/** Counts a membership change (create, add, remove, leave); the caller holds the chat's row lock. */
-export async function bumpMemberVersion(tx: Tx, chatId: string): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE "chats"."Chat" SET "memberVersion" = "memberVersion" + 1 WHERE "id" = ${chatId}::uuid`;
+/**
+ * Counts a membership change (add, remove, leave; a chat is created at 1) and answers the new
+ * version, for the change's ChatMemberJoined/ChatMemberLeft; the caller holds the chat's row lock.
+ */
+export async function bumpMemberVersion(tx: Tx, chatId: string): Promise<number> {
+  const [row] = await tx.$queryRaw<{ memberVersion: number }[]>`
+    UPDATE "chats"."Chat" SET "memberVersion" = "memberVersion" + 1 WHERE "id" = ${chatId}::uuid
+    RETURNING "memberVersion"`;
+  return row?.memberVersion ?? 0;
 }

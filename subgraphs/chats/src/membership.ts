@@ -87,8 +87,9 @@ async function addMembers(_: unknown, args: MutationAddMembersArgs, ctx: ChatsCo
     if (members.length + joining.length > MAX_MEMBERS)
       throw badInput(`A group has at most ${MAX_MEMBERS} members`, 'userIds');
     await tx.chatMember.createMany({ data: joining.map((userId) => ({ chatId: chat.id, userId })) });
-    if (joining.length > 0) await bumpMemberVersion(tx, chat.id);
-    for (const userId of joining) await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId });
+    const memberVersion = joining.length > 0 ? await bumpMemberVersion(tx, chat.id) : 0;
+    for (const userId of joining)
+      await recordEvent(tx, 'ChatMemberJoined', { chatId: chat.id, userId, memberVersion });
     return { joined: joining, lastSeq, written: await appendJoined(tx, chat.id, joining) };
   });
   announceJoined(ctx, chat.id, joined, lastSeq, written);
@@ -108,8 +109,8 @@ async function removeMember(_: unknown, args: MutationRemoveMemberArgs, ctx: Cha
     if (!member) return null;
     if (member.role === 'OWNER') throw forbidden('The owner cannot be removed');
     await tx.chatMember.delete({ where: { chatId_userId: { chatId: chat.id, userId } } });
-    await bumpMemberVersion(tx, chat.id);
-    await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId });
+    const memberVersion = await bumpMemberVersion(tx, chat.id);
+    await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId, memberVersion });
     return appendLeft(tx, chat.id, userId);
   });
   if (removed) announceLeft(ctx, chat.id, userId, removed);
@@ -132,7 +133,7 @@ async function leaveChat(_: unknown, args: MutationLeaveChatArgs, ctx: ChatsCont
     });
     if (!member) return null;
     await tx.chatMember.delete({ where: { chatId_userId: { chatId: chat.id, userId: me } } });
-    await bumpMemberVersion(tx, chat.id);
+    const memberVersion = await bumpMemberVersion(tx, chat.id);
     if (member.role === 'OWNER') {
       const byTenure = [{ joinedAt: 'asc' as const }, { userId: 'asc' as const }];
       const heir =
@@ -144,7 +145,7 @@ async function leaveChat(_: unknown, args: MutationLeaveChatArgs, ctx: ChatsCont
           data: { role: 'OWNER' },
         });
     }
-    await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId: me });
+    await recordEvent(tx, 'ChatMemberLeft', { chatId: chat.id, userId: me, memberVersion });
     return appendLeft(tx, chat.id, me);
   });
   if (left) announceLeft(ctx, chat.id, me, left);

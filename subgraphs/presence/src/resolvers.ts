@@ -21,12 +21,17 @@ import type { UserRepresentation } from './userRepresentation.ts';
 
 const MAX_PRESENCE_USERS = 100;
 
-/** The caller's membership of a chat, from presence's projection of chats' membership events. */
+/**
+ * The caller's membership of a chat, from presence's projection of chats' membership events, with
+ * the chat's membership version read in the same statement (the `accessVersion` of typing).
+ */
 async function memberOf(context: PresenceContext, chatId: string, userId: string) {
   if (!isUuid(chatId)) throw notFound('Chat');
-  const member = await context.db.chatMembership.findUnique({
-    where: { chatId_userId: { chatId: chatId.toLowerCase(), userId } },
-  });
+  const [member] = await context.db.$queryRaw<{ chatId: string; version: number }[]>`
+    SELECT m."chatId"::text AS "chatId", COALESCE(v."memberVersion", 0) AS "version"
+    FROM "presence"."ChatMembership" m
+    LEFT JOIN "presence"."ChatVersion" v ON v."chatId" = m."chatId"
+    WHERE m."chatId" = ${chatId.toLowerCase()}::uuid AND m."userId" = ${userId}::uuid`;
   if (!member) throw notFound('Chat');
   return member;
 }
@@ -63,9 +68,10 @@ export const resolvers: Resolvers = {
         : { status: 'OFFLINE', lastSeenAt: null },
   },
   Query: {
-    // @live access of `typing`: members only, like setTyping.
+    // @live access of `typing`: members only, like setTyping, with the version it was granted at.
     async _typingAccess(_root: unknown, args: Query_TypingAccessArgs, context: PresenceContext) {
-      return [(await memberOf(context, args.chatId, requireUser(context))).chatId];
+      const { chatId, version } = await memberOf(context, args.chatId, requireUser(context));
+      return [{ key: chatId, version }];
     },
     // @live access of `presenceChanged`: any signed-in user may watch up to 100 users.
     _presenceAccess(_root: unknown, args: Query_PresenceAccessArgs, context: PresenceContext) {
@@ -80,7 +86,7 @@ export const resolvers: Resolvers = {
     async setTyping(_root: unknown, args: MutationSetTypingArgs, context: PresenceContext) {
       const userId = requireUser(context);
       const member = await memberOf(context, args.chatId, userId);
-      await context.typing.set(member.chatId, userId, args.isTyping);
+      await context.typing.set(member.chatId, userId, args.isTyping, member.version);
       return true;
     },
   },

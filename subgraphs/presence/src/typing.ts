@@ -1,8 +1,12 @@
 import { liveChannel, type LivePublisher, type RedisClient } from '@switchboard/messaging';
 import { presenceKeyPrefix } from './presenceStore.ts';
 
-/** Someone started or stopped typing in a chat; it carries the `typing` payload as presence answers it. */
-const typingEvent = (chatId: string, userId: string, isTyping: boolean) =>
+/**
+ * Someone started or stopped typing in a chat; it carries the `typing` payload as presence answers
+ * it, and the chat's membership version as presence knew it when they set it (`accessVersion`:
+ * a gateway that granted access at an older one asks `_typingAccess` again before delivering it).
+ */
+const typingEvent = (chatId: string, userId: string, isTyping: boolean, accessVersion: number) =>
   [
     liveChannel.chat(chatId),
     {
@@ -10,12 +14,14 @@ const typingEvent = (chatId: string, userId: string, isTyping: boolean) =>
       chatId,
       userId,
       isTyping,
+      accessVersion,
       data: { __typename: 'TypingEvent', chatId, isTyping, user: { __typename: 'User', id: userId } },
     },
   ] as const;
 
 export interface TypingTimers {
-  set(chatId: string, userId: string, isTyping: boolean): Promise<void>;
+  /** `accessVersion`: the chat's membership version with the membership that allowed it. */
+  set(chatId: string, userId: string, isTyping: boolean, accessVersion: number): Promise<void>;
   stop(): void;
 }
 
@@ -34,19 +40,19 @@ export function createTypingTimers(
   const typingKey = (chatId: string, userId: string) => `${prefix}typing:${chatId}:${userId}`;
   const timers = new Map<string, NodeJS.Timeout>();
   return {
-    async set(chatId, userId, isTyping) {
+    async set(chatId, userId, isTyping, accessVersion) {
       const key = typingKey(chatId, userId);
       clearTimeout(timers.get(key));
       timers.delete(key);
       if (!isTyping) {
         const existed = await redis.del(key);
-        if (existed) await live.publish(...typingEvent(chatId, userId, false));
+        if (existed) await live.publish(...typingEvent(chatId, userId, false, accessVersion));
         return;
       }
       const expiresAt = Date.now() + ttlMs;
       const previous = await redis.set(key, String(expiresAt), 'PX', ttlMs, 'GET');
       // Announce the start once; renewals only push the expiry out.
-      if (previous === null) await live.publish(...typingEvent(chatId, userId, true));
+      if (previous === null) await live.publish(...typingEvent(chatId, userId, true, accessVersion));
       timers.set(
         key,
         setTimeout(() => {
@@ -54,7 +60,7 @@ export function createTypingTimers(
           void redis.get(key).then(async (value) => {
             if (value !== null && Number(value) > Date.now()) return; // renewed elsewhere
             await redis.del(key);
-            await live.publish(...typingEvent(chatId, userId, false));
+            await live.publish(...typingEvent(chatId, userId, false, accessVersion));
           });
         }, ttlMs + 50),
       );

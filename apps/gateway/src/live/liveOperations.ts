@@ -25,7 +25,9 @@ export function liveOperations(federation: Federation, live: LiveField) {
         `${KEYS_ALIAS}: ${access.field}${argumentList(
           access.arguments.map((argument) => `${argument.name}: $${argument.name}`),
         )}`,
-        access.withOrder ? [access.withVersion ? 'key after version' : 'key after'] : [],
+        access.withOrder || access.withVersion
+          ? [['key', access.withOrder && 'after', access.withVersion && 'version'].filter(Boolean).join(' ')]
+          : [],
       );
       return federation.plan(`access\n${live.field}`, () => parse(text), 'LiveAccess', true);
     },

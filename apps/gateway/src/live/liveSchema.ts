@@ -77,8 +77,9 @@ export interface QueryCall {
    */
   withOrder?: boolean;
   /**
-   * Its objects also answer `version`: the version of the key's access at the grant. An event
-   * carrying a higher `accessVersion` makes the gateway ask again before delivering it.
+   * Its objects answer `version`: the version of the key's access at the grant (with or without
+   * `after`). An event carrying a higher `accessVersion` makes the gateway ask again before
+   * delivering it.
    */
   withVersion?: boolean;
 }
@@ -209,12 +210,12 @@ export function readLiveSchema(schema: Schema): LiveSchema {
       const type = query?.field(access.field)?.type;
       const named = type && baseType(type);
       if (named && named.kind === 'ObjectType') {
-        if (!named.field('key') || !named.field('after'))
+        if (!named.field('key') || !(named.field('after') || named.field('version')))
           throw problem(
             field.name,
-            `@live access Query.${access.field} answers ${named.name}, which needs key and after`,
+            `@live access Query.${access.field} answers ${named.name}, which needs key and after (or version)`,
           );
-        access.withOrder = true;
+        if (named.field('after')) access.withOrder = true;
         if (named.field('version')) access.withVersion = true;
       }
       spec.access = access;

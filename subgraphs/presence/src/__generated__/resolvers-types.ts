@@ -51,8 +51,11 @@ export type Query = {
   __typename?: 'Query';
   /** For the gateway's presence subscriptions (@live access): 1 to 100 distinct user ids. */
   _presenceAccess: Array<Scalars['ID']['output']>;
-  /** For the gateway's typing subscriptions (@live access): the chat, if the caller is a member. */
-  _typingAccess: Array<Scalars['ID']['output']>;
+  /**
+   * For the gateway's typing subscriptions (@live access): the chat, if the caller is a member, with
+   * its membership version.
+   */
+  _typingAccess: Array<TypingChannel>;
 };
 
 export type Query_PresenceAccessArgs = {
@@ -75,6 +78,14 @@ export type SubscriptionPresenceChangedArgs = {
 
 export type SubscriptionTypingArgs = {
   chatId: Scalars['ID']['input'];
+};
+
+/** A chat a typing subscriber may follow, and its membership version (@live access). */
+export type TypingChannel = {
+  __typename?: 'TypingChannel';
+  key: Scalars['ID']['output'];
+  /** The chat's membership version as presence's projection has it: typing events carry it as accessVersion. */
+  version: Scalars['Int']['output'];
 };
 
 export type TypingEvent = {
@@ -211,6 +222,8 @@ export type ResolversTypes = ResolversObject<{
   PresenceStatus: PresenceStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TypingChannel: ResolverTypeWrapper<TypingChannel>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   TypingEvent: ResolverTypeWrapper<Omit<TypingEvent, 'user'> & { user: ResolversTypes['User'] }>;
   User: ResolverTypeWrapper<UserRepresentation>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -226,6 +239,8 @@ export type ResolversParentTypes = ResolversObject<{
   PresenceEvent: Omit<PresenceEvent, 'user'> & { user: ResolversParentTypes['User'] };
   Query: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
+  TypingChannel: TypingChannel;
+  Int: Scalars['Int']['output'];
   TypingEvent: Omit<TypingEvent, 'user'> & { user: ResolversParentTypes['User'] };
   User: UserRepresentation;
   String: Scalars['String']['output'];
@@ -299,7 +314,7 @@ export type QueryResolvers<
     RequireFields<Query_PresenceAccessArgs, 'userIds'>
   >;
   _typingAccess?: Resolver<
-    Array<ResolversTypes['ID']>,
+    Array<ResolversTypes['TypingChannel']>,
     ParentType,
     ContextType,
     RequireFields<Query_TypingAccessArgs, 'chatId'>
@@ -324,6 +339,14 @@ export type SubscriptionResolvers<
     ContextType,
     RequireFields<SubscriptionTypingArgs, 'chatId'>
   >;
+}>;
+
+export type TypingChannelResolvers<
+  ContextType = PresenceContext,
+  ParentType extends ResolversParentTypes['TypingChannel'] = ResolversParentTypes['TypingChannel'],
+> = ResolversObject<{
+  key?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type TypingEventResolvers<
@@ -356,6 +379,7 @@ export type Resolvers<ContextType = PresenceContext> = ResolversObject<{
   PresenceEvent?: PresenceEventResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  TypingChannel?: TypingChannelResolvers<ContextType>;
   TypingEvent?: TypingEventResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;

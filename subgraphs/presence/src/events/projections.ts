@@ -3,8 +3,9 @@ import { pgAdapter } from '@switchboard/db';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 /**
- * presence's projections: chat membership (from chats), which authorizes typing, and whose
- * last-seen time is hidden (from users), for presence events.
+ * presence's projections: chat membership and each chat's membership version (from chats), which
+ * authorize and version typing, and whose last-seen time is hidden (from users), for presence
+ * events.
  */
 export function presenceProjections(db: PrismaClient): EventHandler {
   return async (event) => {
@@ -17,8 +18,17 @@ export function presenceProjections(db: PrismaClient): EventHandler {
       );
       return;
     }
-    if (event.type === 'ChatMemberJoined' || event.type === 'ChatMemberLeft')
+    if (event.type === 'ChatMemberJoined' || event.type === 'ChatMemberLeft') {
       await projectChatMembership(db, 'presence', event);
+      // Only ever forward: events of one chat may arrive out of order or twice.
+      const { chatId, memberVersion } = event.payload;
+      if (memberVersion !== undefined)
+        await db.$executeRaw`
+          INSERT INTO "presence"."ChatVersion" ("chatId", "memberVersion")
+          VALUES (${chatId}::uuid, ${memberVersion})
+          ON CONFLICT ("chatId") DO UPDATE
+          SET "memberVersion" = GREATEST("ChatVersion"."memberVersion", EXCLUDED."memberVersion")`;
+    }
   };
 }
 
@@ -33,5 +43,5 @@ export function openPresenceProjections(databaseUrl: string) {
 /** The tables these projections own (a rebuild replays what the outboxes kept over them). */
 export const projectionTables = {
   schema: 'presence',
-  tables: ['ChatMembership', 'HiddenLastSeen', 'ProjectionVersion'],
+  tables: ['ChatMembership', 'ChatVersion', 'HiddenLastSeen', 'ProjectionVersion'],
 } as const;
