@@ -32,14 +32,12 @@ import {
 export const TRY_AGAIN_LATER_CLOSE = 1013;
 /** Close code for a subscriber that cannot keep up. */
 export const SLOW_CONSUMER_CLOSE = TRY_AGAIN_LATER_CLOSE;
-/** Close code for a socket that asked for more subscriptions than one socket may hold. */
-export const TOO_MANY_SUBSCRIPTIONS_CLOSE = 4413;
 /** graphql-ws' Forbidden: a bad token at `connection_init`, or a device revoked since. */
 export const FORBIDDEN_CLOSE = 4403;
 
 /** The socket server's limits: the transport's, plus what one socket may hold (README, "Limits"). */
 export interface SocketServerLimits extends SocketLimits {
-  /** Subscriptions one socket may hold at once; asking for more closes it with 4413. */
+  /** Subscriptions one socket may hold at once; one more is refused with BAD_REQUEST. */
   maxSubscriptionsPerSocket: number;
   /** `connection_init` must arrive within this long, else graphql-ws closes with 4408. */
   connectionInitTimeoutMs: number;
@@ -270,13 +268,15 @@ export function createSocketServer(options: SocketServerOptions) {
       const prepared: Prepared = { identity };
       if (operation.operation === 'subscription') {
         if (!identity.userId) return [unauthenticated()];
-        if ((extra.held ?? 0) >= limits.maxSubscriptionsPerSocket) {
-          extra.socket.close(
-            TOO_MANY_SUBSCRIPTIONS_CLOSE,
-            `At most ${limits.maxSubscriptionsPerSocket} subscriptions per socket`,
-          );
-          return [appError(ErrorCode.BAD_REQUEST, 'Too many subscriptions on this socket')];
-        }
+        // That operation is refused; the socket and the subscriptions it holds go on.
+        if ((extra.held ?? 0) >= limits.maxSubscriptionsPerSocket)
+          return [
+            appError(
+              ErrorCode.BAD_REQUEST,
+              `At most ${limits.maxSubscriptionsPerSocket} subscriptions per socket`,
+              { limit: 'maxSubscriptionsPerSocket', max: limits.maxSubscriptionsPerSocket },
+            ),
+          ];
         extra.held = (extra.held ?? 0) + 1;
         // Released once, however it ends: a refused start may end it (onEnd) before subscribe
         // throws, or throw before there is anything to end. Active only once started.

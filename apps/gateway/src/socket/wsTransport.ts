@@ -20,6 +20,9 @@ export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
   keepAliveMs: 30_000,
 };
 
+/** How long a socket that failed (a bad frame) has to finish closing before it is cut. */
+const CLOSE_GRACE_MS = 5_000;
+
 /** What graphql-ws hands each hook as `ctx.extra`: the socket and who is at the other end. */
 export interface SocketExtra {
   socket: WebSocket;
@@ -75,7 +78,11 @@ export function serveWebSockets<E extends SocketExtra>(options: {
   function opened(socket: WebSocket, clientAddress: string) {
     answered.add(socket);
     socket.on('pong', () => answered.add(socket));
-    socket.once('error', () => socket.terminate());
+    // On a bad frame (one over maxPayload: 1009) ws has already sent its close and goes on reading
+    // and discarding what the client still sends: cutting now would reset a client still writing a
+    // large frame before it reads the close, which it would see as 1006. Cut only one that does
+    // not finish closing.
+    socket.once('error', () => setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref());
     const extra = { socket, clientAddress, ...options.extra?.(socket, clientAddress) } as E;
     const closed = options.server.opened(
       {
@@ -100,6 +107,9 @@ export function serveWebSockets<E extends SocketExtra>(options: {
   // One timer pings every socket; a socket that did not answer the previous round is cut.
   const keepAlive = setInterval(() => {
     for (const socket of wss.clients) {
+      // A closing socket reads no pong (a frame too big is still being drained): ws cuts it when
+      // its close does not complete.
+      if (socket.readyState !== socket.OPEN) continue;
       if (!answered.has(socket)) {
         socket.terminate();
         continue;
