@@ -1,5 +1,8 @@
 import js from '@eslint/js';
+import graphql from '@graphql-eslint/eslint-plugin';
 import tseslint from 'typescript-eslint';
+
+const code = ['**/*.{js,mjs,cjs,ts,mts,cts,tsx}'];
 
 export default tseslint.config(
   {
@@ -12,9 +15,30 @@ export default tseslint.config(
       'packages/rpc/src/gen/**',
     ],
   },
-  js.configs.recommended,
-  ...tseslint.configs.recommended,
+  // JavaScript and TypeScript rules for code only: a .graphql file has no JavaScript in it.
+  { files: code, ...js.configs.recommended },
+  ...tseslint.configs.recommended.map((config) => (config.files ? config : { files: code, ...config })),
   {
+    // Every subgraph's SDL documents itself, so Apollo Sandbox documents the whole API: every type,
+    // field, argument, input field, enum value and directive has a description (issue 21).
+    files: ['subgraphs/*/src/schema.graphql'],
+    languageOptions: { parser: graphql.parser },
+    plugins: { '@graphql-eslint': graphql },
+    rules: {
+      '@graphql-eslint/require-description': [
+        'error',
+        {
+          types: true,
+          FieldDefinition: true,
+          InputValueDefinition: true,
+          EnumValueDefinition: true,
+          DirectiveDefinition: true,
+        },
+      ],
+    },
+  },
+  {
+    files: code,
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',

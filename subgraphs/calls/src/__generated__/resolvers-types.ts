@@ -18,35 +18,55 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown };
 };
 
+/**
+ * A 1:1 voice or video call in a direct chat (owned by the calls subgraph). Only its caller and callee
+ * may read it.
+ */
 export type Call = {
   __typename?: 'Call';
+  /** When the callee answered; null if never. */
   answeredAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who was called. */
   callee: User;
+  /** Who called. */
   caller: User;
+  /** The direct chat it was made in. */
   chat: Chat;
   /** Seconds from answer to end; null for a call never answered, or still going. */
   durationSeconds?: Maybe<Scalars['Int']['output']>;
   /** Null until ENDED. */
   endReason?: Maybe<CallEndReason>;
+  /** When it ended; null until ENDED. */
   endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The call's id, a UUID. */
   id: Scalars['ID']['output'];
+  /** When the caller started it. */
   startedAt: Scalars['DateTime']['output'];
+  /** Where the call stands. */
   state: CallState;
+  /** Whether the call was offered with video. */
   video: Scalars['Boolean']['output'];
 };
 
+/** A page of the caller's calls, newest first. */
 export type CallConnection = {
   __typename?: 'CallConnection';
+  /** The calls of this page. */
   edges: Array<CallEdge>;
+  /** Where this page stands; endCursor reads on. */
   pageInfo: PageInfo;
 };
 
+/** One call in a page. */
 export type CallEdge = {
   __typename?: 'CallEdge';
+  /** Opaque: pass as after to read the calls older than this one. */
   cursor: Scalars['String']['output'];
+  /** The call. */
   node: Call;
 };
 
+/** Why a call ended. */
 export type CallEndReason =
   /** The callee was on another call. */
   | 'BUSY'
@@ -54,29 +74,53 @@ export type CallEndReason =
   | 'CANCELLED'
   /** The callee refused a RINGING call. */
   | 'DECLINED'
-  /** The server ended it (a participant's access was lost). */
+  /** The server ended it: a participant's access was lost, or neither side stayed connected to an ACTIVE call. */
   | 'FAILED'
   /** Either side ended an ACTIVE call. */
   | 'HANGUP'
-  /** Nobody answered in time. */
+  /** Nobody answered within the ring timeout (45 s by default). */
   | 'MISSED';
 
+/** One piece of a call's signalling, from the other side. */
 export type CallEvent = {
   __typename?: 'CallEvent';
+  /** The call, as it stands after this event. */
   call: Call;
   /** ICE_CANDIDATE only. */
   candidate?: Maybe<Scalars['String']['output']>;
+  /** What happened. */
   kind: CallEventKind;
   /** The offer (INCOMING) or the answer (ANSWERED). */
   sdp?: Maybe<Scalars['String']['output']>;
 };
 
-export type CallEventKind = 'ANSWERED' | 'ENDED' | 'ICE_CANDIDATE' | 'INCOMING';
+/** What a call event says. */
+export type CallEventKind =
+  /** The callee answered the subscriber's call: sdp holds the answer. */
+  | 'ANSWERED'
+  /** The call ended: call.endReason says why. */
+  | 'ENDED'
+  /** An ICE candidate of the other side: candidate holds it. */
+  | 'ICE_CANDIDATE'
+  /** Someone is calling the subscriber: sdp holds the offer. */
+  | 'INCOMING';
 
-export type CallState = 'ACTIVE' | 'ENDED' | 'RINGING';
+/** Where a call stands. */
+export type CallState =
+  /** Answered: media flows between the two. */
+  | 'ACTIVE'
+  /** Over; endReason says why. */
+  | 'ENDED'
+  /** Offered, not yet answered: the callee's devices ring. */
+  | 'RINGING';
 
+/**
+ * A direct chat between two users or a group (owned by the chats subgraph). Only its members may
+ * read it; to anyone else it is NOT_FOUND, like a chat that does not exist.
+ */
 export type Chat = {
   __typename?: 'Chat';
+  /** The chat's id, a UUID. */
   id: Scalars['ID']['output'];
 };
 
@@ -87,56 +131,93 @@ export type IceServer = {
   credential?: Maybe<Scalars['String']['output']>;
   /** When the credential stops working; null for STUN. */
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  /** stun:, turn: or turns: URLs of one server. */
   urls: Array<Scalars['String']['output']>;
   /** Null for STUN. */
   username?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** The callee takes a RINGING call with an SDP answer (at most 16 KiB); the caller gets ANSWERED. */
+  /**
+   * The callee takes a RINGING call with an SDP answer (at most 16 KiB); the caller gets ANSWERED and
+   * the callee's other devices ANSWERED_ELSEWHERE. FORBIDDEN for the caller; BAD_USER_INPUT when the
+   * call no longer rings; NOT_FOUND for a call that is not the caller's.
+   */
   answerCall: Call;
   /**
    * Hangs up an ACTIVE call (HANGUP), declines a RINGING one (the callee: DECLINED) or cancels it
-   * (the caller: CANCELLED). Ending an ENDED call changes nothing.
+   * (the caller: CANCELLED). Ending an ENDED call changes nothing. NOT_FOUND for a call that is not
+   * the caller's.
    */
   endCall: Call;
-  /** Relays one ICE candidate (at most 1 KiB) to the other side of a RINGING or ACTIVE call. */
+  /**
+   * Relays one ICE candidate (at most 1 KiB) to the other side of a RINGING or ACTIVE call.
+   * BAD_USER_INPUT once the call has ended; NOT_FOUND for a call that is not the caller's.
+   */
   sendIceCandidate: Scalars['Boolean']['output'];
   /**
    * Calls the other member of a direct chat with an SDP offer (at most 16 KiB). The callee gets
-   * INCOMING with the offer; a callee already on a call makes it end at once as BUSY.
+   * INCOMING with the offer on every device and rings until it answers, declines, or the ring
+   * timeout (45 s by default) ends it as MISSED; a callee already on a call makes it end at once as
+   * BUSY. NOT_FOUND for a group, or a chat the caller is not in; FORBIDDEN when either has blocked
+   * the other; BAD_USER_INPUT when the caller is on a call already, or for a malformed offer.
    */
   startCall: Call;
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationAnswerCallArgs = {
   callId: Scalars['ID']['input'];
   sdpAnswer: Scalars['String']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationEndCallArgs = {
   callId: Scalars['ID']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationSendIceCandidateArgs = {
   callId: Scalars['ID']['input'];
   candidate: Scalars['String']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationStartCallArgs = {
   input: StartCallInput;
 };
 
-/** Relay's; chats answers it too. */
+/** Where a page of a Relay connection stands (the Relay cursor connections specification). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The last edge's cursor; null for an empty page: pass it as after to read on. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether a page follows this one in the direction of reading (first/after). */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether a page comes before this one (last/before). */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first edge's cursor; null for an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -144,38 +225,54 @@ export type Query = {
    * callee who subscribes while it rings (their app woken by the push). Called by the gateway.
    */
   _ringingCalls: Array<CallEvent>;
-  /** The caller's calls, made and received, newest first. */
+  /** The caller's calls, made and received, newest first. Signed-in callers only. */
   calls: CallConnection;
   /**
    * STUN and TURN servers for the caller's next call. TURN credentials follow the TURN REST API
-   * convention (username "<expiry unix time>:<user id>") and expire at `expiresAt`.
+   * convention (username "<expiry unix time>:<user id>") and expire at `expiresAt` (one hour by
+   * default): ask again before each call. Signed-in callers only.
    */
   iceServers: Array<IceServer>;
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type QueryCallsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A call to start. */
 export type StartCallInput = {
+  /** A direct chat the caller is a member of; the other member is called. */
   chatId: Scalars['ID']['input'];
+  /** The SDP offer (starts with v=0; at most 16 KiB of plain text). */
   sdpOffer: Scalars['String']['input'];
+  /** Whether the call offers video; a voice call otherwise. */
   video: Scalars['Boolean']['input'];
 };
 
+/**
+ * Live updates, served by the gateway over WebSocket (graphql-transport-ws) only. Each field says who
+ * may follow it; access is checked on subscribe and again whenever it changes.
+ */
 export type Subscription = {
   __typename?: 'Subscription';
   /**
    * The signalling of the caller's calls, from the other side only: INCOMING (with the offer),
    * ANSWERED (with the answer), ICE_CANDIDATE, ENDED. Subscribing while a call rings for you
-   * starts with its INCOMING.
+   * starts with its INCOMING. Signed-in callers only. The inbox subscription (CallSignal) carries
+   * the same signalling per device, resumable.
    */
   callEvents: CallEvent;
 };
 
+/**
+ * A person with an account (owned by the users subgraph). Any signed-in user may read a public
+ * profile; anonymous callers get UNAUTHENTICATED.
+ */
 export type User = {
   __typename?: 'User';
+  /** The user's id, a UUID, stable for the life of the account. */
   id: Scalars['ID']['output'];
 };
 
@@ -347,6 +444,7 @@ export type LiveDirectiveResolver<
 > = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type LiveReplayDirectiveArgs = {
+  caughtUp?: Maybe<Scalars['String']['input']>;
   cursor: Scalars['String']['input'];
   orderBy: Scalars['String']['input'];
   query: Scalars['String']['input'];

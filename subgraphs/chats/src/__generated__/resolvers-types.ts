@@ -21,23 +21,30 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown };
 };
 
-/** Owned by the calls subgraph. */
+/**
+ * A 1:1 voice or video call in a direct chat (owned by the calls subgraph). Only its caller and callee
+ * may read it.
+ */
 export type Call = {
   __typename?: 'Call';
+  /** The call's id, a UUID. */
   id: Scalars['ID']['output'];
 };
 
 /** The other side's call signalling, for this device. */
 export type CallSignal = {
   __typename?: 'CallSignal';
+  /** The call (owned by the calls subgraph). */
   call: Call;
   /** An ICE candidate (ICE_CANDIDATE). */
   candidate?: Maybe<Scalars['String']['output']>;
+  /** What happened. */
   kind: CallSignalKind;
   /** The offer (INCOMING) or the answer (ANSWERED). */
   sdp?: Maybe<Scalars['String']['output']>;
 };
 
+/** What a call signal says. */
 export type CallSignalKind =
   /** The callee answered. */
   | 'ANSWERED'
@@ -57,14 +64,27 @@ export type CaughtUp = {
   backlog: Scalars['Int']['output'];
 };
 
+/**
+ * A direct chat between two users or a group (owned by the chats subgraph). Only its members may
+ * read it; to anyone else it is NOT_FOUND, like a chat that does not exist.
+ */
 export type Chat = {
   __typename?: 'Chat';
+  /** When the chat was created. */
   createdAt: Scalars['DateTime']['output'];
+  /** The chat's id, a UUID. */
   id: Scalars['ID']['output'];
+  /** Direct or group. */
   kind: ChatKind;
+  /** The newest message; null before the first. */
   lastMessage?: Maybe<Message>;
+  /** Its members, with their roles and marks. */
   members: Array<ChatMember>;
-  /** Oldest first within a page; first/after pages forward, last/before pages back. */
+  /**
+   * Oldest first within a page; first/after pages forward, last/before pages back. With neither
+   * first nor last: 50 forward (or back, with before). BAD_USER_INPUT for both first and last, a size
+   * outside 1-100, or a cursor not of this chat's messages.
+   */
   messages: MessageConnection;
   /** Null for direct chats. */
   title?: Maybe<Scalars['String']['output']>;
@@ -72,6 +92,10 @@ export type Chat = {
   unreadCount: Scalars['Int']['output'];
 };
 
+/**
+ * A direct chat between two users or a group (owned by the chats subgraph). Only its members may
+ * read it; to anyone else it is NOT_FOUND, like a chat that does not exist.
+ */
 export type ChatMessagesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   before?: InputMaybe<Scalars['String']['input']>;
@@ -82,58 +106,91 @@ export type ChatMessagesArgs = {
 /** A chat a subscriber may follow, where its seq stands, and its membership version (@live access). */
 export type ChatChannel = {
   __typename?: 'ChatChannel';
+  /** The chat's last seq now: what the subscriber is owed starts after it. */
   after: Scalars['Int']['output'];
+  /** The chat's id (its channel is chat:{chatId}). */
   key: Scalars['ID']['output'];
   /** The chat's memberVersion with this membership: its live events carry it as accessVersion. */
   version: Scalars['Int']['output'];
 };
 
+/** A page of the caller's chats, most recently active first. */
 export type ChatConnection = {
   __typename?: 'ChatConnection';
+  /** The chats of this page. */
   edges: Array<ChatEdge>;
+  /** Where this page stands; endCursor reads on. */
   pageInfo: PageInfo;
 };
 
+/** One chat in a page. */
 export type ChatEdge = {
   __typename?: 'ChatEdge';
+  /** Opaque: pass as after to read the chats less recently active than this one. */
   cursor: Scalars['String']['output'];
+  /** The chat. */
   node: Chat;
 };
 
 /** The user joined a chat (created it, or was added). */
 export type ChatJoined = {
   __typename?: 'ChatJoined';
+  /** The chat, as the user now sees it. */
   chat: Chat;
 };
 
-export type ChatKind = 'DIRECT' | 'GROUP';
+/** What kind of chat. */
+export type ChatKind =
+  /** The one chat between two users: it has no title and cannot be left; calls are made in it. */
+  | 'DIRECT'
+  /** A group of up to 1,024 members with a title and roles. */
+  | 'GROUP';
 
 /** The user left a chat (left, or was removed): nothing more of it follows until they join again. */
 export type ChatLeft = {
   __typename?: 'ChatLeft';
+  /** The chat's id (the chat itself is no longer readable to the user). */
   chatId: Scalars['ID']['output'];
 };
 
+/** A user's membership of a chat. */
 export type ChatMember = {
   __typename?: 'ChatMember';
+  /** The seq up to which messages reached them (0 for none). */
   deliveredSeq: Scalars['Int']['output'];
+  /** When they joined (created the chat, or were added). */
   joinedAt: Scalars['DateTime']['output'];
+  /** The seq up to which they have read (0 for none); never above deliveredSeq. */
   readSeq: Scalars['Int']['output'];
+  /** Their role. */
   role: ChatRole;
+  /** The member. */
   user: User;
 };
 
-export type ChatRole = 'ADMIN' | 'MEMBER' | 'OWNER';
+/** A member's role in a group (both members of a direct chat are MEMBERs). */
+export type ChatRole =
+  /** May add and remove members. */
+  | 'ADMIN'
+  /** May read and send. */
+  | 'MEMBER'
+  /** Created the group (or inherited it): may add and remove members; cannot be removed. */
+  | 'OWNER';
 
+/** A group to create. */
 export type CreateGroupInput = {
+  /** The other members (the caller is added as OWNER); at most 1,023, duplicates ignored. */
   memberIds: Array<Scalars['ID']['input']>;
+  /** 1-100 characters (trimmed). */
   title: Scalars['String']['input'];
 };
 
 /** A device's inbox and where it stands (@live access). */
 export type InboxChannel = {
   __typename?: 'InboxChannel';
+  /** The position to resume after: what the subscriber is owed starts after it. */
   after: Scalars['Int']['output'];
+  /** The device whose inbox is followed (its channel is inbox:{device}). */
   key: Scalars['ID']['output'];
 };
 
@@ -142,6 +199,7 @@ export type InboxEntry = {
   __typename?: 'InboxEntry';
   /** Opaque: resume after it with inbox(after:), acknowledge it with ackInbox. */
   cursor: Scalars['String']['output'];
+  /** What happened. */
   event: InboxEvent;
   /** This entry's position in its device's order (1, 2, 3...; the gateway orders by it). */
   pos: Scalars['Int']['output'];
@@ -151,53 +209,79 @@ export type InboxEntry = {
 export type InboxEvent =
   CallSignal | CaughtUp | ChatJoined | ChatLeft | MessageAdded | MessageChanged | ReceiptChanged;
 
-/** Owned by the media subgraph. */
+/**
+ * A file uploaded through createUpload (owned by the media subgraph). Readable by its uploader, by
+ * the members of a chat it is attached in, and by any signed-in user once it is someone's avatar; to
+ * anyone else it is NOT_FOUND, like media that does not exist.
+ */
 export type Media = {
   __typename?: 'Media';
+  /** The media's id, a UUID handed out by createUpload. */
   id: Scalars['ID']['output'];
 };
 
+/** A message of a chat (owned by the chats subgraph). Only the chat's members may read it. */
 export type Message = {
   __typename?: 'Message';
+  /** The media attached to it (at most 10), in the order given. */
   attachments: Array<Media>;
   /** Null once deleted. */
   body?: Maybe<Scalars['String']['output']>;
+  /** The chat it was sent in. */
   chat: Chat;
+  /** The sender's idempotency key, as given to sendMessage (1-64 characters). */
   clientId: Scalars['String']['output'];
+  /** When it was stored. */
   createdAt: Scalars['DateTime']['output'];
+  /** When it was deleted; null unless deleted. */
   deletedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it was last edited; null if never. */
   editedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the sender marked the body as end-to-end encrypted (the server stores it as given). */
   encrypted: Scalars['Boolean']['output'];
+  /** The message's id, a UUID. */
   id: Scalars['ID']['output'];
+  /** Its reactions, one entry per distinct emoji. */
   reactions: Array<Reaction>;
+  /** The message it quotes, of the same chat; null if none. */
   replyTo?: Maybe<Message>;
+  /** Who sent it. */
   sender: User;
   /** 1, 2, 3, ... per chat, with no gap, in the order stored. */
   seq: Scalars['Int']['output'];
+  /** How far it got, as its sender sees it. */
   status: MessageStatus;
 };
 
 /** A message was stored in a chat of the user. */
 export type MessageAdded = {
   __typename?: 'MessageAdded';
+  /** The message as stored. */
   message: Message;
 };
 
 /** A message was edited, deleted, reacted to, or its status (as its sender sees it) moved. */
 export type MessageChanged = {
   __typename?: 'MessageChanged';
+  /** The message as it is now. */
   message: Message;
 };
 
+/** A page of a chat's messages, oldest first. */
 export type MessageConnection = {
   __typename?: 'MessageConnection';
+  /** The messages of this page, oldest first. */
   edges: Array<MessageEdge>;
+  /** Where this page stands. */
   pageInfo: PageInfo;
 };
 
+/** One message in a page. */
 export type MessageEdge = {
   __typename?: 'MessageEdge';
+  /** Opaque: pass as after or before to page from this message. */
   cursor: Scalars['String']['output'];
+  /** The message. */
   node: Message;
 };
 
@@ -210,96 +294,193 @@ export type MessageStatus =
   /** Stored. */
   | 'SENT';
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Entries up to and including this cursor (one of the caller's device's) reached the device. Never
    * moves back. A device whose socket closes with entries sent but not acknowledged gets one push.
+   * BAD_USER_INPUT for a value that is not an inbox cursor; FORBIDDEN for another device's.
    */
   ackInbox: Scalars['Boolean']['output'];
-  /** OWNER or ADMIN only. */
+  /**
+   * Adds users to a group as MEMBERs; those already in it are left as they are. OWNER or ADMIN only
+   * (FORBIDDEN otherwise). BAD_USER_INPUT for a direct chat, more than 1,024 members, or users that do
+   * not exist (extensions.unknownUserIds).
+   */
   addMembers: Chat;
-  /** Returns the existing direct chat with that user when there is one. */
+  /**
+   * Opens the direct chat between the caller and another user; returns the existing one when there
+   * is one. BAD_USER_INPUT for oneself or a user that does not exist (extensions.unknownUserIds);
+   * FORBIDDEN when either has blocked the other; SERVICE_UNAVAILABLE when users cannot be asked now.
+   */
   createDirectChat: Chat;
+  /**
+   * Creates a group with the caller as OWNER and the others as MEMBERs (at most 1,024 members in
+   * all). BAD_USER_INPUT for a title out of its limits, too many members, or users that do not exist
+   * (extensions.unknownUserIds); nothing is stored then.
+   */
   createGroup: Chat;
+  /**
+   * Deletes a message for everyone: its body and attachments are removed and deletedAt is set; its seq stays.
+   * The sender only (FORBIDDEN otherwise); deleting it again changes nothing.
+   */
   deleteMessage: Message;
+  /**
+   * Replaces a message's body (at most 64 KiB); sets editedAt. The sender only (FORBIDDEN otherwise);
+   * BAD_USER_INPUT for a deleted message.
+   */
   editMessage: Message;
+  /**
+   * The caller leaves a group; when the OWNER leaves, the longest-standing ADMIN (else member) becomes
+   * OWNER. BAD_USER_INPUT for a direct chat, which cannot be left; NOT_FOUND for a chat the caller is
+   * not in.
+   */
   leaveChat: Scalars['Boolean']['output'];
-  /** Moves the caller's delivered mark forward (never back). */
+  /** Moves the caller's delivered mark forward (never back). BAD_USER_INPUT for a seq past the chat's last. */
   markDelivered: Chat;
-  /** Moves the caller's read mark forward (never back); implies delivered. */
+  /** Moves the caller's read mark forward (never back); implies delivered. BAD_USER_INPUT for a seq past the chat's last. */
   markRead: Chat;
-  /** Sets the caller's reaction; an empty emoji removes it. */
+  /**
+   * Sets the caller's reaction; an empty emoji removes it. One reaction per member and message.
+   * BAD_USER_INPUT for more than 16 characters or a space, or a deleted message.
+   */
   react: Message;
-  /** OWNER or ADMIN only. */
+  /**
+   * Removes a member from a group: their subscriptions to it end at once. OWNER or ADMIN only
+   * (FORBIDDEN otherwise, and for the OWNER); BAD_USER_INPUT for a direct chat or oneself (use
+   * leaveChat).
+   */
   removeMember: Chat;
-  /** Idempotent per (sender, clientId): a retry returns the stored message. */
+  /**
+   * Stores a message, numbered with the chat's next seq, and delivers it to every member's devices.
+   * Idempotent per (sender, clientId): a retry returns the stored message. NOT_FOUND for a chat the
+   * caller is not in; FORBIDDEN in a direct chat where either has blocked the other; BAD_USER_INPUT
+   * (extensions.field) for a body over 64 KiB, no body and no attachment, more than 10 attachments,
+   * media the caller did not upload, or a replyToId of another chat.
+   */
   sendMessage: Message;
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationAckInboxArgs = {
   cursor: Scalars['String']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationAddMembersArgs = {
   chatId: Scalars['ID']['input'];
   userIds: Array<Scalars['ID']['input']>;
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationCreateDirectChatArgs = {
   userId: Scalars['ID']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationCreateGroupArgs = {
   input: CreateGroupInput;
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationDeleteMessageArgs = {
   id: Scalars['ID']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationEditMessageArgs = {
   body: Scalars['String']['input'];
   id: Scalars['ID']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationLeaveChatArgs = {
   chatId: Scalars['ID']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationMarkDeliveredArgs = {
   chatId: Scalars['ID']['input'];
   seq: Scalars['Int']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationMarkReadArgs = {
   chatId: Scalars['ID']['input'];
   seq: Scalars['Int']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationReactArgs = {
   emoji: Scalars['String']['input'];
   messageId: Scalars['ID']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationRemoveMemberArgs = {
   chatId: Scalars['ID']['input'];
   userId: Scalars['ID']['input'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationSendMessageArgs = {
   input: SendMessageInput;
 };
 
-/** Relay's; calls answers it too. */
+/** Where a page of a Relay connection stands (the Relay cursor connections specification). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The last edge's cursor; null for an empty page: pass it as after to read on. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether a page follows this one in the direction of reading (first/after). */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Whether a page comes before this one (last/before). */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first edge's cursor; null for an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -322,119 +503,173 @@ export type Query = {
    * first, at most `first` (1-500).
    */
   _messagesAfter: Array<Message>;
-  /** A chat the caller is a member of; NOT_FOUND otherwise. */
+  /** A chat the caller is a member of; NOT_FOUND otherwise (whether it exists or not). */
   chat?: Maybe<Chat>;
-  /** The caller's chats, most recently active first. */
+  /** The caller's chats, most recently active first. Signed-in callers only. */
   chats: ChatConnection;
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query_ChatAccessArgs = {
   chatId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query_InboxAccessArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query_InboxAfterArgs = {
   after: Scalars['Int']['input'];
   device: Scalars['ID']['input'];
   first: Scalars['Int']['input'];
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query_InboxCaughtUpArgs = {
   after: Scalars['Int']['input'];
   backlog: Scalars['Int']['input'];
   device: Scalars['ID']['input'];
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query_MessagesAfterArgs = {
   afterSeq: Scalars['Int']['input'];
   chatId: Scalars['ID']['input'];
   first: Scalars['Int']['input'];
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type QueryChatArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type QueryChatsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** One emoji on a message, and how many members chose it. */
 export type Reaction = {
   __typename?: 'Reaction';
+  /** How many members reacted with it. */
   count: Scalars['Int']['output'];
+  /** The emoji. */
   emoji: Scalars['String']['output'];
+  /** Whether the caller is one of them. */
   reactedByMe: Scalars['Boolean']['output'];
 };
 
 /** Another member's delivered and read marks moved. */
 export type ReceiptChanged = {
   __typename?: 'ReceiptChanged';
+  /** The chat. */
   chat: Chat;
+  /** The seq up to which messages reached the member. */
   deliveredSeq: Scalars['Int']['output'];
+  /** The seq up to which the member has read. */
   readSeq: Scalars['Int']['output'];
+  /** The member whose marks moved. */
   user: User;
 };
 
+/** A member's delivered and read marks moved. */
 export type ReceiptUpdate = {
   __typename?: 'ReceiptUpdate';
+  /** The chat. */
   chat: Chat;
+  /** The seq up to which messages reached the member. */
   deliveredSeq: Scalars['Int']['output'];
+  /** The seq up to which the member has read. */
   readSeq: Scalars['Int']['output'];
+  /** The member whose marks moved. */
   user: User;
 };
 
+/** A message to send. */
 export type SendMessageInput = {
+  /** Media the caller uploaded, at most 10; duplicates ignored. */
   attachmentIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** At most 64 KiB of UTF-8; may be left out when there are attachments. */
   body?: InputMaybe<Scalars['String']['input']>;
+  /** A chat the caller is a member of. */
   chatId: Scalars['ID']['input'];
   /** Chosen by the client; a retry with the same clientId returns the stored message. */
   clientId: Scalars['String']['input'];
+  /** Marks the body as end-to-end encrypted (default false). */
   encrypted?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A message of the same chat to quote. */
   replyToId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/**
+ * Live updates, served by the gateway over WebSocket (graphql-transport-ws) only. Each field says who
+ * may follow it; access is checked on subscribe and again whenever it changes.
+ */
 export type Subscription = {
   __typename?: 'Subscription';
   /**
    * Everything this device is owed, across every chat and call of its user, in one order
    * (docs/devices-and-inbox.md). after: the cursor of an entry this device received (every entry
    * after it, stored then live, then CaughtUp), or null (from now: CaughtUp at once).
+   * RESYNC_REQUIRED for a cursor of another device or older than what is kept (7 days by default):
+   * re-read, then subscribe from now. Needs a token of a device (UNAUTHENTICATED otherwise).
    */
   inbox: InboxEntry;
   /**
    * chatId given: that chat; with afterSeq, first every message with seq > afterSeq, then live ones.
-   * chatId null: every chat the caller is a member of (afterSeq must then be null).
+   * chatId null: every chat the caller is a member of (afterSeq must then be null). Members only
+   * (NOT_FOUND otherwise); it ends for a chat the caller leaves or is removed from.
    */
   messageAdded: Message;
-  /** Edits, deletions, reactions and status changes. */
+  /** Edits, deletions, reactions and status changes, live only (no replay). Members only (NOT_FOUND otherwise). */
   messageUpdated: Message;
+  /** Members' delivered and read marks in a chat as they move, live only. Members only (NOT_FOUND otherwise). */
   receiptUpdated: ReceiptUpdate;
 };
 
+/**
+ * Live updates, served by the gateway over WebSocket (graphql-transport-ws) only. Each field says who
+ * may follow it; access is checked on subscribe and again whenever it changes.
+ */
 export type SubscriptionInboxArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * Live updates, served by the gateway over WebSocket (graphql-transport-ws) only. Each field says who
+ * may follow it; access is checked on subscribe and again whenever it changes.
+ */
 export type SubscriptionMessageAddedArgs = {
   afterSeq?: InputMaybe<Scalars['Int']['input']>;
   chatId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/**
+ * Live updates, served by the gateway over WebSocket (graphql-transport-ws) only. Each field says who
+ * may follow it; access is checked on subscribe and again whenever it changes.
+ */
 export type SubscriptionMessageUpdatedArgs = {
   chatId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/**
+ * Live updates, served by the gateway over WebSocket (graphql-transport-ws) only. Each field says who
+ * may follow it; access is checked on subscribe and again whenever it changes.
+ */
 export type SubscriptionReceiptUpdatedArgs = {
   chatId: Scalars['ID']['input'];
 };
 
-/** Owned by the users subgraph. */
+/**
+ * A person with an account (owned by the users subgraph). Any signed-in user may read a public
+ * profile; anonymous callers get UNAUTHENTICATED.
+ */
 export type User = {
   __typename?: 'User';
+  /** The user's id, a UUID, stable for the life of the account. */
   id: Scalars['ID']['output'];
 };
 

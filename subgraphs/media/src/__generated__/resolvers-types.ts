@@ -17,57 +17,115 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown };
 };
 
+/** An upload to reserve. */
 export type CreateUploadInput = {
   /** 1 B - 100 MiB. */
   byteSize: Scalars['Int']['input'];
+  /** 1-255 characters, no path separators or control characters. */
   fileName: Scalars['String']['input'];
+  /** A media type such as image/png (type/subtype, no parameters); the PUT's Content-Type must match it. */
   mimeType: Scalars['String']['input'];
 };
 
+/**
+ * A file uploaded through createUpload (owned by the media subgraph). Readable by its uploader, by
+ * the members of a chat it is attached in, and by any signed-in user once it is someone's avatar; to
+ * anyone else it is NOT_FOUND, like media that does not exist.
+ */
 export type Media = {
   __typename?: 'Media';
+  /** Size in bytes, 1 B - 100 MiB, exactly as the PUT must send it. */
   byteSize: Scalars['Int']['output'];
+  /** When createUpload reserved it. */
   createdAt: Scalars['DateTime']['output'];
+  /** The name given at createUpload: 1-255 characters, no path separators. */
   fileName: Scalars['String']['output'];
+  /** Height in pixels as displayed (EXIF orientation applied); images only, once READY. */
   height?: Maybe<Scalars['Int']['output']>;
+  /** The media's id, a UUID handed out by createUpload. */
   id: Scalars['ID']['output'];
+  /** What the file is, from the top-level type of mimeType. */
   kind: MediaKind;
+  /** The media type given at createUpload (type/subtype, lower case, no parameters); the PUT must send it. */
   mimeType: Scalars['String']['output'];
+  /** Where the upload and its processing stand. */
   status: MediaStatus;
-  /** Signed, expiring URL of a thumbnail, for images once processed. */
+  /** Signed, expiring URL of a thumbnail (at most 320 px on its longer side), for images once processed. */
   thumbnailUrl?: Maybe<Scalars['String']['output']>;
   /** Signed, expiring URL of the bytes (HTTP Range supported); null until uploaded. */
   url?: Maybe<Scalars['String']['output']>;
+  /** Width in pixels as displayed (EXIF orientation applied); images only, once READY. */
   width?: Maybe<Scalars['Int']['output']>;
 };
 
-export type MediaKind = 'AUDIO' | 'FILE' | 'IMAGE' | 'VIDEO';
+/** What a file is, from its media type. */
+export type MediaKind =
+  /** audio/* (voice notes). */
+  | 'AUDIO'
+  /** Anything else. */
+  | 'FILE'
+  /** image/*: gets dimensions and a thumbnail when the server can decode it. */
+  | 'IMAGE'
+  /** video/*. */
+  | 'VIDEO';
 
-export type MediaStatus = 'FAILED' | 'PENDING_UPLOAD' | 'PROCESSING' | 'READY';
+/** Where an upload stands. */
+export type MediaStatus =
+  /** The bytes could not be processed (e.g. an image that does not decode); url still serves them. */
+  | 'FAILED'
+  /** Reserved by createUpload; the bytes have not been PUT yet (url is null). */
+  | 'PENDING_UPLOAD'
+  /** The bytes are stored; the worker is reading them (images: dimensions and a thumbnail). */
+  | 'PROCESSING'
+  /** Ready to show: url is set, and for images width, height and thumbnailUrl where decodable. */
+  | 'READY';
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Reserves an upload; the bytes go by HTTP PUT to uploadUrl (signed, expiring). */
+  /**
+   * Reserves an upload; the bytes go by HTTP PUT to uploadUrl (signed, expiring). Signed-in callers
+   * only. BAD_USER_INPUT (extensions.field) for a file name, media type or size out of its limits.
+   * The media stays PENDING_UPLOAD until the PUT succeeds.
+   */
   createUpload: Upload;
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationCreateUploadArgs = {
   input: CreateUploadInput;
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query = {
   __typename?: 'Query';
-  /** Media the caller uploaded or that is attached in one of their chats. */
+  /**
+   * Media the caller uploaded, that is attached in one of their chats, or that is someone's avatar.
+   * Signed-in callers only; NOT_FOUND for anything else, whether it exists or not.
+   */
   media?: Maybe<Media>;
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type QueryMediaArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** A reserved upload. */
 export type Upload = {
   __typename?: 'Upload';
+  /** The reserved media, PENDING_UPLOAD until the PUT succeeds. */
   media: Media;
+  /**
+   * Signed URL to PUT the bytes to, once, with exactly byteSize bytes (Content-Length) and the
+   * reserved mimeType (Content-Type); it expires (15 minutes by default): reserve again after that.
+   */
   uploadUrl: Scalars['String']['output'];
 };
 

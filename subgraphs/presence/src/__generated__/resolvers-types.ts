@@ -17,36 +17,66 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown };
 };
 
-export type LastSeenVisibility = 'EVERYONE' | 'NOBODY';
+/** Who may see when a user was last online (Presence.lastSeenAt); set with updateProfile. */
+export type LastSeenVisibility =
+  /** Every signed-in user sees lastSeenAt. */
+  | 'EVERYONE'
+  /** Nobody sees it: lastSeenAt is null for every caller. The status (ONLINE, AWAY, OFFLINE) still shows. */
+  | 'NOBODY';
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Members only; expires by itself after a few seconds. */
+  /**
+   * Says the caller is typing in a chat, or stopped; the chat's members following `typing` hear it.
+   * Typing expires by itself 5 s (by default) after the last call, so repeat it while typing. Members
+   * only: NOT_FOUND for a chat the caller is not in.
+   */
   setTyping: Scalars['Boolean']['output'];
 };
 
+/**
+ * Writes. Every root field counts against the gateway's mutation rate limit (per user, or per client
+ * address for signUp and signIn): RATE_LIMITED with retryAfter beyond it.
+ */
 export type MutationSetTypingArgs = {
   chatId: Scalars['ID']['input'];
   isTyping: Scalars['Boolean']['input'];
 };
 
+/** A user's presence as the caller may see it. */
 export type Presence = {
   __typename?: 'Presence';
-  /** Null when the user hides it (lastSeenVisibility NOBODY) from the caller. */
+  /** When the user was last connected; null while connected, or when they hide it (lastSeenVisibility NOBODY). */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whether the user is connected now. */
   status: PresenceStatus;
 };
 
+/** A user's presence changed. */
 export type PresenceEvent = {
   __typename?: 'PresenceEvent';
-  /** Null when the user hides it (lastSeenVisibility NOBODY) from the caller. */
+  /** When the user was last connected; null while connected, or when they hide it (lastSeenVisibility NOBODY). */
   lastSeenAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The user's status now. */
   status: PresenceStatus;
+  /** Whose presence changed. */
   user: User;
 };
 
-export type PresenceStatus = 'AWAY' | 'OFFLINE' | 'ONLINE';
+/** Whether a user is connected. */
+export type PresenceStatus =
+  /** Connected, but idle for longer than the idle time. */
+  | 'AWAY'
+  /** No connection open. */
+  | 'OFFLINE'
+  /** Connected through a gateway (a socket open) and active within the idle time (5 minutes by default). */
+  | 'ONLINE';
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query = {
   __typename?: 'Query';
   /** For the gateway's presence subscriptions (@live access): 1 to 100 distinct user ids. */
@@ -58,24 +88,46 @@ export type Query = {
   _typingAccess: Array<TypingChannel>;
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query_PresenceAccessArgs = {
   userIds: Array<Scalars['ID']['input']>;
 };
 
+/** Reads. Each field says who may call it; where a signed-in caller is needed, an anonymous one gets UNAUTHENTICATED. */
 export type Query_TypingAccessArgs = {
   chatId: Scalars['ID']['input'];
 };
 
+/**
+ * Live updates, served by the gateway over WebSocket (graphql-transport-ws) only. Each field says who
+ * may follow it; access is checked on subscribe and again whenever it changes.
+ */
 export type Subscription = {
   __typename?: 'Subscription';
+  /**
+   * Changes of some users' presence (online, away, offline). Any signed-in user;
+   * BAD_USER_INPUT for fewer than 1 or more than 100 distinct ids.
+   */
   presenceChanged: PresenceEvent;
+  /**
+   * Who starts and stops typing in a chat. Members only:
+   * NOT_FOUND for a chat the caller is not in; it ends when the caller leaves or is removed.
+   */
   typing: TypingEvent;
 };
 
+/**
+ * Live updates, served by the gateway over WebSocket (graphql-transport-ws) only. Each field says who
+ * may follow it; access is checked on subscribe and again whenever it changes.
+ */
 export type SubscriptionPresenceChangedArgs = {
   userIds: Array<Scalars['ID']['input']>;
 };
 
+/**
+ * Live updates, served by the gateway over WebSocket (graphql-transport-ws) only. Each field says who
+ * may follow it; access is checked on subscribe and again whenever it changes.
+ */
 export type SubscriptionTypingArgs = {
   chatId: Scalars['ID']['input'];
 };
@@ -83,22 +135,34 @@ export type SubscriptionTypingArgs = {
 /** A chat a typing subscriber may follow, and its membership version (@live access). */
 export type TypingChannel = {
   __typename?: 'TypingChannel';
+  /** The chat's id (its channel is chat:{chatId}). */
   key: Scalars['ID']['output'];
   /** The chat's membership version as presence's projection has it: typing events carry it as accessVersion. */
   version: Scalars['Int']['output'];
 };
 
+/** Someone started or stopped typing in a chat. */
 export type TypingEvent = {
   __typename?: 'TypingEvent';
+  /** The chat. */
   chatId: Scalars['ID']['output'];
+  /** True when they started (it lapses after 5 s without another setTyping), false when they stopped. */
   isTyping: Scalars['Boolean']['output'];
+  /** Who is typing. */
   user: User;
 };
 
+/**
+ * A person with an account (owned by the users subgraph). Any signed-in user may read a public
+ * profile; anonymous callers get UNAUTHENTICATED.
+ */
 export type User = {
   __typename?: 'User';
+  /** The user's id, a UUID, stable for the life of the account. */
   id: Scalars['ID']['output'];
+  /** Who may see when this user was last online (Presence.lastSeenAt). */
   lastSeenVisibility: LastSeenVisibility;
+  /** Whether the user is online now, and when they were last seen. */
   presence: Presence;
 };
 
