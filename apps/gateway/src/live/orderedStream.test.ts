@@ -94,6 +94,25 @@ describe('ordered delivery per key', () => {
     expect(subgraph.replays).toBe(3); // 3-5, 6-8, then a short page
   });
 
+  it('asks for the next page of a catch-up before the current one goes out', async () => {
+    const subgraph = fakeSubgraph(3);
+    subgraph.commit('a', 1, 2, 3, 4, 5, 6, 7);
+    const { stream, delivered, orders, until } = streamOver(subgraph);
+    /** Replays asked for when each payload went out. */
+    const asked: number[] = [];
+    const push = delivered.push.bind(delivered);
+    delivered.push = (...items) => {
+      asked.push(subgraph.replays);
+      return push(...items);
+    };
+    stream.follow('a', 0);
+    await until(() => orders('a').length === 7);
+    expect(orders('a')).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    // 1-3 went out with 4-6 asked for already, 4-6 with 7-, 7 after its short page: no more asked.
+    expect(asked).toEqual([2, 2, 2, 3, 3, 3, 3]);
+    expect(subgraph.replays).toBe(3);
+  });
+
   it('queues a live event that arrives during the replay behind it', async () => {
     const subgraph = fakeSubgraph(10);
     subgraph.commit('a', 1, 2, 3);

@@ -124,11 +124,24 @@ export class OrderedStream<E, P> {
   /** Delivers everything stored after `state.last`, a page at a time; answers how many. */
   private async catchUp(key: string, state: KeyState): Promise<number> {
     let delivered = 0;
+    /** The page after the one going out, asked for before it goes out: where it starts, and it. */
+    let next: { after: number; page: Promise<Ordered<P>[] | undefined> } | undefined;
     for (;;) {
       const after = state.last;
       if (after === null) return delivered;
-      const page = await this.retrying(state, () => this.options.replay(key, after));
+      const page = await (next?.after === after
+        ? next.page
+        : this.retrying(state, () => this.options.replay(key, after)));
+      next = undefined;
       if (page === undefined) return delivered;
+      // A full page: the next one is asked for now, so the owner reads it while this one is shaped
+      // and sent (a device back after thousands of entries waits on one round trip per page).
+      const last = page.at(-1)?.order;
+      if (page.length >= this.options.pageSize && last !== undefined && last > after) {
+        next = { after: last, page: this.retrying(state, () => this.options.replay(key, last)) };
+        // Its failure surfaces where it is awaited; not awaited (the key let go), it is nobody's.
+        next.page.catch(() => {});
+      }
       for (const item of page) {
         if (state.gone) return delivered;
         if (item.order <= state.last!) continue;
