@@ -11,6 +11,8 @@ import { localTurnUrls, startLocalCoturn, TURNSERVER, type LocalCoturn } from '@
 import { migrateAll, SUBGRAPH_SCHEMAS } from '@switchboard/db';
 import { redisAddress, redisConnection } from '@switchboard/messaging';
 import { DEFAULT_METRICS_PORTS } from '@switchboard/observability';
+import { childEnv } from './childEnv.ts';
+import { waitUntilReady, type ReadyCheck } from './waitUntilReady.ts';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
 // Each subgraph's own database where DATABASE_URL_<SUBGRAPH> says so, else the shared one.
@@ -20,6 +22,7 @@ const databaseUrls = Object.fromEntries(
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 // With REDIS_CLUSTER_NODES every process uses that Redis Cluster instead (README, "Scaling").
 const redis = redisAddress({ REDIS_URL: redisUrl, REDIS_CLUSTER_NODES: process.env['REDIS_CLUSTER_NODES'] });
+// PORT is the gateway's alone (README, "Run it"); each subgraph has its own port below.
 const gatewayPort = Number(process.env['PORT'] ?? 4000);
 
 async function checkPostgres(url: string): Promise<boolean> {
@@ -86,20 +89,36 @@ async function startTurn(): Promise<{ coturn?: LocalCoturn; env: Record<string, 
     return noTurn;
   }
   const port = Number(process.env['TURN_PORT'] ?? 3478);
+  // coturn's banner is some 50 lines on every start: kept (its last lines) and shown only when
+  // coturn fails, to say why.
+  const output: string[] = [];
+  const showOutput = () => {
+    for (const line of output.splice(0)) console.error(`[coturn]   ${line}`);
+  };
   try {
     const coturn = await startLocalCoturn({
       secret: process.env['TURN_SECRET'] ?? DEV_TURN_SECRET,
       port,
       relayPorts: { min: 49160, max: 49200 },
-      onLog: (line) => console.log(`[coturn]   ${line}`),
+      onLog: (line) => {
+        output.push(line);
+        if (output.length > 100) output.shift();
+      },
+    });
+    coturn.process.once('exit', (code, signal) => {
+      if (stopping) return;
+      showOutput();
+      console.error(`[coturn]   exited (${signal ?? `code ${code}`}); calls go on without TURN.`);
     });
     console.log(`[coturn]   TURN at 127.0.0.1:${port} (UDP and TCP), relaying on UDP 49160-49200`);
     return { coturn, env: { TURN_URLS: localTurnUrls(port).join(','), STUN_URLS: `stun:127.0.0.1:${port}` } };
   } catch (error) {
+    showOutput();
     console.error(`[coturn]   did not start (${(error as Error).message}); calls go on without TURN.`);
     return noTurn;
   }
 }
+let stopping = false;
 const turn = await startTurn();
 // coturn is our child too: never leave it running, however this process ends.
 process.once('exit', () => turn.coturn?.process.kill());
@@ -121,39 +140,71 @@ const rpcUrls = {
 const metrics = (name: keyof typeof DEFAULT_METRICS_PORTS) => ({
   METRICS_PORT: String(DEFAULT_METRICS_PORTS[name]),
 });
-const processes: [name: string, entry: string, env?: Record<string, string>][] = [
+// The subgraphs' own ports, where the gateway looks for them by default.
+const subgraphPorts = { users: 4001, chats: 4002, media: 4003, presence: 4004, calls: 4005 };
+const port = (name: keyof typeof subgraphPorts) => ({ PORT: String(subgraphPorts[name]) });
+const readyAt = (port: number | string, path = '/ready') => `http://127.0.0.1:${port}${path}`;
+/** Each process, its entry, its own settings and the URL that answers once it is ready. */
+const processes: [name: string, entry: string, env: Record<string, string>, ready: string][] = [
   [
     'users',
     'subgraphs/users/src/index.ts',
-    { ...rpcUrls, RPC_PORT: String(rpcPorts.users), ...metrics('users') },
+    { ...rpcUrls, ...port('users'), RPC_PORT: String(rpcPorts.users), ...metrics('users') },
+    readyAt(subgraphPorts.users),
   ],
   [
     'chats',
     'subgraphs/chats/src/index.ts',
-    { ...rpcUrls, RPC_PORT: String(rpcPorts.chats), ...metrics('chats') },
+    { ...rpcUrls, ...port('chats'), RPC_PORT: String(rpcPorts.chats), ...metrics('chats') },
+    readyAt(subgraphPorts.chats),
   ],
-  ['media', 'subgraphs/media/src/index.ts', metrics('media')],
+  [
+    'media',
+    'subgraphs/media/src/index.ts',
+    { ...port('media'), ...metrics('media') },
+    readyAt(subgraphPorts.media),
+  ],
   [
     'presence',
     'subgraphs/presence/src/index.ts',
-    { RPC_PORT: String(rpcPorts.presence), ...metrics('presence') },
+    { ...port('presence'), RPC_PORT: String(rpcPorts.presence), ...metrics('presence') },
+    readyAt(subgraphPorts.presence),
   ],
-  ['calls', 'subgraphs/calls/src/index.ts', { ...rpcUrls, ...turn.env, ...metrics('calls') }],
-  ['worker', 'apps/worker/src/index.ts', { ...rpcUrls, ...metrics('worker') }],
-  ['gateway', 'apps/gateway/src/index.ts', { ...rpcUrls, ...metrics('gateway') }],
+  [
+    'calls',
+    'subgraphs/calls/src/index.ts',
+    { ...rpcUrls, ...port('calls'), ...turn.env, ...metrics('calls') },
+    readyAt(subgraphPorts.calls),
+  ],
+  // The worker serves nothing but /metrics, once its queues are started.
+  [
+    'worker',
+    'apps/worker/src/index.ts',
+    { ...rpcUrls, ...metrics('worker') },
+    readyAt(DEFAULT_METRICS_PORTS.worker, '/metrics'),
+  ],
+  [
+    'gateway',
+    'apps/gateway/src/index.ts',
+    { ...rpcUrls, PORT: String(gatewayPort), ...metrics('gateway') },
+    readyAt(gatewayPort),
+  ],
   // The web client's dev server; it proxies /graphql to the gateway and /media/ to media.
   [
     'web',
     'apps/web/server/index.ts',
     { PORT: String(webPort), GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` },
+    readyAt(webPort, '/'),
   ],
 ];
 const children: ChildProcess[] = [];
-let stopping = false;
+/** Settles with the reason when a process exits before everything stops. */
+let reportDeath!: (reason: string) => void;
+const died = new Promise<string>((resolve) => (reportDeath = resolve));
 
 for (const [name, entry, env] of processes) {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...env },
+    env: childEnv(process.env, { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = `[${name}]`.padEnd(11);
@@ -162,9 +213,11 @@ for (const [name, entry, env] of processes) {
       for (const line of chunk.toString().split('\n').filter(Boolean)) console.log(`${prefix}${line}`);
     });
   }
-  child.on('exit', (code) => {
+  child.on('exit', (code, signal) => {
     if (stopping) return;
-    console.error(`${prefix}exited with code ${code}; stopping everything`);
+    const reason = `${name} exited with ${signal ?? `code ${code}`} (its output is above, prefixed [${name}])`;
+    console.error(`${prefix}exited with ${signal ?? `code ${code}`}; stopping everything`);
+    reportDeath(reason);
     shutdown(1);
   });
   children.push(child);
@@ -186,20 +239,14 @@ function shutdown(code = 0) {
 process.once('SIGINT', () => shutdown());
 process.once('SIGTERM', () => shutdown());
 
-// Say where to go once the whole system answers.
-const deadline = Date.now() + 60_000;
-for (;;) {
-  try {
-    const response = await fetch(`http://127.0.0.1:${gatewayPort}/health`);
-    if (response.ok) break;
-  } catch {
-    // not up yet
-  }
-  if (Date.now() > deadline) {
-    console.error('The gateway did not become healthy within 60 s; see the logs above.');
-    break;
-  }
-  await new Promise((resolve) => setTimeout(resolve, 250));
+// Say where to go once every process answers, and never before: one that died ends it all.
+const checks: ReadyCheck[] = processes.map(([name, , , url]) => ({ name, url }));
+try {
+  await waitUntilReady(checks, { died, timeoutMs: 90_000 });
+} catch (error) {
+  console.error(`\nNot started: ${(error as Error).message}; see the logs above.`);
+  shutdown(1);
+  await new Promise(() => {}); // shutdown exits
 }
 console.log(`\nReady: GraphQL at http://localhost:${gatewayPort}/graphql (HTTP and WebSocket).`);
 console.log(`Web client: open http://localhost:${webPort} in a browser.`);
