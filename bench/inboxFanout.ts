@@ -189,7 +189,8 @@ async function fanOut(
   const ms = (name: string) => (cpu[name] ?? 0).toFixed(3);
   console.log(
     `    CPU ms per delivery: gateway ${ms('gateway')}, chats ${ms('chats')}, users ${ms('users')}, ` +
-      `postgres ${ms('postgres')}, redis ${ms('redis')}, all ${ms('total')}`,
+      `postgres ${ms('postgres')} (bench db ${ms('postgres (bench db)')}), redis ${ms('redis')}, ` +
+      `all ${ms('total')}; bench client ${ms('bench client')}`,
   );
   await Promise.all(sockets.map((socket) => socket.client.dispose()));
 }
