@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The catalogue of domain events (design.md, principle 2): one typed list shared by producers
+ * The catalogue of domain events (architecture.md, principle 2): one typed list shared by producers
  * and consumers. A producer writes an event to its own outbox in the transaction of the change;
  * the relay moves it to BullMQ; consumers validate the payload against the same schema.
  * A payload change that is not backwards compatible gets a new version. `producer` is the only

@@ -2,7 +2,7 @@ import { defaultLog } from '@switchboard/observability';
 import { isCluster, redisConnection } from './redis.ts';
 
 /**
- * Live events (design.md, principle 2): Redis pub/sub, at most once, fast. Losing one never loses
+ * Live events (architecture.md, principle 2): Redis pub/sub, at most once, fast. Losing one never loses
  * data: clients catch up by `seq`. Subgraphs publish them after their transaction commits, on the
  * channels their @live directives name; the gateway turns them into subscription payloads. An
  * event may carry `data`: the committed value of the field it feeds, as its owner would answer

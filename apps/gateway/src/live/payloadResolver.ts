@@ -62,7 +62,7 @@ interface Share {
 }
 
 /**
- * Turns live events into subscription payloads (design.md, principles 4 and 7). The same event
+ * Turns live events into subscription payloads (architecture.md, principles 4 and 7). The same event
  * for the same selection is resolved once and shared by every subscriber on this gateway who
  * asked for it, as a follower of the event's channel; events that carry the same `share` id (the
  * owner's word that they read alike but for the root fields in their `own`) are resolved once

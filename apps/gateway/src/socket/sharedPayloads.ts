@@ -1,7 +1,7 @@
 import { isSharedCopy } from '../live/sharedCopies.ts';
 
 /**
- * Serializes a subscription payload once, however many sockets it goes to (design.md, principle
+ * Serializes a subscription payload once, however many sockets it goes to (architecture.md, principle
  * 4): a shared resolution hands every subscriber the same `data` object, and JSON-encoding it again
  * per socket was most of a fan-out's cost in the gateway. graphql-ws builds each message with our
  * `replacer`, which swaps a payload's `data` for a placeholder and remembers the data's JSON (per
