@@ -1,8 +1,9 @@
 // `npm run bench:e2e`: the whole stack as separate processes (as `npm start` runs it), BENCH_USERS
-// users in 1:1 direct chats, each holding one socket with the contract's inbox subscription
-// (`MessageAdded`, chatId null). Open-loop sends at BENCH_RATE messages/s over HTTP: every message
-// must reach two inboxes, the sender's and the recipient's. Reports achieved rate, send->receive
-// latency, lost and duplicated deliveries, sendMessage latency, and CPU ms per message per process.
+// users in 1:1 direct chats, each with BENCH_DEVICES devices (default 2), every device holding one
+// socket with the contract's `Inbox` subscription. Open-loop sends at BENCH_RATE messages/s over
+// HTTP: every message must reach every device of its sender and of its recipient, once, in seq
+// order. Reports achieved rate, send->receive latency (each recipient device), lost, duplicated
+// and out-of-order deliveries, sendMessage latency, and CPU ms per message per process.
 // BENCH_FIND=1 steps the rate up and reports the highest one the stack sustains.
 import { randomUUID } from 'node:crypto';
 import { consumerQueues, redisConnection } from '@switchboard/messaging';
@@ -13,11 +14,14 @@ import { cpuDelta, cpuPerUnit, formatCpu } from './support/cpu.ts';
 import { failure, graphqlHttp, type GraphQLHttp } from './support/http.ts';
 import { SUBGRAPHS, type ProcessStack } from './support/processStack.ts';
 import { scrape } from './support/prometheus.ts';
-import { seedUsers, type SeededUser } from './support/seed.ts';
+import { addDevices, projectDevices, seedUsers, type SeededUser } from './support/seed.ts';
 import { openSocket, type BenchSocket } from './support/sockets.ts';
 import { ms, round, summarize, type Summary } from './support/stats.ts';
 
 const USERS = Math.max(2, Math.floor(setting('BENCH_USERS', 200) / 2) * 2);
+const DEVICES = Math.max(1, setting('BENCH_DEVICES', 2));
+/** Deliveries each message owes: every device of its sender and of its recipient. */
+const EXPECTED = 2 * DEVICES;
 const RATE = setting('BENCH_RATE', 50);
 const SECONDS = setting('BENCH_SECONDS', 20);
 const WARMUP_SECONDS = setting('BENCH_WARMUP_SECONDS', 15);
@@ -43,11 +47,16 @@ interface Sent {
   /** Sent inside the measured window (not warm-up). */
   measured: boolean;
   state: 'in flight' | 'ok' | 'failed';
-  seenBySender: boolean;
-  seenByRecipient: boolean;
+  /** Devices (their global index) that received it. */
+  seen: Set<number>;
   /** The message's chat and number, once answered (to name a lost delivery). */
   chatId?: string;
   seq?: number;
+}
+
+/** What an Inbox payload carries that is counted here. */
+interface InboxEntry {
+  event: { __typename: string; message?: { clientId: string; seq: number } };
 }
 
 interface BacklogSample {
@@ -74,6 +83,8 @@ interface Step {
   duplicated: number;
   /** Deliveries to a subscriber who is in neither the sender's nor the recipient's place. */
   misdelivered: number;
+  /** A message a device received after a later one of the same chat. */
+  outOfOrder: number;
   outstanding: number;
   inFlight: number;
   messages: Sent[];
@@ -89,6 +100,7 @@ interface StepResult {
   lost: number;
   duplicated: number;
   misdelivered: number;
+  outOfOrder: number;
   errors: Record<string, number>;
   capHits: number;
   backlogGrowing: string[];
@@ -110,10 +122,12 @@ function grew(values: number[], slack: number): string | undefined {
 
 async function main(run: BenchRun) {
   console.log(
-    `  ${USERS} users in ${USERS / 2} direct chats, one inbox subscription each; ${FIND ? `rates ${FIND_RATES.join(', ')}/s` : `${RATE} messages/s`}, ` +
+    `  ${USERS} users in ${USERS / 2} direct chats, ${DEVICES} devices each, one Inbox subscription per device; ${FIND ? `rates ${FIND_RATES.join(', ')}/s` : `${RATE} messages/s`}, ` +
       `${WARMUP_SECONDS} s warm-up + ${SECONDS} s measured + up to ${DRAIN_SECONDS} s drain`,
   );
   const users = await seedUsers(run.usersDb, USERS);
+  const devicesOf = await addDevices(run.usersDb, users, DEVICES - 1);
+  await projectDevices(run.databaseUrl, devicesOf.flat());
   const stack = await run.startStack();
   const http = graphqlHttp(stack.gatewayUrl);
   run.defer(() => http.close());
@@ -135,32 +149,33 @@ async function main(run: BenchRun) {
   let subscriptionErrors = 0;
   let socketsClosed = 0;
   let closing = false;
+  /** Per device (global index), the last seq it received (each device is in one chat). */
+  const lastSeq = new Map<number, number>();
   const onDelivery = (
     subscriber: number,
-    result: { data?: { messageAdded?: { clientId: string } } | null },
+    device: number,
+    result: { data?: { inbox?: InboxEntry } | null },
   ) => {
     const at = performance.now();
-    const clientId = result.data?.messageAdded?.clientId;
-    if (clientId === undefined) {
+    const event = result.data?.inbox?.event;
+    if (!event) {
       subscriptionErrors += 1;
       return;
     }
-    const sent = registry.get(clientId);
+    // ChatJoined, CaughtUp, receipts: owed too, not what is counted here.
+    if (event.__typename !== 'MessageAdded' || !event.message) return;
+    const sent = registry.get(event.message.clientId);
     if (!sent) {
       unexpected += 1;
       return;
     }
     const { step } = sent;
-    if (subscriber === sent.recipient) {
-      if (sent.seenByRecipient) return void (step.duplicated += 1);
-      sent.seenByRecipient = true;
-      if (sent.measured) step.endToEnd.push(at - sent.sentAt);
-    } else if (subscriber === sent.sender) {
-      if (sent.seenBySender) return void (step.duplicated += 1);
-      sent.seenBySender = true;
-    } else {
-      return void (step.misdelivered += 1);
-    }
+    if (subscriber !== sent.recipient && subscriber !== sent.sender) return void (step.misdelivered += 1);
+    if (sent.seen.has(device)) return void (step.duplicated += 1);
+    sent.seen.add(device);
+    if (event.message.seq <= (lastSeq.get(device) ?? 0)) step.outOfOrder += 1;
+    else lastSeq.set(device, event.message.seq);
+    if (subscriber === sent.recipient && sent.measured) step.endToEnd.push(at - sent.sentAt);
     if (sent.state !== 'failed') step.outstanding -= 1;
   };
   const sockets: BenchSocket[] = [];
@@ -168,27 +183,28 @@ async function main(run: BenchRun) {
     closing = true;
     await Promise.all(sockets.map((socket) => socket.client.dispose()));
   });
-  await mapLimit(users, 50, async (user, i) => {
+  const devices = devicesOf.flatMap((own, user) => own.map((device) => ({ user, device })));
+  await mapLimit(devices, 50, async ({ user, device }, index) => {
     const socket = openSocket({
       url: stack.gatewayUrl,
-      token: user.token,
+      token: device.token,
       onClosed: () => {
         if (!closing) socketsClosed += 1;
       },
     });
     sockets.push(socket);
     await socket.connected;
-    socket.subscribe<{ messageAdded: { clientId: string } }>(
-      'MessageAdded',
-      { chatId: null },
-      (result) => onDelivery(i, result),
+    socket.subscribe<{ inbox: InboxEntry }>(
+      'Inbox',
+      { after: null },
+      (result) => onDelivery(user, index, result),
       () => (subscriptionErrors += 1),
     );
   });
   await waitUntil(
-    async () => (await scrape(stack.gatewayMetricsUrl)).get('gateway_subscriptions_active') >= USERS,
+    async () => (await scrape(stack.gatewayMetricsUrl)).get('gateway_subscriptions_active') >= devices.length,
     60_000,
-    `${USERS} inbox subscriptions at the gateway`,
+    `${devices.length} inbox subscriptions at the gateway`,
   );
 
   const backlogProbe = createBacklogProbe(run);
@@ -223,6 +239,7 @@ async function main(run: BenchRun) {
       date: new Date().toISOString(),
       load: loadAverage(),
       users: USERS,
+      devicesPerUser: DEVICES,
       seconds: SECONDS,
       p99BoundMs: P99_BOUND_MS,
       steps: results,
@@ -255,6 +272,7 @@ async function runStep(rate: number, deps: StepDeps): Promise<{ result: StepResu
     sendLatency: [],
     duplicated: 0,
     misdelivered: 0,
+    outOfOrder: 0,
     outstanding: 0,
     inFlight: 0,
     messages: [],
@@ -262,7 +280,7 @@ async function runStep(rate: number, deps: StepDeps): Promise<{ result: StepResu
   };
   const fail = (sent: Sent, problem: string) => {
     sent.state = 'failed';
-    step.outstanding -= 2 - Number(sent.seenBySender) - Number(sent.seenByRecipient);
+    step.outstanding -= EXPECTED - sent.seen.size;
     step.errors.set(problem, (step.errors.get(problem) ?? 0) + 1);
   };
   const started = performance.now();
@@ -281,12 +299,11 @@ async function runStep(rate: number, deps: StepDeps): Promise<{ result: StepResu
       sentAt,
       measured: sentAt >= windowStart && sentAt < windowEnd,
       state: 'in flight',
-      seenBySender: false,
-      seenByRecipient: false,
+      seen: new Set(),
     };
     registry.set(clientId, sent);
     step.messages.push(sent);
-    step.outstanding += 2;
+    step.outstanding += EXPECTED;
     step.inFlight += 1;
     http
       .op<{ sendMessage: { id: string; seq: number } | null }>(
@@ -362,12 +379,12 @@ async function runStep(rate: number, deps: StepDeps): Promise<{ result: StepResu
   const lostOnes: string[] = [];
   for (const sent of step.messages) {
     if (sent.state === 'ok') {
-      const missing = 2 - Number(sent.seenBySender) - Number(sent.seenByRecipient);
+      const missing = EXPECTED - sent.seen.size;
       lost += missing;
       if (missing > 0 && lostOnes.length < 10)
         lostOnes.push(
           `chat ${sent.chatId} seq ${sent.seq} sent at +${round((sent.sentAt - started) / 1000, 2)} s, ` +
-            `not seen by ${[sent.seenBySender ? [] : ['its sender'], sent.seenByRecipient ? [] : ['its recipient']].flat().join(' and ')}`,
+            `seen by ${sent.seen.size} of its ${EXPECTED} devices`,
         );
     }
     if (sent.state === 'in flight') fail(sent, `no answer within the ${DRAIN_SECONDS} s drain`);
@@ -418,6 +435,7 @@ async function runStep(rate: number, deps: StepDeps): Promise<{ result: StepResu
     ...(lost > 0 ? [`${lost} lost`] : []),
     ...(step.duplicated > 0 ? [`${step.duplicated} duplicated`] : []),
     ...(step.misdelivered > 0 ? [`${step.misdelivered} misdelivered`] : []),
+    ...(step.outOfOrder > 0 ? [`${step.outOfOrder} out of order`] : []),
     ...(errorCount > 0 ? [`${errorCount} errors`] : []),
     ...(step.capHits > 0 ? [`in-flight cap hit ${step.capHits} times`] : []),
     ...backlogGrowing.map((growth) => `backlog grows: ${growth}`),
@@ -425,12 +443,15 @@ async function runStep(rate: number, deps: StepDeps): Promise<{ result: StepResu
   const result: StepResult = {
     rate,
     achieved: round(achieved),
-    deliveredPerSecond: round(step.messages.filter((s) => s.measured && s.seenByRecipient).length / SECONDS),
+    deliveredPerSecond: round(
+      step.messages.filter((s) => s.measured && s.seen.size === EXPECTED).length / SECONDS,
+    ),
     endToEnd,
     sendMessage: summarize(step.sendLatency),
     lost,
     duplicated: step.duplicated,
     misdelivered: step.misdelivered,
+    outOfOrder: step.outOfOrder,
     errors,
     capHits: step.capHits,
     backlogGrowing,
@@ -444,14 +465,14 @@ async function runStep(rate: number, deps: StepDeps): Promise<{ result: StepResu
 function printStep(result: StepResult, cpuTable: string[]) {
   const { endToEnd: e, sendMessage: s } = result;
   console.log(
-    `\n  target ${result.rate}/s: achieved ${result.achieved}/s, recipients reached ${result.deliveredPerSecond}/s`,
+    `\n  target ${result.rate}/s: achieved ${result.achieved}/s, messages reaching every device ${result.deliveredPerSecond}/s`,
   );
   console.log(
     `    send->receive ms   p50 ${ms(e.p50)}  p99 ${ms(e.p99)}  max ${ms(e.max)}  (${e.count} messages)`,
   );
   console.log(`    sendMessage ms     p50 ${ms(s.p50)}  p99 ${ms(s.p99)}`);
   console.log(
-    `    lost ${result.lost}, duplicated ${result.duplicated}, misdelivered ${result.misdelivered}, ` +
+    `    lost ${result.lost}, duplicated ${result.duplicated}, out of order ${result.outOfOrder}, misdelivered ${result.misdelivered}, ` +
       `errors ${JSON.stringify(result.errors)}, in-flight cap hits ${result.capHits}`,
   );
   console.log(`    ${result.sustained ? 'sustained' : `not sustained: ${result.reasons.join('; ')}`}`);

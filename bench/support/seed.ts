@@ -65,3 +65,27 @@ export async function projectDevices(databaseUrl: string, users: SeededUser[]): 
     await db.end();
   }
 }
+
+/** `extra` more devices for each user (a phone and a laptop...), each with a token of its own. */
+export async function addDevices(
+  usersDb: UsersDb,
+  users: SeededUser[],
+  extra: number,
+): Promise<SeededUser[][]> {
+  const all = users.map((user) => [user]);
+  if (extra < 1) return all;
+  const devices = await usersDb.device.createManyAndReturn({
+    data: users.flatMap((user) => Array.from({ length: extra }, () => ({ userId: user.id, name: 'Bench' }))),
+    select: { id: true, userId: true },
+  });
+  const index = new Map(users.map((user, i) => [user.id, i]));
+  for (const device of devices) {
+    const subject = { userId: device.userId, deviceId: device.id };
+    all[index.get(device.userId)!]!.push({
+      id: device.userId,
+      deviceId: device.id,
+      token: await signUserToken(subject, DEV_JWT_SECRET, TOKEN_TTL_SECONDS),
+    });
+  }
+  return all;
+}
