@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { recordEvent } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
-import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
+import { createOutboxRelay, redisConnection, type OutboxRelayOptions } from '@switchboard/messaging';
 import { createWorker } from '@switchboard/worker';
 import { rebuildProjection } from '../apps/worker/src/rebuildProjection.ts';
 import { Queue } from 'bullmq';
@@ -37,7 +37,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const relay = (afterPublish?: () => Promise<void>) =>
+const relay = (afterPublish?: () => Promise<void>, options: Partial<OutboxRelayOptions> = {}) =>
   createOutboxRelay({
     databaseUrl: config.databaseUrl,
     schema: 'users',
@@ -45,7 +45,16 @@ const relay = (afterPublish?: () => Promise<void>) =>
     prefix: config.queuePrefix,
     log: () => {},
     ...(afterPublish ? { afterPublish } : {}),
+    ...options,
   });
+
+/** The backends of this database that LISTEN on users' outbox channel. */
+const listeners = async () =>
+  (
+    await usersDb.$queryRawUnsafe<{ pid: number }[]>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN outbox_users'`,
+    )
+  ).map((row) => row.pid);
 
 async function blockEvent(blockerId: string, blockedId: string) {
   await usersDb.$transaction((tx) => recordEvent(tx, 'UserBlocked', { blockerId, blockedId }));
@@ -61,7 +70,7 @@ describe('outbox relay and consumers', () => {
     const [blockerId, blockedId] = [randomUUID(), randomUUID()];
     const eventId = await blockEvent(blockerId, blockedId);
 
-    // The first relay "crashes" after the jobs reached Redis but before its transaction commits.
+    // The first relay "crashes" after the jobs reached Redis but before it marks the rows published.
     const crashing = relay(async () => {
       throw new Error('simulated crash');
     });
@@ -97,6 +106,57 @@ describe('outbox relay and consumers', () => {
       .poll(() => chatsDb.blockProjection.count({ where: { blockerId, blockedId } }), { timeout: 10_000 })
       .toBe(1);
     await later.stop();
+  });
+
+  it('holds no transaction or row lock while it writes to Redis', async () => {
+    const [blockerId, blockedId] = [randomUUID(), randomUUID()];
+    const eventId = await blockEvent(blockerId, blockedId);
+    let lockedMeanwhile: unknown;
+    const watched = relay(async () => {
+      // Between addBulk (and WAIT) and marking the row: another session may lock it at once.
+      lockedMeanwhile = await usersDb
+        .$transaction((tx) =>
+          tx.$queryRawUnsafe(
+            `SELECT id FROM "users"."OutboxEvent" WHERE "eventId" = $1::uuid FOR UPDATE NOWAIT`,
+            eventId,
+          ),
+        )
+        .then(
+          () => 'lockable',
+          (error: Error) => error.message,
+        );
+    });
+    expect(await watched.drain()).toBeGreaterThanOrEqual(1);
+    await watched.stop();
+    expect(lockedMeanwhile).toBe('lockable');
+    expect((await usersDb.outboxEvent.findUniqueOrThrow({ where: { eventId } })).publishedAt).not.toBeNull();
+  });
+
+  it('listens again after its LISTEN connection is lost, instead of polling forever', async () => {
+    // Polls too rare to matter here: only a NOTIFY wakes it in time.
+    const listening = relay(undefined, {
+      pollIntervalMs: 60_000,
+      listeningPollIntervalMs: 60_000,
+      relistenIntervalMs: 200,
+    });
+    const before = await listeners();
+    await listening.start();
+    await expect.poll(async () => (await listeners()).length, { timeout: 5_000 }).toBe(before.length + 1);
+    const [lost] = (await listeners()).filter((pid) => !before.includes(pid));
+    await usersDb.$queryRawUnsafe(`SELECT pg_terminate_backend($1::int)`, lost);
+    await expect
+      .poll(async () => (await listeners()).filter((pid) => !before.includes(pid) && pid !== lost).length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    const [blockerId, blockedId] = [randomUUID(), randomUUID()];
+    const eventId = await blockEvent(blockerId, blockedId);
+    await expect
+      .poll(async () => (await usersDb.outboxEvent.findUniqueOrThrow({ where: { eventId } })).publishedAt, {
+        timeout: 5_000,
+      })
+      .not.toBeNull();
+    await listening.stop();
   });
 
   it('rejects a payload that fails validation without retrying, and keeps it for an operator', async () => {

@@ -147,18 +147,3 @@ export async function projectChatMembership<Tx extends RawExecutor>(
         ),
   );
 }
-
-/** Marks an event handled by `consumer` in the caller's transaction; false if it already was. */
-export async function firstDelivery(
-  tx: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> },
-  schema: string,
-  consumer: string,
-  eventId: string,
-): Promise<boolean> {
-  const inserted = await tx.$executeRawUnsafe(
-    `INSERT INTO "${schema}"."ProcessedEvent" (consumer, "eventId") VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING`,
-    consumer,
-    eventId,
-  );
-  return inserted === 1;
-}

@@ -18,10 +18,12 @@ export interface OutboxRelayOptions {
   /**
    * Fallback poll (default 1 s); new rows wake the relay at once through LISTEN/NOTIFY, and while
    * it listens it polls only every `listeningPollIntervalMs` (default 10 s), for a NOTIFY lost
-   * with a dropped connection.
+   * with a dropped connection. A lost LISTEN connection is opened again, at most every
+   * `relistenIntervalMs` (default 5 s), until it is back.
    */
   pollIntervalMs?: number;
   listeningPollIntervalMs?: number;
+  relistenIntervalMs?: number;
   log?: (message: string, error?: unknown) => void;
   /** Test hook: runs after the jobs were added and before the rows are marked published. */
   afterPublish?: () => Promise<void>;
@@ -53,10 +55,14 @@ interface OutboxRow {
 
 /**
  * Moves committed outbox rows to the consumers' BullMQ queues (architecture.md, principle 2).
- * Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of relays can run; each job's id
- * is the event id, so a relay that dies after adding jobs but before marking the rows published
- * only re-adds jobs that BullMQ already holds: nothing is lost and nothing runs twice.
- * Published rows are kept for `retentionHours` (replays and rebuilds read them), then deleted.
+ * Any number of relays can run: one at a time relays a producer's outbox, under a session
+ * advisory lock that the others skip (no transaction, no row lock is held while Redis is written
+ * and `WAIT`ed on: a slow or absent Redis never holds back the producer's vacuum, its pruning or
+ * other relays' connections). Rows are read, their jobs added, then marked published in one short
+ * statement; each job's id is the event id, so a relay that dies after adding jobs but before
+ * marking the rows only re-adds jobs BullMQ already holds (see `eventJobOptions` for how long),
+ * and the consumers' handlers are idempotent beyond that. Published rows are kept for
+ * `retentionHours` (replays and rebuilds read them), then deleted.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const log = options.log ?? defaultLog({ component: 'outbox-relay', schema: options.schema });
@@ -85,23 +91,26 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     wake?.();
   };
 
-  async function relayBatch(): Promise<number> {
+  /** The advisory lock of this producer's outbox: one relay at a time moves its rows, in order. */
+  const lockKey = `hashtext('switchboard.outbox.' || $1)`;
+
+  /** Relays one batch; null when another relay holds this outbox. */
+  async function relayBatch(): Promise<number | null> {
     const client = await pool.connect();
+    let locked = false;
     try {
-      // One round trip claims the batch (marked published, rolled back if publishing fails), one
-      // commits it: the relay runs once per commit of a busy producer.
+      const { rows: lock } = await client.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_lock(${lockKey}) AS locked`,
+        [options.schema],
+      );
+      locked = lock[0]!.locked;
+      if (!locked) return null;
       const batchSize = Math.trunc(options.batchSize ?? 200);
-      const results = (await client.query(
-        `BEGIN;
-         UPDATE ${table} SET "publishedAt" = now() WHERE id IN (
-           SELECT id FROM ${table} WHERE "publishedAt" IS NULL ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED)
-         RETURNING id::text, "eventId", type, version, payload`,
-      )) as unknown as { rows: OutboxRow[] }[];
-      const rows = results[1]!.rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id::text, "eventId", type, version, payload FROM ${table}
+         WHERE "publishedAt" IS NULL ORDER BY id LIMIT ${batchSize}`,
+      );
+      if (rows.length === 0) return 0;
       const jobsByQueue = new Map<
         ConsumerQueue,
         { name: string; data: EventJobData; opts: typeof eventJobOptions }[]
@@ -132,22 +141,28 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         },
       });
       await options.afterPublish?.();
-      await client.query('COMMIT');
+      await client.query(`UPDATE ${table} SET "publishedAt" = now() WHERE id = ANY($1::bigint[])`, [
+        rows.map((row) => row.id),
+      ]);
       return rows.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
     } finally {
-      client.release();
+      if (locked)
+        await client
+          .query(`SELECT pg_advisory_unlock(${lockKey})`, [options.schema])
+          .then(() => client.release())
+          // A connection that cannot unlock is dropped, and its lock with it.
+          .catch((error: Error) => client.release(error));
+      else client.release();
     }
   }
 
+  /** Relays everything pending; another relay holding the outbox is doing the same. */
   async function drain(): Promise<number> {
     let total = 0;
     for (;;) {
       const moved = await relayBatch();
+      if (!moved) return total;
       total += moved;
-      if (moved === 0) return total;
     }
   }
 
@@ -180,9 +195,37 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
+  /** Opens the LISTEN connection; on failure the relay polls and tries again later. */
+  let listenTriedAt = 0;
+  async function listen(): Promise<void> {
+    listenTriedAt = Date.now();
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await pool.connect();
+      client.on('notification', poke);
+      // A listener that breaks hears nothing more: polling takes over at the short interval,
+      // until the loop listens again.
+      client.on('error', (error) => {
+        if (listener !== client) return;
+        listening = false;
+        listener = undefined;
+        client!.release(error);
+        log('LISTEN connection lost; polling until it is back', error);
+        poke();
+      });
+      await client.query(`LISTEN ${channel}`);
+      listener = client;
+      listening = true;
+    } catch (error) {
+      client?.release(error as Error);
+      log('LISTEN failed; polling until it works', error);
+    }
+  }
+
   async function runLoop(): Promise<void> {
     while (running) {
       wakeRequested = false;
+      if (!listening && Date.now() - listenTriedAt >= (options.relistenIntervalMs ?? 5_000)) await listen();
       await pruneWhenDue();
       try {
         await drain();
@@ -196,7 +239,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         wake = resolve;
         timer = setTimeout(
           resolve,
-          listening ? (options.listeningPollIntervalMs ?? 10_000) : (options.pollIntervalMs ?? 1000),
+          listening
+            ? (options.listeningPollIntervalMs ?? 10_000)
+            : Math.min(options.pollIntervalMs ?? 1000, options.relistenIntervalMs ?? 5_000),
         );
       });
       clearTimeout(timer);
@@ -209,20 +254,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     async start() {
       if (running) return;
       running = true;
-      try {
-        listener = await pool.connect();
-        listener.on('notification', poke);
-        // A listener that breaks hears nothing more: polling takes over at the short interval.
-        listener.on('error', (error) => {
-          listening = false;
-          log('LISTEN connection lost; polling instead', error);
-          poke();
-        });
-        await listener.query(`LISTEN ${channel}`);
-        listening = true;
-      } catch (error) {
-        log('LISTEN failed; falling back to polling', error);
-      }
+      await listen();
       loop = runLoop();
     },
     async stop() {
@@ -230,9 +262,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       poke();
       await loop;
       if (listener) {
-        await listener.query(`UNLISTEN ${channel}`).catch(() => {});
-        // A connection that failed is dropped, not handed back to the pool.
-        listener.release(!listening);
+        const client = listener;
+        listener = undefined;
+        listening = false;
+        await client.query(`UNLISTEN ${channel}`).catch(() => {});
+        client.release(true);
       }
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       await pool.end();
