@@ -6,7 +6,7 @@ import { recordEvent } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { createOutboxRelay, redisConnection } from '@switchboard/messaging';
 import { createWorker } from '@switchboard/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PrismaClient as ChatsDb } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { PrismaClient as UsersDb } from '../subgraphs/users/src/generated/prisma/client.ts';
 import { stackConfig, standaloneWorkerIdentity, vapid } from './support/stack.ts';
@@ -91,6 +91,9 @@ describe('a Redis restart', () => {
       'the first event',
     );
 
+    // Every queue's reconnect attempts go to the JSON log, throttled, never to stderr as bare
+    // stack dumps (BullMQ's console.error for an error nobody listens to).
+    const dumped = vi.spyOn(console, 'error');
     redisServer.kill('SIGKILL');
     await once(redisServer, 'exit');
     // Committed while Redis is down: it waits in the outbox, not lost.
@@ -104,6 +107,8 @@ describe('a Redis restart', () => {
       'events committed during and after the restart',
     );
     expect(await chatsDb.blockProjection.count({ where: { OR: [before, during, after] } })).toBe(3);
+    expect(dumped.mock.calls).toEqual([]);
+    dumped.mockRestore();
     await Promise.all([relay.stop(), worker.stop()]);
     redis.disconnect();
   });

@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { GATEWAY_ISSUER, createIdentitySigner, maskError, type Identity } from '@switchboard/core';
+import { ErrorCode, GATEWAY_ISSUER, createIdentitySigner, maskError, type Identity } from '@switchboard/core';
 import { createLiveSubscriber, liveChannel, redisConnection } from '@switchboard/messaging';
 import {
   logFunction,
@@ -19,7 +19,7 @@ import {
   type Observability,
 } from '@switchboard/observability';
 import express from 'express';
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { contextFor, createContext, type AuthConfig, type GatewayContext } from './context.ts';
 import { createEntityCache } from './federation/entityCache.ts';
 import { createFederation } from './federation/federation.ts';
@@ -28,7 +28,7 @@ import { createGuards, type GuardContext, type GuardsConfig } from './guards/cre
 import { checkSubgraphs } from './health.ts';
 import { SubgraphDataSource, type SubgraphCallPolicy } from './subgraphDataSource.ts';
 import { createKnownUsers } from './knownUsers.ts';
-import { liveBus } from './live/liveBus.ts';
+import { liveBus, type LiveBus } from './live/liveBus.ts';
 import type { PayloadResolver } from './live/payloadResolver.ts';
 import { createSubscriptionExecutor } from './live/subscriptionExecutor.ts';
 import { createPresenceLink, type PresenceLink } from './presence/presenceLink.ts';
@@ -120,6 +120,21 @@ export async function createGateway(config: GatewayConfig) {
   };
   const live = createLiveSubscriber(config.redisUrl, log);
   const bus = liveBus(live);
+  /**
+   * The gateway's own channels, followed from the start for its whole life: unlike a client's
+   * subscribe, which is refused once Redis has not answered in time, they wait for Redis.
+   */
+  const follow: LiveBus['listen'] = async (channel, listener) => {
+    for (;;) {
+      try {
+        return await bus.listen(channel, listener);
+      } catch (error) {
+        if (!(error instanceof GraphQLError && error.extensions['code'] === ErrorCode.SERVICE_UNAVAILABLE))
+          throw error;
+        log(`Redis unavailable; still waiting to follow ${channel}`, error);
+      }
+    }
+  };
   // Entity values kept exact by their owners' events (federation/entityCache.ts).
   const cacheRedis =
     config.entityCache === false
@@ -129,7 +144,7 @@ export async function createGateway(config: GatewayConfig) {
     ? createEntityCache({ cachedFields: supergraph.live.cachedFields, redis: cacheRedis, log })
     : undefined;
   if (entityCache) {
-    await bus.listen(liveChannel.entities, (event) => {
+    await follow(liveChannel.entities, (event) => {
       if (
         event.type === 'entityChanged' &&
         typeof event['typename'] === 'string' &&
@@ -213,7 +228,7 @@ export async function createGateway(config: GatewayConfig) {
   // A revoked device is refused from the moment users announces it, its open sockets closed.
   const knownUsers = auth.knownUsers;
   if (knownUsers)
-    await bus.listen(liveChannel.deviceRevoked, (event) => {
+    await follow(liveChannel.deviceRevoked, (event) => {
       if (event.type !== 'deviceRevoked' || typeof event['deviceId'] !== 'string') return;
       knownUsers.revoked(event['deviceId']);
       subscriptions.closeDevice(event['deviceId']);

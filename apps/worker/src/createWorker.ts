@@ -9,6 +9,7 @@ import { DEV_MEDIA_STORAGE_DIR, openMediaProcessing } from '@switchboard/media/j
 import {
   checkEvictionPolicy,
   createConsumer,
+  logRedisErrors,
   redisConnection,
   type ConsumerQueue,
   type EventHandler,
@@ -122,7 +123,12 @@ export function createWorker(config: WorkerConfig) {
     return worker;
   });
   const queues = config.metrics
-    ? Object.keys(handlers).map((name) => new Queue(name, { connection: redis, prefix: config.prefix }))
+    ? Object.keys(handlers).map((name) =>
+        logRedisErrors(
+          new Queue(name, { connection: redis, prefix: config.prefix }),
+          `queue metrics of ${name}: Redis error (retrying)`,
+        ),
+      )
     : [];
   if (config.metrics) queueMetrics(config.metrics, queues);
 

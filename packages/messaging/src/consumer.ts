@@ -79,7 +79,14 @@ export function createConsumer(options: ConsumerOptions): Worker<EventJobData> {
       );
     }
   });
-  worker.on('error', (error) => log('worker error', error));
+  // Into the log, the first of a burst and then one every 10 s: while Redis restarts each of its
+  // connections fails on every reconnect attempt (BullMQ writes them to stderr when unheard).
+  let erredAt = 0;
+  worker.on('error', (error) => {
+    if (Date.now() - erredAt < 10_000) return;
+    erredAt = Date.now();
+    log('worker error', error);
+  });
   return worker;
 }
 

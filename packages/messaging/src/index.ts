@@ -7,3 +7,4 @@ export * from './routes.ts';
 export * from './live.ts';
 export * from './replay.ts';
 export * from './entityChanges.ts';
+export * from './liveUnavailableError.ts';

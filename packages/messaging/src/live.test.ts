@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLivePublisher, createLiveSubscriber, LIVE_CHANNEL_PREFIX, type LiveEvent } from './live.ts';
+import { LiveUnavailableError } from './liveUnavailableError.ts';
 import { isCluster, redisAddress, redisConnection } from './redis.ts';
 
 /**
@@ -89,5 +91,23 @@ describe('the live bus', () => {
       expect(heard.get(channel)).toEqual([expect.objectContaining({ n: i })]);
     for (const stop of stops) stop();
     await expect.poll(() => subscriptions(channels[100]!)).toBe(0);
+  });
+
+  it('refuses a new channel within its deadline while Redis is down, instead of waiting for it', async () => {
+    // A port where nothing listens: Redis down.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    const down = createLiveSubscriber(`redis://127.0.0.1:${port}`, () => {}, { listenTimeoutMs: 300 });
+    try {
+      const started = Date.now();
+      await expect(down.listen(`chat:${randomUUID()}`, () => {})).rejects.toBeInstanceOf(
+        LiveUnavailableError,
+      );
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await down.close();
+    }
   });
 });

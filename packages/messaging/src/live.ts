@@ -1,4 +1,5 @@
 import { defaultLog } from '@switchboard/observability';
+import { LiveUnavailableError } from './liveUnavailableError.ts';
 import { isCluster, redisConnection } from './redis.ts';
 
 /**
@@ -159,7 +160,16 @@ const SETTLE_MS = 500;
 export function createLiveSubscriber(
   redisUrl: string,
   log: (message: string, error?: unknown) => void = defaultLog({ component: 'live-subscriber' }),
+  options: {
+    /**
+     * How long `listen` waits for Redis to confirm a new channel (default 5 s); past it, it
+     * rejects with LiveUnavailableError. A single Redis that is down would otherwise hold every
+     * new subscription until it is back.
+     */
+    listenTimeoutMs?: number;
+  } = {},
 ): LiveSubscriber {
+  const listenTimeoutMs = options.listenTimeoutMs ?? 5_000;
   const redis = redisConnection(redisUrl, {}, { shardedSubscribers: true });
   const sharded = isCluster(redis);
   const channels = new Map<string, { listeners: Set<(event: unknown) => void>; subscribed: Promise<void> }>();
@@ -281,19 +291,40 @@ export function createLiveSubscriber(
       if (!entry) {
         const created = { listeners: new Set<(event: unknown) => void>(), subscribed: Promise.resolve() };
         channels.set(name, created);
-        created.subscribed = subscribe(name, created).catch((error: unknown) => {
-          if (channels.get(name) === created) channels.delete(name);
-          throw error;
-        });
+        created.subscribed = subscribe(name, created).then(
+          () => {
+            // Given up on (its listeners timed out) before Redis confirmed it: nobody follows it.
+            if (!closed && !channels.has(name))
+              (sharded ? redis.sunsubscribe(name) : redis.unsubscribe(name)).catch((error: unknown) =>
+                log(`unsubscribing ${name} failed`, error),
+              );
+          },
+          (error: unknown) => {
+            if (channels.get(name) === created) channels.delete(name);
+            throw error;
+          },
+        );
         entry = created;
       }
       entry.listeners.add(listener);
       const current = entry;
+      let deadline: NodeJS.Timeout | undefined;
       try {
-        await current.subscribed;
+        await Promise.race([
+          current.subscribed,
+          new Promise<never>((_resolve, reject) => {
+            deadline = setTimeout(
+              () => reject(new LiveUnavailableError(channel, listenTimeoutMs)),
+              listenTimeoutMs,
+            );
+          }),
+        ]);
       } catch (error) {
         current.listeners.delete(listener);
+        if (current.listeners.size === 0 && channels.get(name) === current) channels.delete(name);
         throw error;
+      } finally {
+        clearTimeout(deadline);
       }
       return () => {
         if (!current.listeners.delete(listener) || current.listeners.size > 0) return;

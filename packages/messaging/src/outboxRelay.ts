@@ -1,7 +1,7 @@
 import { connectionAs } from '@switchboard/db';
 import { defaultLog } from '@switchboard/observability';
 import { Queue } from 'bullmq';
-import { checkQueuePrefix, isCluster, waitForReplicas, type RedisClient } from './redis.ts';
+import { checkQueuePrefix, isCluster, logRedisErrors, waitForReplicas, type RedisClient } from './redis.ts';
 import pg from 'pg';
 import { eventJobOptions, type EventJobData } from './jobOptions.ts';
 import { consumerQueues, queuesFor, type ConsumerQueue } from './routes.ts';
@@ -73,7 +73,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const queues = new Map<ConsumerQueue, Queue>(
     consumerQueues.map((name) => [
       name,
-      new Queue(name, { connection: options.redis, prefix: options.prefix }),
+      logRedisErrors(
+        new Queue(name, { connection: options.redis, prefix: options.prefix }),
+        `outbox relay's queue ${name}: Redis error (retrying)`,
+      ),
     ]),
   );
   let listener: pg.PoolClient | undefined;

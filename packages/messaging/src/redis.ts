@@ -80,6 +80,19 @@ export function redisConnection(
   return client;
 }
 
+/**
+ * Sends a BullMQ queue's or worker's connection errors to the JSON log, the first of a burst and
+ * then at most one every 10 s. Without a listener BullMQ writes each one (every reconnect attempt
+ * of every queue while Redis restarts) to stderr as a bare stack dump.
+ */
+export function logRedisErrors<T extends { on(event: 'error', listener: (error: Error) => void): unknown }>(
+  emitter: T,
+  message: string,
+): T {
+  emitter.on('error', throttledWarning(message));
+  return emitter;
+}
+
 /** Logs the first error of a burst, then at most one every 10 s. */
 function throttledWarning(message: string) {
   let last = 0;

@@ -1,4 +1,5 @@
-import type { LiveSubscriber } from '@switchboard/messaging';
+import { ErrorCode, appError } from '@switchboard/core';
+import { LiveUnavailableError, type LiveSubscriber } from '@switchboard/messaging';
 import type { LiveEvent } from './liveEvent.ts';
 
 /**
@@ -15,7 +16,14 @@ export interface LiveBus {
 
 export function liveBus(subscriber: LiveSubscriber): LiveBus {
   return {
-    listen: (channel, listener) => subscriber.listen(channel, listener as (event: unknown) => void),
+    // Redis down or restarting is a fault like a subgraph down: the subscriber may retry.
+    listen: (channel, listener) =>
+      subscriber.listen(channel, listener as (event: unknown) => void).catch((error: unknown) => {
+        if (!(error instanceof LiveUnavailableError)) throw error;
+        throw appError(ErrorCode.SERVICE_UNAVAILABLE, 'Live events are unavailable; retry shortly', {
+          retryAfter: 1,
+        });
+      }),
     onReconnect: (listener) => subscriber.onReconnect(listener),
   };
 }

@@ -6,6 +6,9 @@
  * saw, and tells that channel's ordered subscribers to catch up if so. A subscriber that delivered
  * less than that newest order (resolving it failed past its retries) is told to catch up from what
  * it delivered: the newest is stored, there is nothing to ask.
+ * After a reconnect every watched channel is checked, at most `maxConcurrentChecks` asking the
+ * owners at once (a gateway follows thousands of channels), and a check that fails (the owner
+ * restarting too) is retried with backoff before it is given up and logged.
  */
 export interface Reconciler {
   /**
@@ -45,9 +48,21 @@ interface Listener {
 export function createReconciler(options: {
   /** How long a channel stays quiet before it is checked. */
   quietMs: number;
+  /** Head queries in flight at once (default 16); the others wait their turn. */
+  maxConcurrentChecks?: number;
+  /** Attempts of a failing head query (default 4), `retryDelayMs` (default 500) doubling between. */
+  attempts?: number;
+  retryDelayMs?: number;
   log?: (message: string, error?: unknown) => void;
 }): Reconciler {
   const channels = new Map<string, Watched>();
+  const maxConcurrent = options.maxConcurrentChecks ?? 16;
+  const attempts = options.attempts ?? 4;
+  const retryDelayMs = options.retryDelayMs ?? 500;
+  /** Channels whose head is to be asked, in order, each once, with the attempt it is at. */
+  const waiting = new Map<Watched, { channel: string; attempt: number }>();
+  let inFlight = 0;
+  const retries = new Set<NodeJS.Timeout>();
 
   // One timer per channel, armed when it has none: an event does not clear and set it again (every
   // subscriber of a channel reports each event, a thousand timers per event in a large group); when
@@ -71,14 +86,45 @@ export function createReconciler(options: {
       const delivered = listener.delivered();
       if (delivered !== null && delivered < after) listener.onBehind(after);
     }
-    watched.head(after).then(
-      (order) => {
-        if (order === null || order <= after) return;
-        if (watched.newest === null || order > watched.newest) watched.newest = order;
-        for (const listener of watched.listeners) listener.onBehind(order);
-      },
-      (error) => options.log?.(`live reconcile of ${channel} failed`, error),
-    );
+    if (!waiting.has(watched)) waiting.set(watched, { channel, attempt: 1 });
+    pump();
+  };
+
+  const pump = () => {
+    while (inFlight < maxConcurrent && waiting.size > 0) {
+      const [watched, { channel, attempt }] = waiting.entries().next().value!;
+      waiting.delete(watched);
+      if (channels.get(channel) !== watched || watched.newest === null) continue;
+      const after = watched.newest;
+      inFlight += 1;
+      watched
+        .head(after)
+        .then(
+          (order) => {
+            if (order === null || order <= after) return;
+            if (watched.newest === null || order > watched.newest) watched.newest = order;
+            for (const listener of watched.listeners) listener.onBehind(order);
+          },
+          (error) => {
+            if (attempt >= attempts) return options.log?.(`live reconcile of ${channel} failed`, error);
+            const retry = setTimeout(
+              () => {
+                retries.delete(retry);
+                if (channels.get(channel) !== watched || waiting.has(watched)) return;
+                waiting.set(watched, { channel, attempt: attempt + 1 });
+                pump();
+              },
+              retryDelayMs * 2 ** (attempt - 1),
+            );
+            retry.unref();
+            retries.add(retry);
+          },
+        )
+        .finally(() => {
+          inFlight -= 1;
+          pump();
+        });
+    }
   };
 
   return {
@@ -111,6 +157,9 @@ export function createReconciler(options: {
     },
     stop() {
       for (const watched of channels.values()) clearTimeout(watched.timer);
+      for (const retry of retries) clearTimeout(retry);
+      retries.clear();
+      waiting.clear();
       channels.clear();
     },
   };
