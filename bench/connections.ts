@@ -1,6 +1,7 @@
 // `npm run bench:connections` (issue 11): BENCH_SOCKETS sockets against ONE gateway process, each
-// with the contract's inbox subscription (`MessageAdded`, chatId null), opened from several
-// loopback addresses. Reports connect + subscribe rate, the gateway's heap and RSS per connection,
+// with the contract's `Inbox` subscription (BENCH_SUBSCRIPTION=messageAdded: `MessageAdded`,
+// chatId null, the per-chat path), its user in BENCH_CHATS_PER_USER groups (default 50), opened
+// from several loopback addresses. Reports connect + subscribe rate, the gateway's heap and RSS per connection,
 // every process's CPU while the sockets sit idle, ChatList p50/p99 before and while connected, and
 // how long a per-chat subscriber 1,000 messages behind takes to catch up.
 import { readFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { collectGarbage, writeHeapSnapshot } from './support/inspector.ts';
 import type { ProcessStack, ServiceProcess } from './support/processStack.ts';
 import { scrape } from './support/prometheus.ts';
-import { seedUsers, type SeededUser } from './support/seed.ts';
+import { projectDevices, seedChats, seedUsers, type SeededUser } from './support/seed.ts';
 import { openSocket, type BenchSocket } from './support/sockets.ts';
 import { ms, round, summarize, type Summary } from './support/stats.ts';
 
@@ -29,6 +30,8 @@ const IDLE_SETTLE_SECONDS = setting('BENCH_IDLE_SETTLE_SECONDS', 30);
 const IDLE_SECONDS = setting('BENCH_IDLE_SECONDS', 30);
 const QUERIES = setting('BENCH_QUERIES', 200);
 const CHATS = setting('BENCH_CHATS', 20);
+const CHATS_PER_USER = setting('BENCH_CHATS_PER_USER', 50);
+const INBOX = (process.env['BENCH_SUBSCRIPTION'] ?? 'inbox') === 'inbox';
 const CATCH_UP = setting('BENCH_CATCHUP_MESSAGES', 1000);
 const CATCH_UP_TIMEOUT_SECONDS = setting('BENCH_CATCHUP_TIMEOUT_SECONDS', 300);
 /** Collect garbage in the gateway (through its inspector) before reading its heap; 0: settle only. */
@@ -60,6 +63,11 @@ async function main(run: BenchRun) {
 
   const users = await seedUsers(run.usersDb, Math.ceil(SOCKETS / SOCKETS_PER_USER));
   const [probe, partner] = (await seedUsers(run.usersDb, 2, 'Probe')) as [SeededUser, SeededUser];
+  await projectDevices(run.databaseUrl, [...users, probe, partner]);
+  const chatsPerUser = await seedChats(run.databaseUrl, users, CHATS_PER_USER);
+  console.log(
+    `  each user in ${round(chatsPerUser, 1)} chats (groups of up to 100); subscription: ${INBOX ? 'Inbox' : 'MessageAdded(chatId: null)'}`,
+  );
   const stack = await run.startStack(
     FORCE_GC || HEAP_SNAPSHOTS ? { gatewayNodeArgs: ['--inspect=127.0.0.1:0'] } : {},
   );
@@ -139,7 +147,8 @@ async function main(run: BenchRun) {
         refused += 1;
         return;
       }
-      socket.subscribe('MessageAdded', { chatId: null }, () => {});
+      if (INBOX) socket.subscribe('Inbox', { after: null }, () => {});
+      else socket.subscribe('MessageAdded', { chatId: null }, () => {});
     },
   );
   const listening = SOCKETS - refused;
@@ -211,6 +220,8 @@ async function main(run: BenchRun) {
       load: loadAverage(),
       sockets: SOCKETS,
       socketsPerUser: SOCKETS_PER_USER,
+      chatsPerUser: round(chatsPerUser, 1),
+      subscription: INBOX ? 'Inbox' : 'MessageAdded',
       addresses: ADDRESSES,
       listening,
       refused,

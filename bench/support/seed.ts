@@ -89,3 +89,45 @@ export async function addDevices(
   }
   return all;
 }
+
+/**
+ * Puts each user in about `chatsPerUser` groups of `groupSize` members, written straight into chats'
+ * tables (a realistic membership for what a socket costs: users in no chat at all hide what
+ * per-chat state costs). Answers the mean number of chats per user as stored.
+ */
+export async function seedChats(
+  databaseUrl: string,
+  users: SeededUser[],
+  chatsPerUser: number,
+  groupSize = 100,
+): Promise<number> {
+  if (chatsPerUser < 1 || users.length < 2) return 0;
+  const size = Math.min(groupSize, users.length);
+  const groups = Math.max(1, Math.ceil((users.length * chatsPerUser) / size));
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(
+      `WITH g AS (
+         INSERT INTO "chats"."Chat" ("id", "kind", "title")
+         SELECT gen_random_uuid(), 'GROUP', 'Bench ' || i FROM generate_series(0, $2::int - 1) i
+         RETURNING "id"
+       ), numbered AS (SELECT "id", row_number() OVER () - 1 AS n FROM g)
+       INSERT INTO "chats"."ChatMember" ("chatId", "userId")
+       SELECT numbered."id", u.id
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, k)
+       CROSS JOIN generate_series(0, $3::int - 1) AS j
+       -- User k takes the groups k*C .. k*C+C-1 (mod G): C distinct groups of ~S members each.
+       JOIN numbered ON numbered.n = ((u.k - 1) * $3::int + j) % $2::int
+       ON CONFLICT DO NOTHING`,
+      [users.map((user) => user.id), groups, chatsPerUser],
+    );
+    const { rows } = await db.query<{ mean: number }>(
+      `SELECT (count(*)::float / $2)::float AS mean FROM "chats"."ChatMember" WHERE "userId" = ANY($1::uuid[])`,
+      [users.map((user) => user.id), users.length],
+    );
+    return rows[0]?.mean ?? 0;
+  } finally {
+    await db.end();
+  }
+}
