@@ -167,7 +167,7 @@ const processes: [name: string, entry: string, env: Record<string, string>, read
   [
     'presence',
     'subgraphs/presence/src/index.ts',
-    { ...port('presence'), RPC_PORT: String(rpcPorts.presence), ...metrics('presence') },
+    { ...rpcUrls, ...port('presence'), RPC_PORT: String(rpcPorts.presence), ...metrics('presence') },
     readyAt(subgraphPorts.presence),
   ],
   [

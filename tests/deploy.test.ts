@@ -115,7 +115,7 @@ describe('deploy/compose.yaml', () => {
       expect(url, name).toBe(`http://127.0.0.1:${service['environment'].PORT}/ready`);
     }
     // Each process that signs internal identities has a key of its own; the others have none.
-    const signers = ['calls', 'chats', 'gateway', 'users', 'worker'];
+    const signers = ['calls', 'chats', 'gateway', 'presence', 'users', 'worker'];
     for (const [name, service] of apps) {
       const key = service['environment'].INTERNAL_SIGNING_KEY as string | undefined;
       if (signers.includes(name))
@@ -247,7 +247,7 @@ describe('deploy/k8s', () => {
       .filter((secret) => 'INTERNAL_SIGNING_KEY' in ((secret as { stringData?: object }).stringData ?? {}))
       .map((secret) => secret.metadata.name);
     expect(signingSecrets.sort()).toEqual(
-      ['calls', 'chats', 'gateway', 'users', 'worker'].map((n) => `switchboard-${n}`),
+      ['calls', 'chats', 'gateway', 'presence', 'users', 'worker'].map((n) => `switchboard-${n}`),
     );
     for (const deployment of deployments) {
       const refs: string[] = deployment.spec.template.spec.containers.flatMap((c: { envFrom: any[] }) =>

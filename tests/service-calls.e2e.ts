@@ -232,6 +232,7 @@ describe('the internal gRPC plane', () => {
     const { users, chats, presence } = stack.subgraphs;
     const alice = await signUp(anonymous);
     const change = { blockerId: alice.id, blockedId: randomUUID(), blocked: true, version: 1n };
+    const membership = { chatId: randomUUID(), userId: alice.id };
     expect(
       await Promise.all([
         codeOf(client(UsersService, users.rpcUrl!, 'users', 'chats').exist({ userIds: [alice.id] })),
@@ -243,6 +244,10 @@ describe('the internal gRPC plane', () => {
           client(PresenceService, presence.rpcUrl, 'presence', 'worker').online({ userIds: [alice.id] }),
         ),
         codeOf(client(PresenceService, presence.rpcUrl, 'presence', 'chats').online({ userIds: [alice.id] })),
+        // Who is a member of a chat: presence's question alone (issue 23).
+        codeOf(client(ChatsService, chats.rpcUrl!, 'chats', 'presence').memberOf(membership)),
+        codeOf(client(ChatsService, chats.rpcUrl!, 'chats', GATEWAY_ISSUER).memberOf(membership)),
+        codeOf(client(ChatsService, chats.rpcUrl!, 'chats', 'worker').memberOf(membership)),
       ]),
     ).toEqual([
       'ok',
@@ -251,6 +256,9 @@ describe('the internal gRPC plane', () => {
       'PermissionDenied',
       'PermissionDenied',
       'ok',
+      'PermissionDenied',
+      'ok',
+      'PermissionDenied',
       'PermissionDenied',
     ]);
     expect(await chatsDb.blockProjection.count({ where: { blockerId: alice.id } })).toBe(0);
@@ -295,10 +303,11 @@ describe('the internal gRPC plane', () => {
         codeOf(unnamed(ChatsService, chats.rpcUrl!, 'users').applyBlock(change)),
         codeOf(unnamed(ChatsService, chats.rpcUrl!, 'users').applyDevice({})),
         codeOf(unnamed(ChatsService, chats.rpcUrl!, 'calls').appendCallSignals({})),
+        codeOf(unnamed(ChatsService, chats.rpcUrl!, 'presence').memberOf({})),
         codeOf(unnamed(PresenceService, presence.rpcUrl, 'worker').online({ userIds: [] })),
         codeOf(firstAnswer(unnamed(PresenceService, presence.rpcUrl, GATEWAY_ISSUER).connect(register()))),
       ]),
-    ).toEqual(Array(7).fill('Unauthenticated'));
+    ).toEqual(Array(8).fill('Unauthenticated'));
     // The same calls with tokens that name their callee are answered: only `aud` was missing.
     expect(
       await Promise.all([

@@ -43,7 +43,7 @@ export interface StackConfig {
   internalSigningKey: KeyObject;
   trustedKeys: TrustedKeys;
   /** The signing keys of the services that make calls of their own on the gRPC plane. */
-  serviceKeys: Record<'users' | 'chats' | 'calls' | 'worker', KeyObject>;
+  serviceKeys: Record<'users' | 'chats' | 'calls' | 'presence' | 'worker', KeyObject>;
   /** The media service's storage, shared with the worker: a fresh temp directory per stack. */
   mediaStorageDir: string;
   mediaUrlSecret: string;
@@ -122,6 +122,7 @@ export async function stackConfig(overrides: Partial<StackConfig> = {}): Promise
       users: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.users),
       chats: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.chats),
       calls: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.calls),
+      presence: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.presence),
       worker: parseSigningKey(DEV_INTERNAL_SIGNING_KEYS.worker),
     },
     // Created by the storage on first write, removed by stop().
@@ -186,20 +187,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   setDefaultLogger(createLogger({ level }));
   const config = await stackConfig(overrides);
   const common = { trustedKeys: config.trustedKeys, development: true };
-  const presenceConfig = {
-    ...common,
-    databaseUrl: config.databaseUrls.presence,
-    redisUrl: config.redisUrl,
-    awayAfterMs,
-    typingTtlMs: 1_000,
-    sweepIntervalMs: 200,
-    redisTag: config.presenceTag,
-  };
   // users and chats call each other over gRPC: each reads the other's URL on its first call.
   const rpcUrl = (name: 'users' | 'chats') => () => {
     const url = subgraphs[name].rpcUrl;
     if (!url) throw new Error(`${name} has no gRPC server`);
     return url;
+  };
+  const presenceConfig = {
+    ...common,
+    databaseUrl: config.databaseUrls.presence,
+    redisUrl: config.redisUrl,
+    signingKey: config.serviceKeys.presence,
+    chatsRpcUrl: rpcUrl('chats'),
+    awayAfterMs,
+    typingTtlMs: 1_000,
+    sweepIntervalMs: 200,
+    redisTag: config.presenceTag,
   };
   const startUsers = (port = 0, rpcPort = 0) =>
     createUsers({

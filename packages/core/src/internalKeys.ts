@@ -10,9 +10,10 @@ export type TrustedKeys = ReadonlyMap<string, readonly KeyObject[]>;
 
 /**
  * Development keys (README, "Secrets and configuration"): fine on a laptop, refused in production.
- * One per issuer: the gateway vouches for users; users, chats, calls and the worker make service
- * calls of their own on the internal gRPC plane (users tells chats of blocks, chats asks users which
- * ids exist, calls appends call signals to chats' inboxes, the worker asks presence who is online).
+ * One per issuer: the gateway vouches for users; users, chats, calls, presence and the worker make
+ * service calls of their own on the internal gRPC plane (users tells chats of blocks, chats asks
+ * users which ids exist, calls appends call signals to chats' inboxes, presence asks chats who is a
+ * member of a chat it has not heard of yet, the worker asks presence who is online).
  */
 export const DEV_INTERNAL_SIGNING_KEYS = {
   gateway: `-----BEGIN PRIVATE KEY-----
@@ -30,6 +31,9 @@ MC4CAQAwBQYDK2VwBCIEIJJxICYELq0eYfPIfJUU8Bp2ba4thbRu3qDtGtXhorxb
   calls: `-----BEGIN PRIVATE KEY-----
 MC4CAQAwBQYDK2VwBCIEINt+qYj7AsnRy6NDZEMoVsIHqxjPPSAs514WzzXJ6hTF
 -----END PRIVATE KEY-----`,
+  presence: `-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIFp8bDRaU3B0JuGGSmRfey20limKg231bDvLoJgctask
+-----END PRIVATE KEY-----`,
 } as const;
 /** Every development issuer's public key: each method still checks which issuers may call it. */
 export const DEV_INTERNAL_TRUSTED_KEYS = JSON.stringify({
@@ -38,6 +42,7 @@ export const DEV_INTERNAL_TRUSTED_KEYS = JSON.stringify({
   chats: { kty: 'OKP', crv: 'Ed25519', x: '6FyWUwL1Dgmvaj2OFIbZ25IYWbOQIgC1o26QMTtAmls' },
   worker: { kty: 'OKP', crv: 'Ed25519', x: 'rejOxocnSFwTSlj0xQhTH6tEVqXgXYuMDjqqbZQaImk' },
   calls: { kty: 'OKP', crv: 'Ed25519', x: 'Lpb3yCOv9MzBaQDDbTsVD16jYyd_mIMnZayiNUugb5c' },
+  presence: { kty: 'OKP', crv: 'Ed25519', x: '7LMZCwSoOjskJxvhICa1MDn4JwThMjTQ0jrf8_2L41M' },
 });
 
 const isEd25519 = (key: KeyObject) => key.asymmetricKeyType === 'ed25519';

@@ -15,7 +15,8 @@ import { checkedDeviceIds, claimPushes, owedPushes, settlePushes, type PushClaim
  * that event's sequence, so whichever arrives second changes nothing), and of a device signed in
  * or revoked before signUp, signIn or revokeDevice answers; calls appends its signalling to the
  * inboxes of the devices it is for (callSignals.ts), and the worker the end of a call it ends;
- * the worker asks which devices are owed a push and claims them (owedPushes.ts).
+ * the worker asks which devices are owed a push and claims them (owedPushes.ts); presence asks
+ * whether a user is a member of a chat its projection does not know yet.
  */
 export function chatsService(db: PrismaClient, live: LivePublisher) {
   const impl: ServiceImpl<typeof ChatsService> = {
@@ -71,6 +72,17 @@ export function chatsService(db: PrismaClient, live: LivePublisher) {
       requireIssuer(context, ['worker']);
       await settlePushes(db, pushClaims(request.sent), pushClaims(request.released));
       return {};
+    },
+    // presence, when its projection of the membership does not have it (yet).
+    async memberOf(request, context) {
+      requireIssuer(context, ['presence']);
+      const chatId = asUuid(request.chatId);
+      const userId = asUuid(request.userId);
+      if (!chatId || !userId) throw new ConnectError('chat_id and user_id must be ids', Code.InvalidArgument);
+      const [row] = await db.$queryRaw<{ memberVersion: number }[]>`
+        SELECT c."memberVersion" FROM "chats"."ChatMember" m JOIN "chats"."Chat" c ON c.id = m."chatId"
+        WHERE m."chatId" = ${chatId}::uuid AND m."userId" = ${userId}::uuid`;
+      return { member: row !== undefined, memberVersion: row?.memberVersion ?? 0 };
     },
   };
   return { service: ChatsService, impl };

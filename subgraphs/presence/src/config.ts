@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { TrustedKeys } from '@switchboard/core';
 
 /** What createServer.ts is built from; index.ts reads it from the environment. */
@@ -14,6 +15,10 @@ export interface PresenceConfig {
   typingTtlMs: number;
   /** How often expired gateway leases and idle users are looked for (and announced). */
   sweepIntervalMs?: number;
+  /** presence's own Ed25519 key: it signs presence's calls to chats (ChatsService.MemberOf). */
+  signingKey: KeyObject;
+  /** chats' gRPC server (CHATS_RPC_URL), asked who is a member of a chat the projection lacks. */
+  chatsRpcUrl: string | (() => string);
   /** Port of the gRPC server gateways stream their connections to (0: any free port). */
   rpcPort: number;
   /** Port of `/metrics` (METRICS_PORT; 0 or absent: any free port). */

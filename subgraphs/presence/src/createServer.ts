@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createSubgraphServer, type RunningServer } from '@switchboard/subgraph';
+import { createIdentitySigner } from '@switchboard/core';
 import { pgAdapter } from '@switchboard/db';
 import { createLivePublisher, redisConnection } from '@switchboard/messaging';
 import {
@@ -9,6 +10,7 @@ import {
   type PresenceStreamStats,
 } from '@switchboard/observability';
 import { parse } from 'graphql';
+import { chatMemberOf } from './chatMember.ts';
 import type { PresenceConfig } from './config.ts';
 import type { PresenceContext } from './context.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
@@ -47,13 +49,17 @@ export async function createServer(config: PresenceConfig) {
   const metrics = createMetricsRegistry({ service: 'presence' });
   presenceStreamMetrics(metrics, stats);
   const rpc = presenceService(connections, store, stats);
+  const chatMember = chatMemberOf({
+    chatsRpcUrl: config.chatsRpcUrl,
+    signer: createIdentitySigner({ issuer: 'presence', key: config.signingKey }),
+  });
   const server = await createSubgraphServer<PresenceContext>({
     name: 'presence',
     typeDefs,
     resolvers,
     trustedKeys: config.trustedKeys,
     development: config.development,
-    context: (identity, liveEvent) => ({ identity, db, store, live, typing, config, liveEvent }),
+    context: (identity, liveEvent) => ({ identity, db, store, live, typing, config, chatMember, liveEvent }),
     observability: { metrics },
     rpc: { port: config.rpcPort, routes: (router) => router.service(rpc.service, rpc.impl) },
     ...(config.metricsPort === undefined ? {} : { metricsPort: config.metricsPort }),

@@ -1,4 +1,4 @@
-import { parseEnv, sharedEnv, subgraphDatabaseEnv, trustedKeysEnv } from '@switchboard/core';
+import { parseEnv, sharedEnv, signingKeyEnv, subgraphDatabaseEnv, trustedKeysEnv } from '@switchboard/core';
 import { metricsPortEnv, observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 
@@ -10,6 +10,10 @@ export const env = parseEnv(
     ...metricsPortEnv('presence'),
     /** Public keys of the issuers this subgraph trusts, by name: gateway, and worker (gRPC). */
     INTERNAL_TRUSTED_KEYS: trustedKeysEnv(),
+    /** presence's own key: it signs its calls to chats (who is a member of a chat). */
+    INTERNAL_SIGNING_KEY: signingKeyEnv('presence'),
+    /** chats' gRPC server (ChatsService.MemberOf). */
+    CHATS_RPC_URL: z.string().url().default('http://127.0.0.1:5002'),
     AWAY_AFTER_MS: z.coerce
       .number()
       .int()

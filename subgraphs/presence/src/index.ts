@@ -16,6 +16,8 @@ const server = await createServer({
   awayAfterMs: env.AWAY_AFTER_MS,
   typingTtlMs: env.TYPING_TTL_MS,
   rpcPort: env.RPC_PORT,
+  signingKey: env.INTERNAL_SIGNING_KEY,
+  chatsRpcUrl: env.CHATS_RPC_URL,
   metricsPort: env.METRICS_PORT,
 });
 await serveSubgraph('presence', server, env);

@@ -23,17 +23,22 @@ const MAX_PRESENCE_USERS = 100;
 
 /**
  * The caller's membership of a chat, from presence's projection of chats' membership events, with
- * the chat's membership version read in the same statement (the `accessVersion` of typing).
+ * the chat's membership version read in the same statement (the `accessVersion` of typing). The
+ * projection arrives after the mutation that changed it answered, so a miss is asked of chats,
+ * the owner: a member of a chat just created or joined is one at once.
  */
 async function memberOf(context: PresenceContext, chatId: string, userId: string) {
   if (!isUuid(chatId)) throw notFound('Chat');
+  const id = chatId.toLowerCase();
   const [member] = await context.db.$queryRaw<{ chatId: string; version: number }[]>`
     SELECT m."chatId"::text AS "chatId", COALESCE(v."memberVersion", 0) AS "version"
     FROM "presence"."ChatMembership" m
     LEFT JOIN "presence"."ChatVersion" v ON v."chatId" = m."chatId"
-    WHERE m."chatId" = ${chatId.toLowerCase()}::uuid AND m."userId" = ${userId}::uuid`;
-  if (!member) throw notFound('Chat');
-  return member;
+    WHERE m."chatId" = ${id}::uuid AND m."userId" = ${userId}::uuid`;
+  if (member) return member;
+  const owner = await context.chatMember(id, userId);
+  if (!owner.member) throw notFound('Chat');
+  return { chatId: id, version: owner.version };
 }
 
 function requireUser(context: PresenceContext): string {
