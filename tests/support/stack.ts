@@ -17,6 +17,7 @@ import { createServer as createCalls, DEV_TURN_SECRET, type TurnSettings } from 
 import { createServer as createChats } from '@switchboard/chats';
 import { createGateway, type GatewayConfig, type RunningGateway } from '@switchboard/gateway';
 import { createServer as createMedia, DEV_MEDIA_URL_SECRET } from '@switchboard/media';
+import { setDatabasePoolSize } from '@switchboard/db';
 import { createOutboxRelay, redisAddress, redisConnection, type OutboxRelay } from '@switchboard/messaging';
 import type { RunningServer } from '@switchboard/subgraph';
 import { LOG_LEVELS, createLogger, setDefaultLogger, type Registry } from '@switchboard/observability';
@@ -72,7 +73,17 @@ export interface StackOptions extends Partial<StackConfig> {
    * neither side connected lasts before it is FAILED (default 60 s), and its TURN settings.
    */
   calls?: { ringTimeoutSeconds?: number; unattendedTimeoutSeconds?: number; turn?: Partial<TurnSettings> };
+  /** The size of each database pool (default: 2 under vitest, else 10). */
+  databasePoolSize?: number;
 }
+
+/**
+ * Connections each pool of a test stack may open. A stack has 5 subgraph pools, 5 outbox relays
+ * (2 each) and 8 worker handler pools: at most 5 × 2 + 5 × 2 + 8 × 2 = 36, and a test file's own
+ * clients (1 or 2 each) besides; vitest runs 2 files at once (vitest.config.ts), so the suite
+ * stays under 2 × 45 = 90 of Postgres' default max_connections (100).
+ */
+export const TEST_DATABASE_POOL_SIZE = 2;
 
 export interface Stack {
   gateway: RunningGateway;
@@ -180,11 +191,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     push,
     awayAfterMs = 60_000,
     calls: callsOptions,
+    databasePoolSize,
     ...overrides
   } = options;
   // Servers log JSON lines; tests show only warnings and errors unless LOG_LEVEL says otherwise.
   const level = LOG_LEVELS.find((name) => name === process.env['LOG_LEVEL']) ?? 'warn';
   setDefaultLogger(createLogger({ level }));
+  // Each pool of the stack (all in this process) opens at most this many connections: under
+  // vitest 2, so the suite stays within its budget (README, "Databases"); benchmarks keep 10.
+  setDatabasePoolSize(databasePoolSize ?? (process.env['VITEST'] ? TEST_DATABASE_POOL_SIZE : 10));
   const config = await stackConfig(overrides);
   const common = { trustedKeys: config.trustedKeys, development: true };
   // users and chats call each other over gRPC: each reads the other's URL on its first call.

@@ -1,5 +1,11 @@
 import { SUBGRAPH_SCHEMAS } from '@switchboard/db';
-import { parseEnv, sharedEnv, signingKeyEnv, subgraphDatabaseEnv } from '@switchboard/core';
+import {
+  databasePoolSizeEnv,
+  parseEnv,
+  sharedEnv,
+  signingKeyEnv,
+  subgraphDatabaseEnv,
+} from '@switchboard/core';
 import { DEV_MEDIA_STORAGE_DIR } from '@switchboard/media/jobs';
 import { metricsPortEnv, observabilityEnv } from '@switchboard/observability';
 import { DEFAULT_PUSH_CLAIM_LEASE_MS, DEFAULT_PUSH_SWEEP } from '@switchboard/users/jobs';
@@ -19,6 +25,7 @@ export const env = parseEnv(
     ...sharedEnv,
     /** Each handler runs against its owner's database (DATABASE_URL_<SUBGRAPH>, else DATABASE_URL). */
     ...subgraphDatabaseEnv(...SUBGRAPH_SCHEMAS),
+    ...databasePoolSizeEnv(4),
     ...observabilityEnv,
     /** `/metrics` (queue depth, process) is served on this port. */
     ...metricsPortEnv('worker'),

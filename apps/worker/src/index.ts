@@ -1,5 +1,5 @@
 import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
-import { SUBGRAPH_SCHEMAS } from '@switchboard/db';
+import { SUBGRAPH_SCHEMAS, setDatabasePoolSize } from '@switchboard/db';
 import { redisAddress } from '@switchboard/messaging';
 import {
   createMetricsRegistry,
@@ -18,6 +18,8 @@ if (env.NODE_ENV === 'production' && env.VAPID_PRIVATE_KEY === DEV_VAPID_PRIVATE
 
 const { logger } = setupObservability('worker', env);
 const metrics = createMetricsRegistry({ service: 'worker' });
+// Each handler's pool is this size (README, "Databases").
+setDatabasePoolSize(env.DATABASE_POOL_SIZE);
 const worker = createWorker({
   databaseUrl: env.DATABASE_URL,
   databaseUrls: Object.fromEntries(

@@ -62,6 +62,14 @@ export function subgraphDatabaseEnv<const Names extends readonly string[]>(
   ) as Record<`DATABASE_URL_${Uppercase<Names[number]>}`, z.ZodOptional<z.ZodString>>;
 }
 
+/**
+ * DATABASE_POOL_SIZE: the most connections each database pool of the process opens (README,
+ * "Databases"); a subgraph has one pool, the worker one per handler with a database.
+ */
+export const databasePoolSizeEnv = (defaultSize: number) => ({
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(defaultSize),
+});
+
 /** A subgraph's database: its `DATABASE_URL_<SUBGRAPH>` if set, else the shared DATABASE_URL. */
 export function databaseUrlOf(subgraph: string, env: { DATABASE_URL: string }): string {
   const own = (env as Record<string, unknown>)[databaseUrlVariable(subgraph)];

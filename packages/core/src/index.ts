@@ -6,3 +6,4 @@ export * from './maskError.ts';
 export * from './events.ts';
 export * from './scalars.ts';
 export * from './uuid.ts';
+export * from './databaseUnavailable.ts';

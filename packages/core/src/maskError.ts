@@ -1,5 +1,6 @@
 import { defaultLog } from '@switchboard/observability';
 import type { GraphQLFormattedError } from 'graphql';
+import { isDatabaseUnavailable } from './databaseUnavailable.ts';
 import { ErrorCode, isClientCode } from './errors.ts';
 
 /**
@@ -28,6 +29,16 @@ export function maskError(
     if (development) return formatted;
     const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
+  }
+  // Out of database connections (or the database restarting) is a fault like a subgraph down: the
+  // client may retry, as the gateway tells it for a subgraph it cannot reach.
+  if (isDatabaseUnavailable(original)) {
+    log('database unavailable', original);
+    return {
+      message: 'The database is busy; retry shortly',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfter: 1 },
+    };
   }
   log('internal error', original);
   if (development) return formatted;

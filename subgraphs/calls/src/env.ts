@@ -1,4 +1,11 @@
-import { parseEnv, sharedEnv, signingKeyEnv, subgraphDatabaseEnv, trustedKeysEnv } from '@switchboard/core';
+import {
+  databasePoolSizeEnv,
+  parseEnv,
+  sharedEnv,
+  signingKeyEnv,
+  subgraphDatabaseEnv,
+  trustedKeysEnv,
+} from '@switchboard/core';
 import { metricsPortEnv, observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 import { DEFAULT_RING_TIMEOUT_SECONDS, DEFAULT_UNATTENDED_TIMEOUT_SECONDS } from './config.ts';
@@ -25,6 +32,7 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...subgraphDatabaseEnv('calls'),
+    ...databasePoolSizeEnv(10),
     ...observabilityEnv,
     ...metricsPortEnv('calls'),
     /** Public keys of the issuers this subgraph trusts, by name: {"gateway": JWK or SPKI PEM}. */

@@ -1,5 +1,6 @@
 import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
 import { redisAddress } from '@switchboard/messaging';
+import { setDatabasePoolSize } from '@switchboard/db';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
@@ -27,6 +28,8 @@ if (env.NODE_ENV === 'production')
         `${name} names a loopback address (${loopback}); set where clients reach coturn in production`,
       );
   }
+// Every pool of this process is this size (README, "Databases").
+setDatabasePoolSize(env.DATABASE_POOL_SIZE);
 const server = await createServer({
   databaseUrl: databaseUrlOf('calls', env),
   redisUrl: redisAddress(env),

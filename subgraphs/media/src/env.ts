@@ -1,4 +1,10 @@
-import { parseEnv, sharedEnv, subgraphDatabaseEnv, trustedKeysEnv } from '@switchboard/core';
+import {
+  databasePoolSizeEnv,
+  parseEnv,
+  sharedEnv,
+  subgraphDatabaseEnv,
+  trustedKeysEnv,
+} from '@switchboard/core';
 import { metricsPortEnv, observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 import { DEV_MEDIA_URL_SECRET } from './signedUrls.ts';
@@ -8,6 +14,7 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...subgraphDatabaseEnv('media'),
+    ...databasePoolSizeEnv(10),
     ...observabilityEnv,
     ...metricsPortEnv('media'),
     /** Public keys of the issuers this subgraph trusts, by name: {"gateway": JWK or SPKI PEM}. */

@@ -1,4 +1,5 @@
 import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
+import { setDatabasePoolSize } from '@switchboard/db';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
@@ -15,6 +16,8 @@ if (env.NODE_ENV === 'production' && !env.MEDIA_PUBLIC_URL)
   throw new Error(
     'MEDIA_PUBLIC_URL must be set in production: the base URL clients reach the media service at',
   );
+// Every pool of this process is this size (README, "Databases").
+setDatabasePoolSize(env.DATABASE_POOL_SIZE);
 const server = await createServer({
   databaseUrl: databaseUrlOf('media', env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,

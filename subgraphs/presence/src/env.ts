@@ -1,4 +1,11 @@
-import { parseEnv, sharedEnv, signingKeyEnv, subgraphDatabaseEnv, trustedKeysEnv } from '@switchboard/core';
+import {
+  databasePoolSizeEnv,
+  parseEnv,
+  sharedEnv,
+  signingKeyEnv,
+  subgraphDatabaseEnv,
+  trustedKeysEnv,
+} from '@switchboard/core';
 import { metricsPortEnv, observabilityEnv } from '@switchboard/observability';
 import { z } from 'zod';
 
@@ -6,6 +13,7 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...subgraphDatabaseEnv('presence'),
+    ...databasePoolSizeEnv(10),
     ...observabilityEnv,
     ...metricsPortEnv('presence'),
     /** Public keys of the issuers this subgraph trusts, by name: gateway, and worker (gRPC). */

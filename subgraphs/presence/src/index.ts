@@ -1,5 +1,6 @@
 import { databaseUrlOf, refuseDevSecretsInProduction } from '@switchboard/core';
 import { redisAddress } from '@switchboard/messaging';
+import { setDatabasePoolSize } from '@switchboard/db';
 import { serveSubgraph } from '@switchboard/subgraph';
 import { setupObservability } from '@switchboard/observability';
 import { createServer } from './createServer.ts';
@@ -8,6 +9,8 @@ import { env } from './env.ts';
 refuseDevSecretsInProduction(env);
 // Sets the logger and (with OTEL_EXPORTER_OTLP_ENDPOINT) the tracer provider this process's server uses.
 setupObservability('presence', env);
+// Every pool of this process is this size (README, "Databases").
+setDatabasePoolSize(env.DATABASE_POOL_SIZE);
 const server = await createServer({
   databaseUrl: databaseUrlOf('presence', env),
   trustedKeys: env.INTERNAL_TRUSTED_KEYS,

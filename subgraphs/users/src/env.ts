@@ -1,6 +1,7 @@
 import {
   DEV_JWT_SECRET,
   parseEnv,
+  databasePoolSizeEnv,
   sharedEnv,
   signingKeyEnv,
   subgraphDatabaseEnv,
@@ -14,6 +15,7 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...subgraphDatabaseEnv('users'),
+    ...databasePoolSizeEnv(10),
     ...observabilityEnv,
     ...metricsPortEnv('users'),
     /** Public keys of the issuers this subgraph trusts, by name: gateway, and chats (gRPC). */

@@ -67,7 +67,7 @@ export function callsProjections(db: PrismaClient, live: LivePublisher, inbox: C
  * the worker's client of chats' inboxes (a call a block ends is ENDED on every device).
  */
 export function openCallsProjections(databaseUrl: string, redisUrl: string, inbox: CallInbox) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'calls', maxConnections: 2 }) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'calls' }) });
   const live = createLivePublisher(redisUrl, defaultLog({ component: 'calls-projections' }));
   return {
     handle: callsProjections(db, live, inbox),

@@ -91,7 +91,7 @@ export function openRingTimeouts(
   redisUrl: string,
   options: { inbox: CallInbox; onlineAmong: OnlineAmong },
 ) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'calls', maxConnections: 2 }) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'calls' }) });
   const live = createLivePublisher(redisUrl, defaultLog({ component: 'calls-timeouts' }));
   return {
     handle: ringTimeouts(db, live, options.inbox, options.onlineAmong),

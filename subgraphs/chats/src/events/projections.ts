@@ -48,7 +48,7 @@ export function chatsProjections(db: PrismaClient, live: LivePublisher): EventHa
 
 /** For the worker: the handler with its own connection (as chats' role) and live events. */
 export function openChatsProjections(databaseUrl: string, redisUrl: string) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'chats', maxConnections: 16 }) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'chats' }) });
   const live = createLivePublisher(redisUrl, defaultLog({ component: 'chats-projections' }));
   return {
     handle: chatsProjections(db, live),

@@ -42,7 +42,7 @@ export function mediaProjections(db: PrismaClient): EventHandler {
 
 /** For the worker: the handler with its own connection to the media schema. */
 export function openMediaProjections(databaseUrl: string) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'media', maxConnections: 4 }) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'media' }) });
   return { handle: mediaProjections(db), close: () => db.$disconnect() };
 }
 

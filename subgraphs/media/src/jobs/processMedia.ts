@@ -99,7 +99,7 @@ export function openMediaProcessing(
   databaseUrl: string,
   options: { storageDir: string; redisUrl?: string; log?: (message: string, error?: unknown) => void },
 ) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'media', maxConnections: 4 }) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'media' }) });
   const live = options.redisUrl ? createLivePublisher(options.redisUrl) : undefined;
   const handle = processMedia(db, createLocalStorage(options.storageDir), options.log, live);
   return { handle, close: async () => Promise.all([db.$disconnect(), live?.close()]).then(() => {}) };

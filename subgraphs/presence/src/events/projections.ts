@@ -35,7 +35,7 @@ export function presenceProjections(db: PrismaClient): EventHandler {
 /** For the worker: the handler with its own connection to the presence schema. */
 export function openPresenceProjections(databaseUrl: string) {
   const db = new PrismaClient({
-    adapter: pgAdapter(databaseUrl, { subgraph: 'presence', maxConnections: 4 }),
+    adapter: pgAdapter(databaseUrl, { subgraph: 'presence' }),
   });
   return { handle: presenceProjections(db), close: () => db.$disconnect() };
 }

@@ -13,7 +13,7 @@ export function usersProjections(db: PrismaClient): EventHandler {
 
 /** For the worker: the handler with its own connection to the users schema. */
 export function openUsersProjections(databaseUrl: string) {
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'users', maxConnections: 4 }) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'users' }) });
   return { handle: usersProjections(db), close: () => db.$disconnect() };
 }
 

@@ -171,7 +171,7 @@ export interface OpenPushNotificationsOptions {
 export function openPushNotifications(databaseUrl: string, options: OpenPushNotificationsOptions) {
   const log = options.log ?? defaultLog({ component: 'push' });
   const leaseMs = options.claimLeaseMs ?? DEFAULT_PUSH_CLAIM_LEASE_MS;
-  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'users', maxConnections: 4 }) });
+  const db = new PrismaClient({ adapter: pgAdapter(databaseUrl, { subgraph: 'users' }) });
   const sender = createPushSender({ ...options.targets, timeoutMs: leaseMs / 3 });
   const web: WebPushContext = {
     db,
