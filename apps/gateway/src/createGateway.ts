@@ -120,20 +120,33 @@ export async function createGateway(config: GatewayConfig) {
   };
   const live = createLiveSubscriber(config.redisUrl, log);
   const bus = liveBus(live);
+  /** Set once the gateway closes: its own channels are followed no more. */
+  let closing = false;
+  const unavailable = (error: unknown) =>
+    error instanceof GraphQLError && error.extensions['code'] === ErrorCode.SERVICE_UNAVAILABLE;
   /**
-   * The gateway's own channels, followed from the start for its whole life: unlike a client's
-   * subscribe, which is refused once Redis has not answered in time, they wait for Redis.
+   * The gateway's own channels, followed for its whole life. Unlike a client's subscribe, Redis
+   * being down does not refuse them: the gateway starts (not ready, /ready says why) and follows
+   * them once Redis is back.
    */
-  const follow: LiveBus['listen'] = async (channel, listener) => {
-    for (;;) {
-      try {
-        return await bus.listen(channel, listener);
-      } catch (error) {
-        if (!(error instanceof GraphQLError && error.extensions['code'] === ErrorCode.SERVICE_UNAVAILABLE))
-          throw error;
-        log(`Redis unavailable; still waiting to follow ${channel}`, error);
-      }
+  const follow = async (channel: string, listener: Parameters<LiveBus['listen']>[1]) => {
+    try {
+      await bus.listen(channel, listener);
+      return;
+    } catch (error) {
+      if (!unavailable(error)) throw error;
+      log(`Redis unavailable; following ${channel} once it is back`, error);
     }
+    void (async () => {
+      while (!closing) {
+        try {
+          await bus.listen(channel, listener);
+          return;
+        } catch (error) {
+          if (!unavailable(error)) return log(`following ${channel} failed`, error);
+        }
+      }
+    })();
   };
   // Entity values kept exact by their owners' events (federation/entityCache.ts).
   const cacheRedis =
@@ -277,6 +290,7 @@ export async function createGateway(config: GatewayConfig) {
   const release = async () => {
     executor.stop();
     await apollo.stop();
+    closing = true;
     await live.close();
     cacheRedis?.disconnect();
     await Promise.all(Object.values(serviceMap).map((source) => source.close()));
