@@ -70,15 +70,28 @@ export function shareByItem(written: WrittenEntry[]): WrittenEntry[] {
  * with a share id carries it, and its own cursor under `own`: the gateway resolves a shared item
  * once and hands each device the result with its own cursor.
  */
-export function announceInbox(ctx: Pick<ChatsContext, 'live'>, written: WrittenEntry[]): void {
-  for (const { deviceId, pos, share } of written)
+export function announceInbox(
+  ctx: Pick<ChatsContext, 'live'>,
+  written: WrittenEntry[],
+  event?: { __typename: string; message?: object },
+): void {
+  // The entry as committed (architecture.md, principle 8) rides along for a few devices (a direct
+  // chat's four): a large group's thousand events would each carry it to be used once per share.
+  const withData = event !== undefined && written.length <= MAX_DEVICES_WITH_DATA;
+  for (const { deviceId, pos, share } of written) {
+    const cursor = encodeCursor(deviceId, pos);
+    const data = withData ? { data: { __typename: 'InboxEntry', cursor, pos, event } } : {};
     ctx.live.publishAfterCommit(
       inboxChannel(deviceId),
       share === undefined
-        ? { type: 'inbox', deviceId, pos }
-        : { type: 'inbox', deviceId, pos, share, own: { cursor: encodeCursor(deviceId, pos) } },
+        ? { type: 'inbox', deviceId, pos, ...data }
+        : { type: 'inbox', deviceId, pos, share, own: { cursor }, ...data },
     );
+  }
 }
+
+/** Up to how many devices an announced entry carries its content (`announceInbox`). */
+const MAX_DEVICES_WITH_DATA = 16;
 
 /** A message changed (edit, deletion, reaction, status): every member device is told. */
 export const messageChanged = (messageId: string): InboxItem => ({

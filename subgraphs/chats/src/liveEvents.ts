@@ -73,11 +73,14 @@ export const messageAdded = (
     messageId: message.id,
     seq: message.seq,
     accessVersion,
-    data: {
-      ...committed(message),
-      status: 'SENT',
-      reactions: [],
-      replyTo: replyTo ? committed(replyTo) : null,
-    },
+    data: newMessage(message, replyTo),
   },
 ];
+
+/** A message just stored, as the `Message` type answers it: SENT, no reactions yet. */
+export const newMessage = (message: Message, replyTo: Message | null) => ({
+  ...committed(message),
+  status: 'SENT',
+  reactions: [],
+  replyTo: replyTo ? committed(replyTo) : null,
+});

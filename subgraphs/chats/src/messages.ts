@@ -18,7 +18,7 @@ import {
   shareByItem,
   type WrittenEntry,
 } from './inbox.ts';
-import { messageAdded, messageUpdated } from './liveEvents.ts';
+import { messageAdded, messageUpdated, newMessage } from './liveEvents.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_CLIENT_ID = 64;
@@ -128,8 +128,12 @@ async function sendMessage(
   freshMessages.set(message, { replyTo });
   // Only a message stored now is news; a retry that found the stored one is not.
   ctx.live.publishAfterCommit(...messageAdded(message, replyTo, result.member_version ?? 0));
-  // send_message appended the one MessageAdded item to every member device: one share for all.
-  announceInbox(ctx, shareByItem(result.inbox ?? []));
+  // send_message appended the one MessageAdded item to every member device: one share for all,
+  // carrying the message as committed, so delivering it need not ask chats again.
+  announceInbox(ctx, shareByItem(result.inbox ?? []), {
+    __typename: 'MessageAdded',
+    message: newMessage(message, replyTo),
+  });
   return message;
 }
 
