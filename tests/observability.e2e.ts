@@ -128,8 +128,8 @@ describe('tracing', () => {
       });
       expect(traceparents.map((header) => header.split('-')[1])).toContain(traceId);
 
-      // Each operation is a trace of its own.
-      const signUpSpan = await gatewaySpanOf('SignUp');
+      // Each operation is a trace of its own (signUp() sends the contract's SignUpDevice).
+      const signUpSpan = await gatewaySpanOf('SignUpDevice');
       expect(signUpSpan.spanContext().traceId).not.toBe(traceId);
     } finally {
       stack.subgraphs.users.httpServer.off('request', record);
