@@ -16,14 +16,11 @@ export interface OutboxRelayOptions {
   prefix: string;
   batchSize?: number;
   /**
-   * Fallback poll (default 1 s); new rows wake the relay at once through LISTEN/NOTIFY, and while
-   * it listens it polls only every `listeningPollIntervalMs` (default 10 s), for a NOTIFY lost
-   * with a dropped connection. A lost LISTEN connection is opened again, at most every
-   * `relistenIntervalMs` (default 5 s), until it is back.
+   * How often it looks for rows when nothing woke it (default 250 ms): a mutation of this process
+   * wakes it at once (`wakeOutboxRelays`); rows another process wrote (a worker's handler) wait
+   * for the poll.
    */
   pollIntervalMs?: number;
-  listeningPollIntervalMs?: number;
-  relistenIntervalMs?: number;
   log?: (message: string, error?: unknown) => void;
   /** Test hook: runs after the jobs were added and before the rows are marked published. */
   afterPublish?: () => Promise<void>;
@@ -53,6 +50,18 @@ interface OutboxRow {
   payload: unknown;
 }
 
+/** The relays running in this process: a mutation that committed wakes them. */
+const inProcess = new Set<() => void>();
+
+/**
+ * Tells this process's relays that rows may have been committed (after a mutation answered). It
+ * replaces NOTIFY: Postgres serialises every commit that issued a NOTIFY, through its WAL flush,
+ * across the whole server (a lock on pg_database), which capped sends (bench/README.md).
+ */
+export function wakeOutboxRelays(): void {
+  for (const wake of inProcess) wake();
+}
+
 /**
  * Moves committed outbox rows to the consumers' BullMQ queues (architecture.md, principle 2).
  * Any number of relays can run: one at a time relays a producer's outbox, under a session
@@ -67,7 +76,6 @@ interface OutboxRow {
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const log = options.log ?? defaultLog({ component: 'outbox-relay', schema: options.schema });
   const table = `"${options.schema}"."OutboxEvent"`;
-  const channel = `outbox_${options.schema}`;
   if (isCluster(options.redis)) checkQueuePrefix(options.prefix);
   const pool = new pg.Pool({ ...connectionAs(options.databaseUrl, options.schema), max: 2 });
   const queues = new Map<ConsumerQueue, Queue>(
@@ -79,14 +87,11 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       ),
     ]),
   );
-  let listener: pg.PoolClient | undefined;
-  /** LISTEN is in place: new rows wake the relay, and the poll is only a backstop. */
-  let listening = false;
   let degradedSaidAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let loop: Promise<void> | undefined;
-  /** Set by a NOTIFY (or stop) while a drain runs, so the loop drains again instead of sleeping. */
+  /** Set by a wake (or stop) while a drain runs, so the loop drains again instead of sleeping. */
   let wakeRequested = false;
   let wake: (() => void) | undefined;
   const poke = () => {
@@ -198,37 +203,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  /** Opens the LISTEN connection; on failure the relay polls and tries again later. */
-  let listenTriedAt = 0;
-  async function listen(): Promise<void> {
-    listenTriedAt = Date.now();
-    let client: pg.PoolClient | undefined;
-    try {
-      client = await pool.connect();
-      client.on('notification', poke);
-      // A listener that breaks hears nothing more: polling takes over at the short interval,
-      // until the loop listens again.
-      client.on('error', (error) => {
-        if (listener !== client) return;
-        listening = false;
-        listener = undefined;
-        client!.release(error);
-        log('LISTEN connection lost; polling until it is back', error);
-        poke();
-      });
-      await client.query(`LISTEN ${channel}`);
-      listener = client;
-      listening = true;
-    } catch (error) {
-      client?.release(error as Error);
-      log('LISTEN failed; polling until it works', error);
-    }
-  }
-
   async function runLoop(): Promise<void> {
     while (running) {
       wakeRequested = false;
-      if (!listening && Date.now() - listenTriedAt >= (options.relistenIntervalMs ?? 5_000)) await listen();
       await pruneWhenDue();
       try {
         await drain();
@@ -240,12 +217,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (wakeRequested) continue;
       await new Promise<void>((resolve) => {
         wake = resolve;
-        timer = setTimeout(
-          resolve,
-          listening
-            ? (options.listeningPollIntervalMs ?? 10_000)
-            : Math.min(options.pollIntervalMs ?? 1000, options.relistenIntervalMs ?? 5_000),
-        );
+        timer = setTimeout(resolve, options.pollIntervalMs ?? 250);
       });
       clearTimeout(timer);
     }
@@ -257,20 +229,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     async start() {
       if (running) return;
       running = true;
-      await listen();
+      inProcess.add(poke);
       loop = runLoop();
     },
     async stop() {
       running = false;
+      inProcess.delete(poke);
       poke();
       await loop;
-      if (listener) {
-        const client = listener;
-        listener = undefined;
-        listening = false;
-        await client.query(`UNLISTEN ${channel}`).catch(() => {});
-        client.release(true);
-      }
       await Promise.all([...queues.values()].map((queue) => queue.close()));
       await pool.end();
     },

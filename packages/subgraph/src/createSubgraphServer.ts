@@ -33,6 +33,7 @@ import {
   type TrustedKeys,
 } from '@switchboard/core';
 import { refuseNulCharacters } from './refuseNulCharacters.ts';
+import { wakeRelayAfterMutations } from './wakeRelayAfterMutations.ts';
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
   name: string;
@@ -129,6 +130,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin({ registry: metrics, logger }),
       refuseNulCharacters(),
+      wakeRelayAfterMutations(),
     ],
     // serveSubgraph stops it on SIGTERM, relay and all; Apollo's own handler would re-raise the
     // signal once Apollo alone stopped, killing the process mid-way (exit 143).
