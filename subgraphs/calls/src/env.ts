@@ -32,7 +32,7 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...subgraphDatabaseEnv('calls'),
-    ...databasePoolSizeEnv(10),
+    ...databasePoolSizeEnv(6),
     ...observabilityEnv,
     ...metricsPortEnv('calls'),
     /** Public keys of the issuers this subgraph trusts, by name: {"gateway": JWK or SPKI PEM}. */

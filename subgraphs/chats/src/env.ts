@@ -13,7 +13,7 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...subgraphDatabaseEnv('chats'),
-    ...databasePoolSizeEnv(10),
+    ...databasePoolSizeEnv(26),
     ...observabilityEnv,
     ...metricsPortEnv('chats'),
     /** Public keys of the issuers this subgraph trusts, by name: gateway, and users (gRPC). */

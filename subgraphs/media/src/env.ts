@@ -14,7 +14,7 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...subgraphDatabaseEnv('media'),
-    ...databasePoolSizeEnv(10),
+    ...databasePoolSizeEnv(6),
     ...observabilityEnv,
     ...metricsPortEnv('media'),
     /** Public keys of the issuers this subgraph trusts, by name: {"gateway": JWK or SPKI PEM}. */

@@ -13,7 +13,7 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...subgraphDatabaseEnv('presence'),
-    ...databasePoolSizeEnv(10),
+    ...databasePoolSizeEnv(6),
     ...observabilityEnv,
     ...metricsPortEnv('presence'),
     /** Public keys of the issuers this subgraph trusts, by name: gateway, and worker (gRPC). */

@@ -15,7 +15,7 @@ export const env = parseEnv(
   z.object({
     ...sharedEnv,
     ...subgraphDatabaseEnv('users'),
-    ...databasePoolSizeEnv(10),
+    ...databasePoolSizeEnv(6),
     ...observabilityEnv,
     ...metricsPortEnv('users'),
     /** Public keys of the issuers this subgraph trusts, by name: gateway, and chats (gRPC). */
