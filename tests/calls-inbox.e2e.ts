@@ -8,7 +8,8 @@ import type { Client as WsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient as ChatsDb } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { fakeCandidate, fakeSdp, openCallsDb, type CallFields } from './support/calls.ts';
-import { Client, errorCode, uniqueName } from './support/client.ts';
+import { Client, errorCode } from './support/client.ts';
+import { signUpWithDevices, type Device, type InboxEntry, type Person } from './support/devices.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import { subscribe, wsClient, type Subscription } from './support/subscriptions.ts';
 import { waitFor } from './support/wait.ts';
@@ -41,36 +42,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface Device {
-  deviceId: string;
-  client: Client;
-}
-interface Person {
-  id: string;
-  devices: Device[];
-}
-const PASSWORD = 'correct horse battery';
+const person = (devices = 1) => signUpWithDevices(anonymous, devices);
 
-/** Someone signed up on one device and signed in on `devices - 1` more. */
-async function person(devices = 1): Promise<Person> {
-  const username = uniqueName();
-  const up = await anonymous.data('SignUpDevice', {
-    input: { username, password: PASSWORD, displayName: username, deviceName: 'phone' },
-  });
-  const all: Device[] = [{ deviceId: up.signUp.device.id, client: anonymous.withToken(up.signUp.token) }];
-  for (let i = 1; i < devices; i += 1) {
-    const signIn = await anonymous.data('SignInDevice', {
-      input: { username, password: PASSWORD, deviceName: `device ${i}` },
-    });
-    all.push({ deviceId: signIn.signIn.device.id, client: anonymous.withToken(signIn.signIn.token) });
-  }
-  return { id: up.signUp.user.id, devices: all };
-}
-
-interface Entry {
-  cursor: string;
-  event: Record<string, any> & { __typename: string };
-}
+type Entry = InboxEntry;
 type Inbox = Subscription<{ inbox: Entry }> & { socket: WsClient };
 
 /** A device's inbox on a socket of its own (disposing it takes the device offline). */

@@ -3,7 +3,8 @@ import { pgAdapter } from '@switchboard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../subgraphs/chats/src/generated/prisma/client.ts';
 import { pruneInbox } from '../subgraphs/chats/src/inboxRetention.ts';
-import { Client, errorCode, uniqueName } from './support/client.ts';
+import { Client, errorCode } from './support/client.ts';
+import { signUpWithDevices, type Device, type InboxEntry, type Person } from './support/devices.ts';
 import { redisConnection } from '@switchboard/messaging';
 import { killOwnPubsubConnections } from './support/redis.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -28,46 +29,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface Device {
-  userId: string;
-  deviceId: string;
-  client: Client;
-}
-interface Person {
-  id: string;
-  username: string;
-  devices: Device[];
-}
-const PASSWORD = 'correct horse battery';
+const person = (devices = 1) => signUpWithDevices(anonymous, devices);
 
-async function person(devices = 1): Promise<Person> {
-  const username = uniqueName();
-  const up = await anonymous.data('SignUpDevice', {
-    input: { username, password: PASSWORD, displayName: username, deviceName: 'phone' },
-  });
-  const first: Device = {
-    userId: up.signUp.user.id,
-    deviceId: up.signUp.device.id,
-    client: anonymous.withToken(up.signUp.token),
-  };
-  const others: Device[] = [];
-  for (let i = 1; i < devices; i += 1) {
-    const signIn = await anonymous.data('SignInDevice', {
-      input: { username, password: PASSWORD, deviceName: `device ${i}` },
-    });
-    others.push({
-      userId: signIn.signIn.user.id,
-      deviceId: signIn.signIn.device.id,
-      client: anonymous.withToken(signIn.signIn.token),
-    });
-  }
-  return { id: first.userId, username, devices: [first, ...others] };
-}
-
-interface Entry {
-  cursor: string;
-  event: Record<string, any> & { __typename: string };
-}
+type Entry = InboxEntry;
 
 function inbox(device: Device, after: string | null = null): Subscription<{ inbox: Entry }> {
   const socket = wsClient(stack.gateway.url, device.client.token);
